@@ -17,6 +17,40 @@ build: ## Build every project.
 test: ## Run every test project and print "N passed, N failed".
 	scripts/test.sh
 
+##@ Delivery
+IMG_REGISTRY ?= docker.io
+IMG_TAG ?= dev
+VERSION ?= 0.1.0
+CONTAINER_TOOL ?= docker
+IMAGES := operator collector modbus-simulator
+
+.PHONY: docker-build
+docker-build: ## Build the operator, collector and simulator images as $(IMG_REGISTRY)/edgeha/<name>:$(IMG_TAG).
+	@set -e; for name in $(IMAGES); do \
+	  echo "== $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG)"; \
+	  $(CONTAINER_TOOL) build -f deploy/docker/$$name.Dockerfile --build-arg VERSION=$(VERSION) \
+	    -t $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG) . ; \
+	done
+
+.PHONY: docker-push
+docker-push: ## Push the three images.
+	@set -e; for name in $(IMAGES); do $(CONTAINER_TOOL) push $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG); done
+
+.PHONY: manifests-check
+manifests-check: ## Check chart, kustomize, samples, CRD copies, RBAC, Dockerfiles, scripts, workflows (no helm or kind needed).
+	tests/manifests/check.sh
+
+.PHONY: helm-lint
+helm-lint: ## helm lint the chart (strict) with default and all-features values (needs helm).
+	helm lint --strict charts/edge-ha-operator
+	helm lint --strict charts/edge-ha-operator -f tests/manifests/values/all-features.yaml
+	helm template edge-ha-operator charts/edge-ha-operator -n edge-ha-system -f tests/manifests/values/all-features.yaml >/dev/null
+
+.PHONY: e2e
+e2e: ## kind end-to-end: cluster, MetalLB, images, chart, hot pair, kill the active node, failover and fail-back (needs Docker, kind, helm).
+	IMG_REGISTRY=$(IMG_REGISTRY) IMG_TAG=$(IMG_TAG) tests/e2e/run.sh
+
+##@ Development
 .PHONY: format
 format: ## Apply the code style.
 	$(DOTNET) format EdgeHaOperator.sln

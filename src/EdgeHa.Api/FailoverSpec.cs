@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeHa.Api;
+
+/// <summary>When the pair fails over, how it returns to the primary, and manual switchover requests.</summary>
+public sealed class FailoverSpec
+{
+    /// <summary>Milliseconds a detected failure must persist before the operator acts (debounce for short glitches).</summary>
+    [Range(0, 60000)]
+    [DefaultValue(0)]
+    public int DelayMilliseconds { get; set; }
+
+    /// <summary>Automatic: switch back to the primary once it is stable. Manual: only on a switchover request.</summary>
+    [DefaultValue(FailbackMode.Automatic)]
+    public FailbackMode Failback { get; set; } = FailbackMode.Automatic;
+
+    /// <summary>Seconds the primary must stay healthy before an automatic fail-back.</summary>
+    [Range(0, 3600)]
+    [DefaultValue(30)]
+    public int FailbackStabilizationSeconds { get; set; } = 30;
+
+    /// <summary>Seconds the operator (as leader) observes after it starts before it takes any action.</summary>
+    [Range(0, 600)]
+    [DefaultValue(5)]
+    public int StartupGraceSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// A manual switchover request: the node (primaryNode or standbyNode) to make active. Acted on once and acknowledged
+    /// in status.switchover; the annotation edgeha.io/switchover-to does the same.
+    /// </summary>
+    [MaxLength(253)]
+    public string? SwitchoverTo { get; set; }
+}

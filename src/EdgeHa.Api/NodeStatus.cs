@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeHa.Api;
+
+/// <summary>The observed state of one node of the pair.</summary>
+public sealed class NodeStatus
+{
+    /// <summary>The node name.</summary>
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>The role of the node's collector: Active, Standby or Stopped.</summary>
+    public NodeRole? Role { get; set; }
+
+    /// <summary>Whether the node is Ready and its node lease is fresh.</summary>
+    public bool? Ready { get; set; }
+
+    /// <summary>Whether the collector on the node passes its health check.</summary>
+    public bool? Healthy { get; set; }
+
+    /// <summary>Consecutive failed probes, in send order.</summary>
+    public int? ConsecutiveFailures { get; set; }
+
+    /// <summary>When the last probe completed.</summary>
+    public DateTimeOffset? LastProbeTime { get; set; }
+
+    /// <summary>A human readable note about the node's state.</summary>
+    public string? Message { get; set; }
+}

@@ -1,0 +1,23 @@
+namespace EdgeHa.Api;
+
+/// <summary>A record of the last change of the active node.</summary>
+public sealed class TransitionStatus
+{
+    /// <summary>When the new side became active.</summary>
+    public DateTimeOffset? Time { get; set; }
+
+    /// <summary>Why, in CamelCase (for example ProbeFailed, NodeNotReady, Failback, ManualSwitchover).</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>The node that was active before.</summary>
+    public string? From { get; set; }
+
+    /// <summary>The node that is active after.</summary>
+    public string? To { get; set; }
+
+    /// <summary>Milliseconds from the first failed observation to the decision to fail over.</summary>
+    public long? DetectionMilliseconds { get; set; }
+
+    /// <summary>Milliseconds from the decision to the new side acting.</summary>
+    public long? SwitchMilliseconds { get; set; }
+}

@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Net;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace EdgeHa.Collector;
+
+/// <summary>
+/// Builds <see cref="CollectorOptions"/> from a YAML file (<c>--config</c>) and flags; flags win over the file, and
+/// <c>--read</c> flags replace the file's <c>reads</c>. Every error names the flag or field (and line:column for the file).
+/// </summary>
+public static class CollectorCommandLine
+{
+    public const string Usage = """
+        usage: EdgeHa.Collector --device HOST:PORT --read TABLE:ADDRESS:COUNT [--read ...] [options]
+          --device HOST:PORT        Modbus TCP device
+          --unit N                  unit id (default 1)
+          --read TABLE:ADDRESS:COUNT  block to poll; TABLE is coil, discrete, holding or input (repeatable)
+          --interval-ms N           poll interval (default 1000)
+          --role active|standby|stopped  initial role (default active); change it with PUT /role
+          --http-port N             HTTP port for /healthz /metrics /samples /role (default 8080)
+          --sequence TABLE:ADDRESS  the device's 16-bit sequence register (holding or input)
+          --config FILE             YAML config; flags override it
+          --stdout-jsonl            also write each published sample as a JSON line on stdout
+          --buffer-seconds N        seconds of samples kept for replay (default 60)
+          --stale-after-ms N        unhealthy when the device has not answered for this long (default 3 intervals)
+          --request-timeout-ms N    timeout of each Modbus request (default: interval, clamped to 1000..5000)
+          --bind ADDRESS            HTTP bind address (default 0.0.0.0)
+
+        """;
+
+    private static readonly string[] ValueFlags =
+        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind"];
+
+    private static readonly string[] ConfigKeys =
+        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind"];
+
+    /// <summary>False with an empty error for --help; false with every problem found otherwise (exit code 2).</summary>
+    public static bool TryParse(IReadOnlyList<string> args, out CollectorOptions options, out string error)
+    {
+        options = new CollectorOptions();
+        var flags = new List<(string Flag, string? Value)>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                error = "";
+                return false;
+            }
+
+            string? value = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                value = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            if (arg == "--stdout-jsonl")
+            {
+                flags.Add((arg, value ?? "true"));
+                continue;
+            }
+
+            if (!ValueFlags.Contains(arg))
+            {
+                error = $"unknown argument '{args[i]}'";
+                return false;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Count)
+                {
+                    error = $"{arg} needs a value";
+                    return false;
+                }
+
+                value = args[++i];
+            }
+
+            flags.Add((arg, value));
+        }
+
+        var errors = new List<string>();
+        foreach (var (_, path) in flags.Where(f => f.Flag == "--config"))
+        {
+            LoadConfig(path!, options, errors);
+        }
+
+        if (flags.Any(f => f.Flag == "--read"))
+        {
+            options.Reads.Clear();
+        }
+
+        foreach (var (flag, value) in flags.Where(f => f.Flag != "--config"))
+        {
+            Apply(options, flag, flag["--".Length..], value!, errors);
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.AddRange(options.Validate());
+        }
+
+        error = string.Join(Environment.NewLine, errors);
+        return errors.Count == 0;
+    }
+
+    /// <summary>Applies one setting; <paramref name="name"/> is what error messages call it (flag or file location + key).</summary>
+    private static void Apply(CollectorOptions o, string flag, string name, string value, List<string> errors)
+    {
+        switch (flag)
+        {
+            case "--device":
+            {
+                var colon = value.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                {
+                    errors.Add($"{name}: '{value}' is not HOST:PORT");
+                    return;
+                }
+
+                o.DeviceHost = value[..colon].Trim('[', ']');
+                o.DevicePort = port;
+                return;
+            }
+
+            case "--unit":
+                if (Int(value, 0, 255, name, errors) is { } unit)
+                {
+                    o.UnitId = (byte)unit;
+                }
+
+                return;
+            case "--read":
+                if (ReadBlock.TryParse(value, out var block, out var readError))
+                {
+                    o.Reads.Add(block);
+                }
+                else
+                {
+                    errors.Add($"{name}: {readError}");
+                }
+
+                return;
+            case "--interval-ms":
+                if (Int(value, 10, 3_600_000, name, errors) is { } interval)
+                {
+                    o.Interval = TimeSpan.FromMilliseconds(interval);
+                }
+
+                return;
+            case "--role":
+                if (TryParseRole(value, out var role))
+                {
+                    o.Role = role;
+                }
+                else
+                {
+                    errors.Add($"{name}: '{value}' is not active, standby or stopped");
+                }
+
+                return;
+            case "--http-port":
+                if (Int(value, 0, 65535, name, errors) is { } httpPort)
+                {
+                    o.HttpPort = httpPort;
+                }
+
+                return;
+            case "--sequence":
+                if (SequenceRegister.TryParse(value, out var sequence, out var sequenceError))
+                {
+                    o.Sequence = sequence;
+                }
+                else
+                {
+                    errors.Add($"{name}: {sequenceError}");
+                }
+
+                return;
+            case "--stdout-jsonl":
+                if (bool.TryParse(value, out var jsonl))
+                {
+                    o.StdoutJsonLines = jsonl;
+                }
+                else
+                {
+                    errors.Add($"{name}: '{value}' is not true or false");
+                }
+
+                return;
+            case "--buffer-seconds":
+                if (Int(value, 1, 86400, name, errors) is { } seconds)
+                {
+                    o.BufferSeconds = seconds;
+                }
+
+                return;
+            case "--stale-after-ms":
+                if (Int(value, 1, int.MaxValue, name, errors) is { } stale)
+                {
+                    o.StaleAfter = TimeSpan.FromMilliseconds(stale);
+                }
+
+                return;
+            case "--request-timeout-ms":
+                if (Int(value, 1, 600_000, name, errors) is { } timeout)
+                {
+                    o.RequestTimeout = TimeSpan.FromMilliseconds(timeout);
+                }
+
+                return;
+            case "--bind":
+                if (IPAddress.TryParse(value, out var address))
+                {
+                    o.HttpBindAddress = address;
+                }
+                else
+                {
+                    errors.Add($"{name}: '{value}' is not an IP address");
+                }
+
+                return;
+            default:
+                errors.Add($"{name}: unknown setting");
+                return;
+        }
+    }
+
+    public static bool TryParseRole(string? text, out CollectorRole role)
+    {
+        (var ok, role) = text?.Trim().ToLowerInvariant() switch
+        {
+            "active" => (true, CollectorRole.Active),
+            "standby" => (true, CollectorRole.Standby),
+            "stopped" => (true, CollectorRole.Stopped),
+            _ => (false, CollectorRole.Stopped),
+        };
+        return ok;
+    }
+
+    public static string RoleName(CollectorRole role) => role.ToString().ToLowerInvariant();
+
+    private static int? Int(string value, int min, int max, string name, List<string> errors)
+    {
+        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        errors.Add($"{name}: '{value}' is not an integer in {min}..{max}");
+        return null;
+    }
+
+    private static void LoadConfig(string path, CollectorOptions options, List<string> errors)
+    {
+        YamlStream stream = new();
+        try
+        {
+            stream.Load(new StringReader(File.ReadAllText(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{path}: cannot read the config: {e.Message}");
+            return;
+        }
+        catch (YamlException e)
+        {
+            errors.Add($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}");
+            return;
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var n = stream.Documents[0].RootNode;
+            errors.Add($"{path}:{n.Start.Line}:{n.Start.Column}: the config must be a mapping of settings");
+            return;
+        }
+
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "?";
+            var where = $"{path}:{keyNode.Start.Line}:{keyNode.Start.Column}: {key}";
+            if (!ConfigKeys.Contains(key))
+            {
+                errors.Add($"{where}: unknown field (expected one of: {string.Join(", ", ConfigKeys)})");
+                continue;
+            }
+
+            var flag = key switch
+            {
+                "device" => "--device",
+                "unit" => "--unit",
+                "reads" => "--read",
+                "intervalMilliseconds" => "--interval-ms",
+                "role" => "--role",
+                "httpPort" => "--http-port",
+                "sequence" => "--sequence",
+                "stdoutJsonl" => "--stdout-jsonl",
+                "bufferSeconds" => "--buffer-seconds",
+                "staleAfterMilliseconds" => "--stale-after-ms",
+                "requestTimeoutMilliseconds" => "--request-timeout-ms",
+                _ => "--bind",
+            };
+
+            if (key == "reads")
+            {
+                if (valueNode is not YamlSequenceNode list)
+                {
+                    errors.Add($"{where}: expected a list of TABLE:ADDRESS:COUNT");
+                    continue;
+                }
+
+                for (var i = 0; i < list.Children.Count; i++)
+                {
+                    var item = list.Children[i];
+                    var itemWhere = $"{path}:{item.Start.Line}:{item.Start.Column}: reads[{i}]";
+                    if (item is YamlScalarNode { Value: { } text })
+                    {
+                        Apply(options, flag, itemWhere, text, errors);
+                    }
+                    else
+                    {
+                        errors.Add($"{itemWhere}: expected TABLE:ADDRESS:COUNT");
+                    }
+                }
+
+                continue;
+            }
+
+            if (valueNode is YamlScalarNode { Value: { } scalar })
+            {
+                Apply(options, flag, $"{path}:{valueNode.Start.Line}:{valueNode.Start.Column}: {key}", scalar, errors);
+            }
+            else
+            {
+                errors.Add($"{where}: expected a single value");
+            }
+        }
+    }
+}

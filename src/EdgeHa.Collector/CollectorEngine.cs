@@ -1,0 +1,317 @@
+using System.Net.Sockets;
+using EdgeHa.Modbus;
+
+namespace EdgeHa.Collector;
+
+/// <summary>
+/// The collector's logic, independent of HTTP: polls the configured blocks (in active and standby roles), stamps
+/// each sample, keeps it in the ring buffer, publishes it when active, tracks device freshness for health, and
+/// replays buffered samples on promotion. Polls and publications are serialized, so published samples leave in
+/// order. Time comes from the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class CollectorEngine
+{
+    private readonly CollectorOptions _options;
+    private readonly IDeviceReader _reader;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<ISampleSink> _sinks;
+    private readonly SemaphoreSlim _pollGate = new(1, 1);
+    private readonly Lock _publishGate = new();
+    private readonly int _sequenceBlock; // index of the block that contains the sequence register, or -1
+    private long _sampleNumber;
+    private long _epoch;
+    private DateTimeOffset? _lastSuccess;
+    private int? _lastSequence;
+    private string _lastError = "";
+    private long _failureStreak;
+    private Sample? _lastPublished;
+
+    public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        Roles = roles ?? throw new ArgumentNullException(nameof(roles));
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _sinks = [.. sinks ?? []];
+        Buffer = new SampleRingBuffer(options.BufferCapacity, TimeSpan.FromSeconds(options.BufferSeconds));
+        _sequenceBlock = options.Sequence is { } q
+            ? options.Reads.FindIndex(b => b.Table == q.Table && q.Address >= b.Address && q.Address < b.Address + b.Count)
+            : -1;
+        Roles.RoleChanged += (_, e) => Log.RoleChanged(_logger, e.Previous, e.Current);
+    }
+
+    public IRoleSource Roles { get; }
+
+    public SampleRingBuffer Buffer { get; }
+
+    public CollectorMetrics Metrics { get; } = new();
+
+    public CollectorOptions Options => _options;
+
+    /// <summary>The promotion epoch stamped on new samples (0 until the operator sets it).</summary>
+    public long Epoch
+    {
+        get => Interlocked.Read(ref _epoch);
+        set => Interlocked.Exchange(ref _epoch, value);
+    }
+
+    /// <summary>The last sample this collector published, or null.</summary>
+    public Sample? LastPublished
+    {
+        get
+        {
+            lock (_publishGate)
+            {
+                return _lastPublished;
+            }
+        }
+    }
+
+    /// <summary>Polls at the interval until cancelled; the first poll happens at once. Never throws on device errors.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.Interval, _time);
+        do
+        {
+            try
+            {
+                await PollOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // PollOnceAsync already turns device trouble into metrics; this guards the loop against bugs.
+                Log.LoopError(_logger, e);
+            }
+        }
+        while (await WaitTickAsync(timer, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// One poll of every block. Returns the sample, or null when stopped or when the poll failed (the failure is
+    /// counted by kind and exception code and reported by health).
+    /// </summary>
+    public async Task<Sample?> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        if (Roles.Current == CollectorRole.Stopped)
+        {
+            return null;
+        }
+
+        await _pollGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = _time.GetTimestamp();
+            BlockValues[] blocks;
+            int? sequence;
+            try
+            {
+                (blocks, sequence) = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is var (kind, code))
+            {
+                Metrics.OnPollFailed(kind, code);
+                bool first;
+                lock (_publishGate)
+                {
+                    _lastError = $"{kind.ToString().ToLowerInvariant()}: {e.Message}";
+                    first = ++_failureStreak == 1;
+                }
+
+                // One warning per outage, not one per poll; the metrics count every failure.
+                if (first)
+                {
+                    Log.PollFailed(_logger, kind, e.Message);
+                }
+
+                return null;
+            }
+
+            Metrics.OnPoll(_time.GetElapsedTime(started));
+            return Record(blocks, sequence);
+        }
+        finally
+        {
+            _pollGate.Release();
+        }
+    }
+
+    private Sample? Record(BlockValues[] blocks, int? sequence)
+    {
+        long recovered;
+        Sample sample;
+        lock (_publishGate)
+        {
+            var now = _time.GetUtcNow();
+            _lastSuccess = now;
+            _lastSequence = sequence;
+            recovered = _failureStreak;
+            _failureStreak = 0;
+
+            // The role may have changed while the device was being read: act on the role at publication time.
+            var role = Roles.Current;
+            if (role == CollectorRole.Stopped)
+            {
+                return null;
+            }
+
+            sample = new Sample(++_sampleNumber, now, sequence, Epoch, blocks);
+            var publish = role == CollectorRole.Active;
+            Buffer.Add(sample, publish);
+            if (publish)
+            {
+                PublishLocked(sample, replay: false);
+            }
+        }
+
+        if (recovered > 0)
+        {
+            Log.PollRecovered(_logger, recovered);
+        }
+
+        return sample;
+    }
+
+    /// <summary>
+    /// Promotes a hot standby without losing or repeating samples: publishes, in order, the buffered samples that
+    /// follow <paramref name="lastPublishedSequence"/> (the previous active's <c>GET /published/last</c>; null
+    /// publishes every unpublished buffered sample), then switches to active when the role source takes requests.
+    /// With a role source that does not (a lease), the role must already be active.
+    /// </summary>
+    public Task<PromotionResult> PromoteAsync(int? lastPublishedSequence, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<Sample> replayed;
+        lock (_publishGate)
+        {
+            if (Roles is not IRoleController && Roles.Current != CollectorRole.Active)
+            {
+                throw new InvalidOperationException($"the role source does not take requests and the role is {CollectorCommandLine.RoleName(Roles.Current)}; promotion needs the active role");
+            }
+
+            replayed = Buffer.PublishUnpublishedAfter(lastPublishedSequence);
+            foreach (var sample in replayed)
+            {
+                PublishLocked(sample, replay: true);
+            }
+
+            // Switch inside the lock so that no live sample can be published before the replayed ones.
+            (Roles as IRoleController)?.SetRole(CollectorRole.Active);
+        }
+
+        Log.Promoted(_logger, replayed.Count, lastPublishedSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        return Task.FromResult(new PromotionResult(replayed.Count, LastPublished));
+    }
+
+    /// <summary>Role, health (with the reason) and freshness, as one consistent snapshot.</summary>
+    public CollectorState GetState()
+    {
+        lock (_publishGate)
+        {
+            var role = Roles.Current;
+            var (healthy, reason) = EvaluateHealth(role);
+            return new CollectorState(role, healthy, reason, _lastSuccess, _lastSequence, Buffer.Count);
+        }
+    }
+
+    private (bool Healthy, string Reason) EvaluateHealth(CollectorRole role)
+    {
+        var roleName = CollectorCommandLine.RoleName(role);
+        if (role == CollectorRole.Stopped)
+        {
+            return (false, "role is stopped: not polling the device");
+        }
+
+        var lastError = _lastError.Length > 0 ? $"; last error: {_lastError}" : "";
+        if (_lastSuccess is not { } last)
+        {
+            return (false, $"{roleName}: the device has not answered yet{lastError}");
+        }
+
+        var age = _time.GetUtcNow() - last;
+        var stale = _options.EffectiveStaleAfter;
+        return age > stale
+            ? (false, $"{roleName}: the device last answered {age.TotalMilliseconds:0} ms ago (stale after {stale.TotalMilliseconds:0} ms){lastError}")
+            : (true, $"ok: {roleName}, the device answered {Math.Max(0, age.TotalMilliseconds):0} ms ago");
+    }
+
+    private void PublishLocked(Sample sample, bool replay)
+    {
+        _lastPublished = sample;
+        Metrics.OnPublished(1, replay);
+        foreach (var sink in _sinks)
+        {
+            sink.Publish(sample);
+        }
+    }
+
+    private async Task<(BlockValues[] Blocks, int? Sequence)> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        int? sequence = null;
+        if (_options.Sequence is { } q && _sequenceBlock < 0)
+        {
+            // Read before the blocks so a sample never carries a sequence newer than its values.
+            var registers = await _reader.ReadRegistersAsync(q.Table, q.Address, 1, cancellationToken).ConfigureAwait(false);
+            sequence = registers.Length == 1 ? registers[0] : throw new ModbusProtocolException($"expected 1 register for the sequence, got {registers.Length}");
+        }
+
+        var blocks = new BlockValues[_options.Reads.Count];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var block = _options.Reads[i];
+            if (block.IsBits)
+            {
+                var bits = await _reader.ReadBitsAsync(block.Table, block.Address, block.Count, cancellationToken).ConfigureAwait(false);
+                blocks[i] = bits.Length == block.Count
+                    ? new BlockValues(block, null, bits)
+                    : throw new ModbusProtocolException($"expected {block.Count} bits for {block}, got {bits.Length}");
+            }
+            else
+            {
+                var registers = await _reader.ReadRegistersAsync(block.Table, block.Address, block.Count, cancellationToken).ConfigureAwait(false);
+                blocks[i] = registers.Length == block.Count
+                    ? new BlockValues(block, registers, null)
+                    : throw new ModbusProtocolException($"expected {block.Count} registers for {block}, got {registers.Length}");
+            }
+
+            if (i == _sequenceBlock)
+            {
+                sequence = blocks[i].Registers![_options.Sequence!.Value.Address - block.Address];
+            }
+        }
+
+        return (blocks, sequence);
+    }
+
+    /// <summary>Maps a failure to its metric labels; the filter is always true (it only computes the labels).</summary>
+    internal static (PollErrorKind Kind, ModbusExceptionCode? Code) Classify(Exception e) => e switch
+    {
+        ModbusException m => (PollErrorKind.Exception, m.ExceptionCode),
+        TimeoutException => (PollErrorKind.Timeout, null),
+        OperationCanceledException => (PollErrorKind.Timeout, null),
+        ModbusProtocolException => (PollErrorKind.Malformed, null),
+        SocketException or IOException or ObjectDisposedException => (PollErrorKind.Connection, null),
+        _ => (PollErrorKind.Other, null),
+    };
+}
+
+/// <summary>What a promotion did: how many buffered samples it published, and the last published sample.</summary>
+public sealed record PromotionResult(int Replayed, Sample? LastPublished);

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace EdgeHa.Collector;
+
+/// <summary>
+/// A running collector: the poll loop and the HTTP endpoints (/healthz, /metrics, /samples, /published/last,
+/// /role, /promote). Start it in-process with <see cref="StartAsync"/> (tests, demo, sandbox) or through Program.
+/// </summary>
+public sealed class CollectorHost : IAsyncDisposable
+{
+    /// <summary>Most samples one <c>GET /samples</c> returns.</summary>
+    public const int MaxSamplesPerRequest = 10_000;
+
+    private readonly WebApplication _web;
+    private readonly IDeviceReader _reader;
+    private readonly JsonLinesSampleSink? _stdout;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _disposed;
+
+    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout)
+    {
+        Engine = engine;
+        _web = web;
+        HttpEndPoint = httpEndPoint;
+        _reader = reader;
+        _stdout = stdout;
+        _loop = Task.Run(() => engine.RunAsync(_stop.Token));
+    }
+
+    public CollectorEngine Engine { get; }
+
+    /// <summary>The bound HTTP end point (the real port when 0 was asked for).</summary>
+    public IPEndPoint HttpEndPoint { get; }
+
+    /// <summary>Completes when the host is asked to stop (SIGTERM / Ctrl+C when run as a program).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _web.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>
+    /// Starts polling and serving HTTP. <paramref name="roles"/> defaults to a <see cref="ManualRoleSource"/> at
+    /// <see cref="CollectorOptions.Role"/>; <paramref name="reader"/> defaults to a Modbus TCP client for the device.
+    /// </summary>
+    public static async Task<CollectorHost> StartAsync(
+        CollectorOptions options,
+        IRoleSource? roles = null,
+        TimeProvider? time = null,
+        IDeviceReader? reader = null,
+        TextWriter? jsonLinesWriter = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is [var first, ..])
+        {
+            throw new ArgumentException(first, nameof(options));
+        }
+
+        roles ??= new ManualRoleSource(options.Role);
+        reader ??= ModbusDeviceReader.Create(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+
+        // With JSON lines on stdout, logs go to stderr so stdout stays machine-readable.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (options.StdoutJsonLines)
+        {
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.HttpBindAddress, options.HttpPort));
+        var web = builder.Build();
+        var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
+        JsonLinesSampleSink? stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
+        var engine = new CollectorEngine(options, reader, roles, time, logger, stdout is null ? null : [stdout]);
+        MapEndpoints(web, engine);
+        try
+        {
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await web.DisposeAsync().ConfigureAwait(false);
+            await reader.DisposeAsync().ConfigureAwait(false);
+            if (stdout is not null)
+            {
+                await stdout.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
+        Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
+        return new CollectorHost(engine, web, endPoint, reader, stdout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        await _web.StopAsync().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        await _reader.DisposeAsync().ConfigureAwait(false);
+        if (_stdout is not null)
+        {
+            await _stdout.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    private static void MapEndpoints(WebApplication web, CollectorEngine engine)
+    {
+        web.MapGet("/healthz", () =>
+        {
+            var state = engine.GetState();
+            return Results.Text(state.Reason + "\n", "text/plain", statusCode: state.Healthy ? 200 : 503);
+        });
+
+        web.MapGet("/metrics", () => Results.Text(engine.Metrics.Render(engine.GetState()), "text/plain; version=0.0.4; charset=utf-8"));
+
+        web.MapGet("/samples", (HttpRequest request) =>
+        {
+            var q = request.Query;
+            var limit = MaxSamplesPerRequest;
+            if (q.ContainsKey("limit") && (!int.TryParse(q["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxSamplesPerRequest))
+            {
+                return Results.BadRequest($"limit must be 1..{MaxSamplesPerRequest}\n");
+            }
+
+            IReadOnlyList<Sample> samples;
+            if (q.ContainsKey("after"))
+            {
+                if (engine.Options.Sequence is null)
+                {
+                    return Results.BadRequest("after= needs a device sequence register (--sequence); use afterSample= for local sample numbers\n");
+                }
+
+                if (!int.TryParse(q["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var after) || after > 65535)
+                {
+                    return Results.BadRequest("after must be a sequence number 0..65535\n");
+                }
+
+                samples = engine.Buffer.PublishedAfterSequence(after, limit);
+            }
+            else if (q.ContainsKey("afterSample"))
+            {
+                if (!long.TryParse(q["afterSample"], NumberStyles.None, CultureInfo.InvariantCulture, out var afterSample))
+                {
+                    return Results.BadRequest("afterSample must be a sample number\n");
+                }
+
+                samples = engine.Buffer.PublishedAfterNumber(afterSample, limit);
+            }
+            else
+            {
+                samples = engine.Buffer.PublishedAfterNumber(null, limit);
+            }
+
+            return Json(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("role", CollectorCommandLine.RoleName(engine.Roles.Current));
+                json.WriteStartArray("samples");
+                foreach (var sample in samples)
+                {
+                    SampleJson.Write(json, sample);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+
+        web.MapGet("/published/last", () => Json(json => WriteLastPublished(json, engine.LastPublished)));
+
+        web.MapGet("/role", () => Json(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("role", CollectorCommandLine.RoleName(engine.Roles.Current));
+            json.WriteEndObject();
+        }));
+
+        web.MapPut("/role", async (HttpRequest request) =>
+        {
+            using var body = new StreamReader(request.Body);
+            var text = (await body.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false)).Trim().Trim('"');
+            if (!CollectorCommandLine.TryParseRole(text, out var role))
+            {
+                return Results.BadRequest($"the body must be active, standby or stopped, not '{text}'\n");
+            }
+
+            if (engine.Roles is not IRoleController controller)
+            {
+                return Results.Text("the role is managed by a role source that does not take requests\n", "text/plain", statusCode: 409);
+            }
+
+            controller.SetRole(role);
+            return Results.Text($"{CollectorCommandLine.RoleName(engine.Roles.Current)}\n");
+        });
+
+        web.MapPost("/promote", async (HttpRequest request) =>
+        {
+            int? after = null;
+            if (request.Query.ContainsKey("after"))
+            {
+                if (!int.TryParse(request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 65535)
+                {
+                    return Results.BadRequest("after must be a sequence number 0..65535\n");
+                }
+
+                after = value;
+            }
+
+            try
+            {
+                var result = await engine.PromoteAsync(after, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                return Json(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("replayed", result.Replayed);
+                    json.WritePropertyName("lastPublished");
+                    WriteLastPublished(json, result.LastPublished);
+                    json.WriteEndObject();
+                });
+            }
+            catch (InvalidOperationException e)
+            {
+                return Results.Text(e.Message + "\n", "text/plain", statusCode: 409);
+            }
+        });
+    }
+
+    private static void WriteLastPublished(Utf8JsonWriter json, Sample? last)
+    {
+        json.WriteStartObject();
+        if (last is null)
+        {
+            json.WriteNull("sample");
+            json.WriteNull("sequence");
+            json.WriteNull("timestamp");
+        }
+        else
+        {
+            json.WriteNumber("sample", last.Number);
+            if (last.Sequence is { } s)
+            {
+                json.WriteNumber("sequence", s);
+            }
+            else
+            {
+                json.WriteNull("sequence");
+            }
+
+            json.WriteString("timestamp", last.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static IResult Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+
+        return Results.Bytes(buffer.ToArray(), "application/json");
+    }
+}

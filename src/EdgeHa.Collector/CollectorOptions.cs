@@ -1,0 +1,106 @@
+using System.Net;
+
+namespace EdgeHa.Collector;
+
+/// <summary>Everything the collector needs; built from flags and/or a YAML file by <see cref="CollectorCommandLine"/>.</summary>
+public sealed class CollectorOptions
+{
+    /// <summary>Device host name or address.</summary>
+    public string DeviceHost { get; set; } = "";
+
+    /// <summary>Device Modbus TCP port.</summary>
+    public int DevicePort { get; set; } = 502;
+
+    /// <summary>Modbus unit identifier.</summary>
+    public byte UnitId { get; set; } = 1;
+
+    /// <summary>Blocks polled each interval, in this order.</summary>
+    public List<ReadBlock> Reads { get; } = [];
+
+    /// <summary>Time between polls.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Role at start-up (flag role source).</summary>
+    public CollectorRole Role { get; set; } = CollectorRole.Active;
+
+    /// <summary>HTTP port; 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Address the HTTP endpoints bind to.</summary>
+    public IPAddress HttpBindAddress { get; set; } = IPAddress.Any;
+
+    /// <summary>The device's sequence register, when it has one.</summary>
+    public SequenceRegister? Sequence { get; set; }
+
+    /// <summary>Write each published sample as a JSON line on stdout.</summary>
+    public bool StdoutJsonLines { get; set; }
+
+    /// <summary>How many seconds of samples the ring buffer keeps.</summary>
+    public int BufferSeconds { get; set; } = 60;
+
+    /// <summary>Health turns 503 when the device has not answered for this long; null means 3 intervals.</summary>
+    public TimeSpan? StaleAfter { get; set; }
+
+    /// <summary>Timeout of each Modbus request; null means the interval clamped to 1..5 s.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>Timeout to open the TCP connection to the device.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Least severe log level written to the console (stderr when JSON lines go to stdout).</summary>
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
+
+    public TimeSpan EffectiveStaleAfter => StaleAfter ?? Interval * 3;
+
+    public TimeSpan EffectiveRequestTimeout => RequestTimeout ?? TimeSpan.FromMilliseconds(Math.Clamp(Interval.TotalMilliseconds, 1000, 5000));
+
+    /// <summary>Ring buffer slots: one per poll over the buffer window, plus one.</summary>
+    public int BufferCapacity => (int)Math.Clamp(Math.Ceiling(BufferSeconds * 1000.0 / Math.Max(1, Interval.TotalMilliseconds)) + 1, 1, 10_000_000);
+
+    /// <summary>Every problem with the options (empty when valid), each naming the flag/field.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DeviceHost))
+        {
+            errors.Add("--device (device): HOST:PORT is required");
+        }
+
+        if (DevicePort is < 1 or > 65535)
+        {
+            errors.Add($"--device (device): port {DevicePort} is not 1..65535");
+        }
+
+        if (Reads.Count == 0)
+        {
+            errors.Add("--read (reads): at least one TABLE:ADDRESS:COUNT block is required");
+        }
+
+        if (Interval < TimeSpan.FromMilliseconds(10) || Interval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"--interval-ms (intervalMilliseconds): {Interval.TotalMilliseconds} is not 10..3600000");
+        }
+
+        if (HttpPort is < 0 or > 65535)
+        {
+            errors.Add($"--http-port (httpPort): {HttpPort} is not 0..65535");
+        }
+
+        if (BufferSeconds is < 1 or > 86400)
+        {
+            errors.Add($"--buffer-seconds (bufferSeconds): {BufferSeconds} is not 1..86400");
+        }
+
+        if (StaleAfter is { } stale && stale < Interval)
+        {
+            errors.Add($"--stale-after-ms (staleAfterMilliseconds): {stale.TotalMilliseconds} must be at least the interval ({Interval.TotalMilliseconds})");
+        }
+
+        if (RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            errors.Add("--request-timeout-ms (requestTimeoutMilliseconds): must be greater than 0");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,22 @@
+namespace EdgeHa.Collector;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Collector polling {Device} unit {UnitId} every {IntervalMs} ms as {Role}; HTTP on {HttpEndPoint}")]
+    public static partial void Started(ILogger logger, string device, byte unitId, double intervalMs, CollectorRole role, string httpEndPoint);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Poll failed ({Kind}): {Reason}")]
+    public static partial void PollFailed(ILogger logger, PollErrorKind kind, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Device answers again after {FailedPolls} failed poll(s)")]
+    public static partial void PollRecovered(ILogger logger, long failedPolls);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Role changed from {Previous} to {Current}")]
+    public static partial void RoleChanged(ILogger logger, CollectorRole previous, CollectorRole current);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Promoted: replayed {Count} buffered sample(s) after sequence {After}")]
+    public static partial void Promoted(ILogger logger, int count, string after);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Unexpected error in the poll loop")]
+    public static partial void LoopError(ILogger logger, Exception exception);
+}

@@ -1,0 +1,167 @@
+namespace EdgeHa.Collector;
+
+/// <summary>
+/// The last samples (bounded by count and by age), each marked published or not. Active collectors mark samples
+/// published as they take them; a hot standby keeps them unpublished so that, once promoted, it can publish the
+/// ones after the previous active's last published sequence. Thread-safe.
+/// </summary>
+public sealed class SampleRingBuffer
+{
+    private readonly object _gate = new();
+    private readonly Entry[] _entries;
+    private readonly TimeSpan _maxAge;
+    private int _head; // index of the oldest entry
+    private int _count;
+
+    public SampleRingBuffer(int capacity, TimeSpan maxAge)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _entries = new Entry[capacity];
+        _maxAge = maxAge;
+    }
+
+    public int Capacity => _entries.Length;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Adds a sample, evicting the oldest when full and any older than the maximum age.</summary>
+    public void Add(Sample sample, bool published)
+    {
+        lock (_gate)
+        {
+            if (_count == _entries.Length)
+            {
+                _head = (_head + 1) % _entries.Length;
+                _count--;
+            }
+
+            _entries[(_head + _count) % _entries.Length] = new Entry(sample, published);
+            _count++;
+            TrimLocked(sample.Timestamp - _maxAge);
+        }
+    }
+
+    /// <summary>Drops samples older than <paramref name="cutoff"/>.</summary>
+    public void TrimOlderThan(DateTimeOffset cutoff)
+    {
+        lock (_gate)
+        {
+            TrimLocked(cutoff);
+        }
+    }
+
+    /// <summary>Every buffered sample, oldest first, with its published mark.</summary>
+    public IReadOnlyList<(Sample Sample, bool Published)> Snapshot()
+    {
+        lock (_gate)
+        {
+            var list = new List<(Sample, bool)>(_count);
+            for (var i = 0; i < _count; i++)
+            {
+                var e = _entries[(_head + i) % _entries.Length];
+                list.Add((e.Sample, e.Published));
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>Published samples after local sample number <paramref name="afterNumber"/> (all when null), oldest first.</summary>
+    public IReadOnlyList<Sample> PublishedAfterNumber(long? afterNumber, int limit)
+    {
+        lock (_gate)
+        {
+            return SelectLocked(limit, (e, _) => e.Published && (afterNumber is not { } n || e.Sample.Number > n));
+        }
+    }
+
+    /// <summary>
+    /// Published samples that follow device sequence <paramref name="sequence"/>: when a sample with that sequence is
+    /// buffered, everything published after its last occurrence; otherwise those whose sequence is after it on the
+    /// 16-bit ring (so after=65534 returns 65535, 0, 1, ...).
+    /// </summary>
+    public IReadOnlyList<Sample> PublishedAfterSequence(int sequence, int limit)
+    {
+        lock (_gate)
+        {
+            var lastIndex = LastIndexOfSequenceLocked(sequence);
+            return SelectLocked(limit, (e, i) => e.Published && Follows(e.Sample, i, sequence, lastIndex));
+        }
+    }
+
+    /// <summary>
+    /// Marks as published the unpublished samples that follow <paramref name="sequence"/> (all unpublished ones when
+    /// null) and returns them oldest first. Used when a hot standby is promoted.
+    /// </summary>
+    public IReadOnlyList<Sample> PublishUnpublishedAfter(int? sequence)
+    {
+        lock (_gate)
+        {
+            var lastIndex = sequence is { } q ? LastIndexOfSequenceLocked(q) : -1;
+            var list = new List<Sample>();
+            for (var i = 0; i < _count; i++)
+            {
+                ref var e = ref _entries[(_head + i) % _entries.Length];
+                if (!e.Published && (sequence is not { } s || Follows(e.Sample, i, s, lastIndex)))
+                {
+                    e = e with { Published = true };
+                    list.Add(e.Sample);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    private static bool Follows(Sample s, int index, int sequence, int lastIndex) =>
+        lastIndex >= 0 ? index > lastIndex : s.Sequence is { } q && SequenceRegister.IsAfter(q, sequence);
+
+    private int LastIndexOfSequenceLocked(int sequence)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            if (_entries[(_head + i) % _entries.Length].Sample.Sequence == sequence)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private List<Sample> SelectLocked(int limit, Func<Entry, int, bool> predicate)
+    {
+        var list = new List<Sample>();
+        for (var i = 0; i < _count && list.Count < limit; i++)
+        {
+            var e = _entries[(_head + i) % _entries.Length];
+            if (predicate(e, i))
+            {
+                list.Add(e.Sample);
+            }
+        }
+
+        return list;
+    }
+
+    private void TrimLocked(DateTimeOffset cutoff)
+    {
+        while (_count > 0 && _entries[_head].Sample.Timestamp < cutoff)
+        {
+            _entries[_head] = default;
+            _head = (_head + 1) % _entries.Length;
+            _count--;
+        }
+    }
+
+    private record struct Entry(Sample Sample, bool Published);
+}

@@ -1,0 +1,517 @@
+namespace EdgeHa.Failover;
+
+/// <summary>
+/// The failover decision as a pure function of what was observed, the policy and the time. No I/O, no clock of its
+/// own: the same inputs always give the same decision, which is what lets the simulation replay a seed exactly.
+/// </summary>
+public static class FailoverEngine
+{
+    /// <summary>Decides what should be true next. Never throws for odd observations; an invalid policy yields phase Invalid.</summary>
+    public static Decision Decide(PairObservation observed, FailoverPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        ArgumentNullException.ThrowIfNull(policy);
+
+        var errors = policy.Validate();
+        if (errors.Count > 0 || observed.Primary.Name == observed.Standby.Name)
+        {
+            var message = observed.Primary.Name == observed.Standby.Name
+                ? $"primaryNode and standbyNode must differ (both are '{observed.Primary.Name}')"
+                : string.Join("; ", errors);
+            return Hold(observed, policy, PairPhase.Invalid, ConditionValue.Of(ConditionTypes.SpecValid, false, "InvalidSpec", message), now);
+        }
+
+        if (policy.Paused)
+        {
+            return Hold(observed, policy, PairPhase.Paused, ConditionValue.Of(ConditionTypes.SpecValid, true, "Valid", "the spec is valid"), now);
+        }
+
+        return new Evaluation(observed, policy, now).Run();
+    }
+
+    /// <summary>Why a side cannot take over now, or null when it is eligible (hot: healthy probes; cold: node Ready and schedulable).</summary>
+    public static string? Ineligibility(SideObservation side, FailoverPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(side);
+        ArgumentNullException.ThrowIfNull(policy);
+        var node = side.Node;
+        if (!node.Exists)
+        {
+            return "node does not exist";
+        }
+
+        if (!node.Ready)
+        {
+            return "node is NotReady";
+        }
+
+        if (node.Unschedulable)
+        {
+            return "node is cordoned";
+        }
+
+        if (node.LeaseRenewTime is { } renew && now - renew >= policy.NodeLeaseStale)
+        {
+            return $"node lease is stale (renewed {(now - renew).TotalSeconds:0.#} s ago)";
+        }
+
+        if (side.Device == DeviceReachability.Unreachable)
+        {
+            return "device is unreachable from this node";
+        }
+
+        if (policy.StandbyMode == StandbyMode.Hot)
+        {
+            if (!side.Pod.Exists)
+            {
+                return "no collector pod";
+            }
+
+            if (!side.Pod.Ready)
+            {
+                return "collector pod is not Ready";
+            }
+
+            // Healthy, and the last probe good: a standby in the middle of a failure run is not promoted.
+            if (side.Pod.Health.Healthy != true || side.Pod.Health.ConsecutiveFailures > 0)
+            {
+                return side.Pod.Health.Healthy is null
+                    ? "no probe verdict yet"
+                    : $"probes failing ({side.Pod.Health.ConsecutiveFailures} consecutive)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Paused or invalid: report, change nothing.</summary>
+    private static Decision Hold(PairObservation observed, FailoverPolicy policy, PairPhase phase, ConditionValue specValid, DateTimeOffset now)
+    {
+        var active = observed.Side(observed.ActiveNode)?.Name;
+        var roles = new Dictionary<string, NodeRole>
+        {
+            [observed.Primary.Name] = observed.Primary.Pod.Role ?? RoleOf(observed.Primary.Name, active, policy),
+            [observed.Standby.Name] = observed.Standby.Pod.Role ?? RoleOf(observed.Standby.Name, active, policy),
+        };
+        var paused = phase == PairPhase.Paused;
+        return new Decision
+        {
+            ActiveNode = observed.ActiveNode,
+            Roles = roles,
+            Lease = LeaseAction.Keep,
+            Epoch = observed.Epoch,
+            FailoverCount = observed.FailoverCount,
+            Phase = phase,
+            Conditions =
+            [
+                specValid,
+                ConditionValue.Of(ConditionTypes.ReconciliationPaused, paused, paused ? "Paused" : "NotPaused",
+                    paused ? "spec.paused is true: no automatic action" : "automatic action is enabled"),
+                ConditionValue.Of(ConditionTypes.Ready, false, paused ? "ReconciliationPaused" : "InvalidSpec",
+                    paused ? "paused: the pair is not managed" : specValid.Message),
+                ConditionValue.Of(ConditionTypes.FailoverInProgress, false, paused ? "ReconciliationPaused" : "InvalidSpec", "no action is taken"),
+            ],
+            Nodes = [Verdict(observed.Primary, roles, null, policy, now), Verdict(observed.Standby, roles, null, policy, now)],
+            State = observed.State,
+        };
+    }
+
+    /// <summary>The role a node should run in when <paramref name="active"/> is the active node.</summary>
+    public static NodeRole RoleOf(string node, string? active, FailoverPolicy policy) =>
+        node == active ? NodeRole.Active : policy?.StandbyMode == StandbyMode.Hot ? NodeRole.Standby : NodeRole.Stopped;
+
+    private static NodeVerdict Verdict(SideObservation side, IReadOnlyDictionary<string, NodeRole> roles, string? problem, FailoverPolicy policy, DateTimeOffset now)
+    {
+        problem ??= roles[side.Name] == NodeRole.Active ? null : Ineligibility(side, policy, now);
+        return new NodeVerdict(side.Name, roles[side.Name], side.Node.Exists && side.Node.Ready, problem is null,
+            side.Pod.Health.ConsecutiveFailures, side.Pod.Health.LastProbeAt, problem ?? "ok");
+    }
+
+    /// <summary>One call of the engine: the observation, the policy and the time, and what is being decided.</summary>
+    private sealed class Evaluation(PairObservation o, FailoverPolicy p, DateTimeOffset now)
+    {
+        private readonly List<EngineEvent> _events = [];
+        private readonly List<DateTimeOffset> _wakeUps = [];
+        private FailoverState _state = o.State;
+        private string? _degradedReason;
+        private string? _degradedMessage;
+        private string? _activeProblem;
+        private string? _activeProblemNode;
+
+        public Decision Run()
+        {
+            var graceEnd = o.OperatorStartedAt + p.StartupGrace;
+            // Grace ends early once both sides have a verdict: nothing is left to observe, so it never adds to detection.
+            var inGrace = now < graceEnd && !(HasVerdict(o.Primary) && HasVerdict(o.Standby));
+            if (inGrace)
+            {
+                _wakeUps.Add(graceEnd);
+            }
+
+            var primaryProblem = Ineligibility(o.Primary, p, now);
+            _state = _state with { PrimaryEligibleSince = primaryProblem is null ? _state.PrimaryEligibleSince ?? now : null };
+
+            var desired = o.Side(o.ActiveNode)?.Name;
+            var epoch = o.Epoch;
+            var failoverCount = o.FailoverCount;
+            TransitionRecord? transition = null;
+            SwitchoverAck? ack = null;
+
+            void Promote(string to, TransitionKind kind, string reason, TimeSpan detection, string message)
+            {
+                transition = new TransitionRecord(now, kind, reason, desired, to, detection);
+                epoch++;
+                if (kind == TransitionKind.Failover)
+                {
+                    failoverCount++;
+                }
+
+                _events.Add(new EngineEvent(kind == TransitionKind.Failover, kind switch
+                {
+                    TransitionKind.Failover => "FailoverStarted",
+                    TransitionKind.Switchover => "SwitchoverStarted",
+                    TransitionKind.Failback => "FailbackStarted",
+                    _ => "InitialPromotion",
+                }, $"{message}; promoting {to} at epoch {epoch}"));
+                desired = to;
+                _state = _state with { ActiveFailureNode = null, ActiveFailureDetectedAt = null };
+            }
+
+            if (desired is null)
+            {
+                var holder = o.Side(o.Lease.Holder)?.Name;
+                if (holder is not null)
+                {
+                    desired = holder; // status was lost but the Lease tells who acts: adopt it, no switch
+                }
+                else if (!inGrace)
+                {
+                    var standbyProblem = Ineligibility(o.Standby, p, now);
+                    if (primaryProblem is null)
+                    {
+                        Promote(o.Primary.Name, TransitionKind.Initial, "InitialPromotion", TimeSpan.Zero, $"{o.Primary.Name} is the primary and eligible");
+                    }
+                    else if (standbyProblem is null)
+                    {
+                        Promote(o.Standby.Name, TransitionKind.Initial, "InitialPromotion", TimeSpan.Zero, $"primary {o.Primary.Name} is not eligible ({primaryProblem})");
+                    }
+                    else
+                    {
+                        Degrade("NoEligibleNode", $"no node can be active: {o.Primary.Name}: {primaryProblem}; {o.Standby.Name}: {standbyProblem}");
+                    }
+                }
+            }
+            else
+            {
+                var active = o.Side(desired)!;
+                var other = o.Other(active);
+                var otherProblem = Ineligibility(other, p, now);
+
+                // 1. A manual request, acted on once.
+                if (!inGrace && o.Switchover is { } request && request.Id != _state.LastHandledSwitchoverId)
+                {
+                    ack = HandleRequest(request, desired, otherProblem, out var promoteTo);
+                    _state = _state with { LastHandledSwitchoverId = request.Id };
+                    if (promoteTo is not null)
+                    {
+                        Promote(promoteTo, TransitionKind.Switchover, "SwitchoverRequested", TimeSpan.Zero, $"switchover to {promoteTo} requested{(request.Force ? " (forced)" : "")}");
+                    }
+                }
+
+                if (transition is null)
+                {
+                    var failure = ActiveFailure(active, other);
+                    if (failure is not null)
+                    {
+                        _activeProblem = failure.Message;
+                        _activeProblemNode = desired;
+                        var detectedAt = failure.DetectedAt;
+                        if (_state.ActiveFailureNode == desired && _state.ActiveFailureDetectedAt is { } seen && seen < detectedAt)
+                        {
+                            detectedAt = seen;
+                        }
+
+                        _state = _state with { ActiveFailureNode = desired, ActiveFailureDetectedAt = detectedAt };
+                        if (otherProblem is not null)
+                        {
+                            // Both sides failed: keep the last active (it may come back first), never flap between two dead sides.
+                            Degrade("NoEligibleStandby", $"active {desired} failed ({failure.Message}) and standby {other.Name} is not eligible ({otherProblem}); keeping {desired}");
+                        }
+                        else if (inGrace)
+                        {
+                            Degrade("ActiveFailing", $"active {desired} failed ({failure.Message}); start-up grace until {graceEnd:O}");
+                        }
+                        else if (now < detectedAt + p.FailoverDelay)
+                        {
+                            Degrade("ActiveFailing", $"active {desired} failed ({failure.Message}); failover delay until {detectedAt + p.FailoverDelay:O}");
+                            _wakeUps.Add(detectedAt + p.FailoverDelay);
+                        }
+                        else
+                        {
+                            var onset = failure.Onset < detectedAt ? failure.Onset : detectedAt;
+                            Promote(other.Name, TransitionKind.Failover, failure.Reason, now - onset, $"active {desired} failed: {failure.Message}");
+                        }
+                    }
+                    else
+                    {
+                        _state = _state with { ActiveFailureNode = null, ActiveFailureDetectedAt = null };
+                        if (!inGrace)
+                        {
+                            PlannedSwitch(active, other, otherProblem, Promote);
+                        }
+                    }
+                }
+            }
+
+            // Degraded also when redundancy is lost: the non-active side could not take over.
+            if (_degradedReason is null && desired is not null)
+            {
+                var standby = o.Other(o.Side(desired)!);
+                if (Ineligibility(standby, p, now) is { } problem)
+                {
+                    _degradedReason = "StandbyNotEligible";
+                    _degradedMessage = $"standby {standby.Name} is not eligible: {problem}";
+                }
+            }
+
+            if (_degradedReason != _state.DegradedReason)
+            {
+                if (_degradedReason is not null)
+                {
+                    _events.Add(new EngineEvent(true, _degradedReason, _degradedMessage!));
+                }
+
+                _state = _state with { DegradedReason = _degradedReason };
+            }
+
+            var lease = Fencing(desired);
+            var roles = new Dictionary<string, NodeRole>
+            {
+                [o.Primary.Name] = RoleOf(o.Primary.Name, desired, p),
+                [o.Standby.Name] = RoleOf(o.Standby.Name, desired, p),
+            };
+            var fencing = desired is not null && o.Lease.Holder != desired;
+            var bothFailed = _degradedReason is "NoEligibleStandby" or "NoEligibleNode" or "DeviceUnreachable";
+            var phase = desired is null ? PairPhase.Pending
+                : fencing ? PairPhase.FailingOver
+                : bothFailed ? PairPhase.Degraded
+                : PairPhase.Active;
+            var ready = phase == PairPhase.Active && _activeProblemNode != desired;
+
+            return new Decision
+            {
+                ActiveNode = desired,
+                Roles = roles,
+                Lease = lease,
+                Epoch = epoch,
+                FailoverCount = failoverCount,
+                Phase = phase,
+                Transition = transition,
+                Switchover = ack,
+                Conditions =
+                [
+                    ConditionValue.Of(ConditionTypes.SpecValid, true, "Valid", "the spec is valid"),
+                    ConditionValue.Of(ConditionTypes.ReconciliationPaused, false, "NotPaused", "automatic action is enabled"),
+                    ready
+                        ? ConditionValue.Of(ConditionTypes.Ready, true, "ActiveHoldsLease", $"{desired} is active and holds the lease at epoch {epoch}")
+                        : ConditionValue.Of(ConditionTypes.Ready, false, desired is null ? (inGrace ? "StartupGrace" : "NoActiveNode") : fencing ? "FailoverInProgress" : "ActiveFailing",
+                            desired is null ? (inGrace ? $"observing until {graceEnd:O}" : _degradedMessage ?? "no active node") : fencing ? $"waiting for {desired} to hold the lease" : _activeProblem ?? "active is failing"),
+                    fencing
+                        ? ConditionValue.Of(ConditionTypes.FailoverInProgress, true, lease.Kind == LeaseActionKind.Revoke ? "RevokingLease" : lease.IsDue(now) ? "GrantingLease" : "AwaitingLeaseExpiry",
+                            $"lease {Describe(o.Lease)}; moving it to {desired}")
+                        : ConditionValue.Of(ConditionTypes.FailoverInProgress, false, "Stable", "no switch in progress"),
+                    _degradedReason is null
+                        ? ConditionValue.Of(ConditionTypes.Degraded, false, "Redundant", "both sides can serve")
+                        : ConditionValue.Of(ConditionTypes.Degraded, true, _degradedReason, _degradedMessage!),
+                ],
+                Events = _events,
+                Nodes = [Verdict(o.Primary, roles, o.Primary.Name == _activeProblemNode ? _activeProblem : null, p, now), Verdict(o.Standby, roles, o.Standby.Name == _activeProblemNode ? _activeProblem : null, p, now)],
+                NextEvaluationAt = _wakeUps.Where(t => t > now).Select(t => (DateTimeOffset?)t).Min(),
+                State = _state,
+            };
+        }
+
+        private static string Describe(LeaseObservation lease) =>
+            lease.IsHeld ? $"held by {lease.Holder}" : lease.ReleasedBy is { } r ? $"released by {r}" : "empty";
+
+        private bool HasVerdict(SideObservation side) => side.Pod.Health.Healthy is not null || !side.Pod.Exists;
+
+        private void Degrade(string reason, string message)
+        {
+            _degradedReason ??= reason;
+            _degradedMessage ??= message;
+        }
+
+        private SwitchoverAck HandleRequest(SwitchoverRequest request, string active, string? otherProblem, out string? promoteTo)
+        {
+            promoteTo = null;
+            var target = o.Side(request.Target);
+            if (target is null)
+            {
+                _events.Add(new EngineEvent(true, "SwitchoverRefused", $"switchover target '{request.Target}' is not a node of this pair ({o.Primary.Name}, {o.Standby.Name})"));
+                return new SwitchoverAck(request.Id, request.Target, now, false, "UnknownNode", $"'{request.Target}' is neither {o.Primary.Name} nor {o.Standby.Name}");
+            }
+
+            if (target.Name == active)
+            {
+                return new SwitchoverAck(request.Id, request.Target, now, true, "AlreadyActive", $"{active} is already active");
+            }
+
+            if (otherProblem is not null && !request.Force)
+            {
+                _events.Add(new EngineEvent(true, "SwitchoverRefused", $"switchover to {target.Name} refused: {otherProblem} (set force to override)"));
+                return new SwitchoverAck(request.Id, request.Target, now, false, "TargetNotEligible", $"{target.Name}: {otherProblem}");
+            }
+
+            promoteTo = target.Name;
+            return new SwitchoverAck(request.Id, request.Target, now, true, "Started", otherProblem is null ? $"switching to {target.Name}" : $"forced switch to {target.Name} although {otherProblem}");
+        }
+
+        private void PlannedSwitch(SideObservation active, SideObservation other, string? otherProblem, Action<string, TransitionKind, string, TimeSpan, string> promote)
+        {
+            if (otherProblem is not null)
+            {
+                return;
+            }
+
+            if (active.Node.Unschedulable)
+            {
+                promote(other.Name, TransitionKind.Switchover, "ActiveNodeCordoned", TimeSpan.Zero, $"active node {active.Name} is cordoned");
+                return;
+            }
+
+            if (p.Failback == FailbackMode.Automatic && active.Name != o.Primary.Name && _state.PrimaryEligibleSince is { } since)
+            {
+                var due = since + p.FailbackStabilization;
+                if (o.LastTransition is { } last && last.At + p.FailbackStabilization > due)
+                {
+                    due = last.At + p.FailbackStabilization; // at most one automatic switch per window
+                }
+
+                if (now >= due)
+                {
+                    promote(o.Primary.Name, TransitionKind.Failback, "Failback", TimeSpan.Zero, $"primary {o.Primary.Name} eligible since {since:O}");
+                }
+                else
+                {
+                    _wakeUps.Add(due);
+                }
+            }
+        }
+
+        private sealed record Failure(string Reason, string Message, DateTimeOffset DetectedAt, DateTimeOffset Onset);
+
+        private Failure? ActiveFailure(SideObservation active, SideObservation other)
+        {
+            var failures = new List<Failure>();
+            var node = active.Node;
+            if (!node.Exists)
+            {
+                failures.Add(new("NodeGone", $"node {active.Name} does not exist", now, now));
+            }
+            else if (!node.Ready)
+            {
+                var at = node.ReadyTransitionTime ?? now;
+                failures.Add(new("NodeNotReady", $"node {active.Name} is NotReady", at, at));
+            }
+
+            if (node.LeaseRenewTime is { } renew)
+            {
+                var staleAt = renew + p.NodeLeaseStale;
+                if (now >= staleAt)
+                {
+                    failures.Add(new("NodeLeaseStale", $"node lease of {active.Name} not renewed since {renew:O}", staleAt, renew));
+                }
+                else
+                {
+                    _wakeUps.Add(staleAt);
+                }
+            }
+
+            // A cold standby that was just promoted is still starting: judge its pod only after it came up once or the
+            // activation window (the start-up grace) has passed, so a slow start does not bounce the pair back.
+            var promotedAt = o.LastTransition is { } t && t.To == active.Name ? t.At : (DateTimeOffset?)null;
+            var starting = p.StandbyMode == StandbyMode.Cold && promotedAt is { } pa && now < pa + p.StartupGrace
+                && !(active.Pod.Health.HealthySince is { } hs && hs >= pa && active.Pod.Health.Healthy == true);
+            if (starting)
+            {
+                _wakeUps.Add(promotedAt!.Value + p.StartupGrace);
+            }
+            else if (!active.Pod.Exists)
+            {
+                failures.Add(new("PodGone", $"no collector pod on {active.Name}", now, now));
+            }
+            else
+            {
+                if (!active.Pod.Ready)
+                {
+                    var at = active.Pod.ReadyTransitionTime ?? now;
+                    failures.Add(new("PodNotReady", $"collector pod on {active.Name} is not Ready", at, at));
+                }
+
+                var health = active.Pod.Health;
+                if (health.Healthy == false)
+                {
+                    var at = health.UnhealthySince ?? now;
+                    failures.Add(new("ProbeFailed", $"{health.ConsecutiveFailures} consecutive probes failed on {active.Name}", at, health.FirstFailureAt ?? at));
+                }
+            }
+
+            if (active.Device == DeviceReachability.Unreachable)
+            {
+                if (other.Device == DeviceReachability.Reachable)
+                {
+                    var at = active.DeviceSince ?? now;
+                    failures.Add(new("DeviceUnreachableFromActive", $"the device is stale from {active.Name} but reachable from {other.Name}", at, at));
+                }
+                else if (other.Device == DeviceReachability.Unreachable)
+                {
+                    // The problem is the device or its network, not the node: switching would not help.
+                    Degrade("DeviceUnreachable", "the device is unreachable from both nodes; no failover (the problem is not the node)");
+                }
+            }
+
+            if (failures.Count == 0)
+            {
+                return null;
+            }
+
+            var first = failures.MinBy(f => f.DetectedAt)!;
+            var onset = failures.Min(f => f.Onset);
+            return first with { Message = string.Join("; ", failures.Select(f => f.Message)), Onset = onset };
+        }
+
+        /// <summary>The fencing rule: a new holder only after the old one released, or its lease expired plus the skew margin.</summary>
+        private LeaseAction Fencing(string? desired)
+        {
+            var lease = o.Lease;
+            if (desired is null || lease.Holder == desired)
+            {
+                return LeaseAction.Keep;
+            }
+
+            var safeAfter = lease.SafeAfter(p.ClockSkewMargin) ?? now;
+            if (lease.IsHeld)
+            {
+                if (now >= safeAfter)
+                {
+                    _events.Add(new EngineEvent(false, "LeaseGranted", $"lease of {lease.Holder} expired; granting it to {desired}"));
+                    return LeaseAction.Grant(desired, now); // compare-and-swap: a renew in between makes it fail
+                }
+
+                _events.Add(new EngineEvent(false, "LeaseRevoked", $"revoking the lease from {lease.Holder} for {desired}"));
+                _wakeUps.Add(safeAfter);
+                return LeaseAction.Revoke(lease.Holder!);
+            }
+
+            if (!string.IsNullOrEmpty(lease.ReleasedBy) || now >= safeAfter)
+            {
+                _events.Add(new EngineEvent(false, "LeaseGranted", $"granting the lease to {desired}"));
+                return LeaseAction.Grant(desired, now);
+            }
+
+            _wakeUps.Add(safeAfter);
+            return LeaseAction.Grant(desired, safeAfter);
+        }
+    }
+}

@@ -1,0 +1,386 @@
+using System.Globalization;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeHa.Fencing;
+
+/// <summary>
+/// The holder side of the pair Lease: a collector (or the agent wrapping one) acts only while this says so.
+/// The operator grants the Lease by writing this holder's identity into it; the holder confirms with a renewal and
+/// acts for <see cref="LeaseTerms.ActingWindow"/> counted from when it SENT that renewal, by its own monotonic
+/// clock. If renewals stop succeeding (API server unreachable, partition) it stops acting when that window runs
+/// out, which is before the operator may grant anyone else. A planned handover is a request on the Lease: the
+/// holder stops acting, records its last published sequence and releases.
+/// </summary>
+public sealed partial class LeaseHolder : IAsyncDisposable
+{
+    private static readonly TimeSpan ErrorRetry = TimeSpan.FromMilliseconds(200);
+
+    private readonly IKubernetesClient _client;
+    private readonly LeaseHolderOptions _options;
+    private readonly Func<long?> _lastPublishedSequence;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly ITimer _deadlineTimer;
+    private HoldingState _state = HoldingState.NotHolding("not started");
+    private long _deadlineTimestamp;
+    private LeaseTerms _terms;
+
+    /// <param name="client">The API client (the holder's own service account).</param>
+    /// <param name="options">Where the Lease is and who we are.</param>
+    /// <param name="lastPublishedSequence">The last sequence published during the current holding, or null before the first.</param>
+    /// <param name="timeProvider">The holder's clock.</param>
+    /// <param name="logger">Logs state changes and API failures.</param>
+    public LeaseHolder(IKubernetesClient client, LeaseHolderOptions options, Func<long?> lastPublishedSequence, TimeProvider? timeProvider = null, ILogger<LeaseHolder>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(lastPublishedSequence);
+        options.Validate();
+        _client = client;
+        _options = options;
+        _lastPublishedSequence = lastPublishedSequence;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _terms = options.DefaultTerms;
+        _deadlineTimer = _time.CreateTimer(_ => OnDeadline(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The current state. Read it before every act that must be fenced.</summary>
+    public HoldingState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                // The deadline is checked on read too, so a late timer callback can never let an act through.
+                if (_state.Acting && _time.GetTimestamp() >= _deadlineTimestamp)
+                {
+                    return _state with { Acting = false, Reason = "lease renewal overdue" };
+                }
+
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Raised after <see cref="State"/> changed between acting and not acting (or the epoch changed).</summary>
+    public event EventHandler<HoldingState>? StateChanged;
+
+    /// <summary>Renews while holding, follows the Lease through a watch, and releases the holding when cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchAsync(watchStop.Token);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                TimeSpan next;
+                try
+                {
+                    next = await StepAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (!await WaitForWakeAsync(next, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await watchStop.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+            await ReleaseOnShutdownAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One round: read the Lease, then renew, release or stand by. Returns how long to wait before the next.</summary>
+    internal async Task<TimeSpan> StepAsync(CancellationToken cancellationToken)
+    {
+        Lease? lease;
+        try
+        {
+            lease = await CallAsync(ct => _client.GetAsync<Lease>(_options.LeaseName, _options.Namespace, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            Set(HoldingState.NotHolding("the pair lease does not exist"));
+            return _terms.RenewInterval;
+        }
+        catch (Exception e) when (IsTransient(e, cancellationToken))
+        {
+            LogApiFailure(_logger, "read", e.Message);
+            return ErrorRetry;
+        }
+
+        _terms = LeaseTerms.FromLease(lease, _options.DefaultTerms);
+        var holder = lease.Spec?.HolderIdentity;
+        if (!string.Equals(holder, _options.Identity, StringComparison.Ordinal))
+        {
+            Set(HoldingState.NotHolding(string.IsNullOrEmpty(holder) ? "the lease is free" : $"the lease is held by {holder}"));
+            return _terms.RenewInterval;
+        }
+
+        if (lease.Metadata.Annotations?.ContainsKey(FencingAnnotations.HandoverRequested) == true)
+        {
+            return await ReleaseAsync(lease, "handover requested", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await RenewAsync(lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TimeSpan> RenewAsync(Lease lease, CancellationToken cancellationToken)
+    {
+        var current = State;
+        var epoch = ParseLong(lease.Metadata.Annotations, FencingAnnotations.Epoch) ?? 0;
+        var starting = !current.Acting || current.Epoch != epoch;
+        var previousLast = starting ? ParseLong(lease.Metadata.Annotations, FencingAnnotations.LastPublishedSequence) : current.PreviousLastSequence;
+
+        // Count the acting window from before the request leaves: the grantor sees the renewal later than that.
+        var sentAt = _time.GetTimestamp();
+        var spec = lease.Spec ??= new LeaseSpec();
+        spec.RenewTime = _time.GetUtcNow();
+        if (starting)
+        {
+            spec.AcquireTime = spec.RenewTime;
+        }
+
+        // A new holder leaves the previous holder's sequence in place until it has published past it itself.
+        if (!starting && _lastPublishedSequence() is long last)
+        {
+            (lease.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.LastPublishedSequence] = last.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConflictException)
+        {
+            // Someone wrote the Lease since we read it (the operator, or our own earlier write): read again now.
+            return TimeSpan.Zero;
+        }
+        catch (Exception e) when (IsTransient(e, cancellationToken))
+        {
+            LogApiFailure(_logger, "renew", e.Message);
+            return ErrorRetry;
+        }
+
+        lock (_gate)
+        {
+            _deadlineTimestamp = sentAt + (long)(_terms.ActingWindow.TotalSeconds * _time.TimestampFrequency);
+        }
+
+        _deadlineTimer.Change(_terms.ActingWindow - _time.GetElapsedTime(sentAt), Timeout.InfiniteTimeSpan);
+        Set(new HoldingState(true, epoch, previousLast, "holding the lease"));
+        return _terms.RenewInterval;
+    }
+
+    private async Task<TimeSpan> ReleaseAsync(Lease lease, string why, CancellationToken cancellationToken)
+    {
+        // Stop acting first; only then tell the grantor it may hand the lease on.
+        var last = State.Acting ? _lastPublishedSequence() : null;
+        StopActing(why);
+        var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
+        if (last is long sequence)
+        {
+            annotations[FencingAnnotations.LastPublishedSequence] = sequence.ToString(CultureInfo.InvariantCulture);
+        }
+
+        annotations.Remove(FencingAnnotations.HandoverRequested);
+        lease.Spec!.HolderIdentity = null;
+        try
+        {
+            await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
+            LogReleased(_logger, _options.LeaseName, why);
+            return _terms.RenewInterval;
+        }
+        catch (ConflictException)
+        {
+            return TimeSpan.Zero;
+        }
+        catch (Exception e) when (IsTransient(e, cancellationToken))
+        {
+            LogApiFailure(_logger, "release", e.Message);
+            return ErrorRetry;
+        }
+    }
+
+    private async Task ReleaseOnShutdownAsync()
+    {
+        if (!State.Acting)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        try
+        {
+            var lease = await _client.GetAsync<Lease>(_options.LeaseName, _options.Namespace, timeout.Token).ConfigureAwait(false);
+            if (string.Equals(lease.Spec?.HolderIdentity, _options.Identity, StringComparison.Ordinal))
+            {
+                await ReleaseAsync(lease, "shutting down", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            // Not released: the operator waits for the lease to expire instead. We stop acting regardless.
+            LogApiFailure(_logger, "release on shutdown", e.Message);
+        }
+        finally
+        {
+            StopActing("shutting down");
+        }
+    }
+
+    /// <summary>Follows the Lease so that grants and handover requests are acted on at once, not at the next renewal.</summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var options = new WatchOptions { FieldSelector = $"metadata.name={_options.LeaseName}", TimeoutSeconds = 60 };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in _client.WatchAsync<Lease>(_options.Namespace, options, cancellationToken).ConfigureAwait(false))
+                {
+                    if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or IOException or TimeoutException)
+            {
+                LogApiFailure(_logger, "watch", e.Message);
+            }
+
+            // The renew loop keeps us correct without the watch; this only bounds how fast a broken watch returns.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits for the delay or an early wake-up from the watch; false when cancelled.</summary>
+    private async Task<bool> WaitForWakeAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return !cancellationToken.IsCancellationRequested;
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sleep = Task.Delay(delay, _time, either.Token);
+        var wake = _wake.WaitAsync(either.Token);
+        await Task.WhenAny(sleep, wake).ConfigureAwait(false);
+        await either.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(sleep, wake).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        return !cancellationToken.IsCancellationRequested;
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
+        }
+    }
+
+    private void OnDeadline()
+    {
+        bool overdue;
+        lock (_gate)
+        {
+            overdue = _state.Acting && _time.GetTimestamp() >= _deadlineTimestamp;
+        }
+
+        if (overdue)
+        {
+            LogSelfFenced(_logger, _options.LeaseName);
+            StopActing("lease renewal overdue: stopped acting before the lease could expire");
+        }
+    }
+
+    private void StopActing(string why) => Set(HoldingState.NotHolding(why));
+
+    private void Set(HoldingState next)
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = _state.Acting != next.Acting || _state.Epoch != next.Epoch;
+            _state = next;
+        }
+
+        if (changed)
+        {
+            LogStateChanged(_logger, _options.Identity, next.Acting, next.Epoch, next.Reason);
+            StateChanged?.Invoke(this, next);
+        }
+    }
+
+    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            return await call(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the API call did not finish within {_options.RequestTimeout.TotalMilliseconds} ms");
+        }
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && e is KubernetesApiException or HttpRequestException or IOException or TimeoutException;
+
+    private static long? ParseLong(IDictionary<string, string>? annotations, string key) =>
+        annotations is not null && annotations.TryGetValue(key, out var text)
+            && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _deadlineTimer.DisposeAsync().ConfigureAwait(false);
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Holder {Identity}: acting={Acting} epoch={Epoch} ({Reason})")]
+    private static partial void LogStateChanged(ILogger logger, string identity, bool acting, long epoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease}: renewal overdue, stopped acting before the lease could expire")]
+    private static partial void LogSelfFenced(ILogger logger, string lease);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Lease}: released ({Reason})")]
+    private static partial void LogReleased(ILogger logger, string lease, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease API call failed ({Operation}): {Error}")]
+    private static partial void LogApiFailure(ILogger logger, string operation, string error);
+}

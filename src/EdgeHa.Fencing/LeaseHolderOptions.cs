@@ -1,0 +1,31 @@
+namespace EdgeHa.Fencing;
+
+/// <summary>Where the pair Lease is and who this holder is.</summary>
+public sealed class LeaseHolderOptions
+{
+    /// <summary>The pair Lease's namespace.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>The pair Lease's name.</summary>
+    public required string LeaseName { get; init; }
+
+    /// <summary>This holder's identity: the pod name, unique per incarnation, so a restarted pod never inherits a holding.</summary>
+    public required string Identity { get; init; }
+
+    /// <summary>Terms used until the operator has written its own on the Lease.</summary>
+    public LeaseTerms DefaultTerms { get; init; } = LeaseTerms.Default;
+
+    /// <summary>How long one API call may take before it counts as failed (the acting deadline holds regardless).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Namespace);
+        ArgumentException.ThrowIfNullOrWhiteSpace(LeaseName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(Identity);
+        if (!DefaultTerms.IsValid)
+        {
+            throw new ArgumentException($"lease terms are invalid: renew interval {DefaultTerms.RenewInterval} and margin {DefaultTerms.ClockSkewMargin} must both be below duration {DefaultTerms.Duration}");
+        }
+    }
+}

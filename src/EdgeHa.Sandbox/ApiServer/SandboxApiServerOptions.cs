@@ -1,0 +1,32 @@
+namespace EdgeHa.Sandbox.ApiServer;
+
+/// <summary>Settings of a <see cref="SandboxApiServer"/>.</summary>
+public sealed class SandboxApiServerOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Serve HTTPS with a CA generated at start (default); false serves plain HTTP.</summary>
+    public bool UseHttps { get; set; } = true;
+
+    /// <summary>The bearer token clients must send; null generates a random one.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>How many changes the watch history keeps; older resume points get 410 Gone.</summary>
+    public int WatchHistoryCapacity { get; set; } = 1000;
+
+    /// <summary>How often a watch that asked for bookmarks gets a BOOKMARK event.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a watch stays open when the client gives no timeoutSeconds.</summary>
+    public TimeSpan DefaultWatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Seed of the fault dice and of generated names.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Clock for timestamps, latency and watch timers.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Faults to switch on from the start.</summary>
+    public Action<SandboxFaults>? ConfigureFaults { get; set; }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using EdgeHa.Sandbox.ApiServer;
+
+namespace EdgeHa.Sandbox.Commands;
+
+/// <summary><c>edgeha-sandbox apiserver</c>: serves the sandbox API until Ctrl+C.</summary>
+internal static class ApiServerCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Write a kubeconfig for this server to FILE" };
+        var insecure = new Option<bool>("--http") { Description = "Serve plain HTTP instead of HTTPS with a generated CA" };
+        var token = new Option<string?>("--token") { Description = "Bearer token to require (default: random)" };
+        var history = new Option<int>("--watch-history") { Description = "Watch history length; older resume points get 410 Gone", DefaultValueFactory = _ => 1000 };
+        var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every resource request" };
+        var errorRate = new Option<double>("--fault-error-rate") { Description = "Fraction of resource requests answered with --fault-error-code" };
+        var errorCode = new Option<int>("--fault-error-code") { Description = "500, 503 or 429", DefaultValueFactory = _ => 500 };
+        var conflictRate = new Option<double>("--fault-conflict-rate") { Description = "Fraction of updates and patches answered with 409 Conflict" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fault dice", DefaultValueFactory = _ => 1 };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
+        var command = new Command("apiserver", "Serve an in-memory Kubernetes API (a local stand-in for testing, not a cluster)")
+        {
+            port, kubeconfig, insecure, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(errorCode) is not (500 or 503 or 429))
+            {
+                await Console.Error.WriteLineAsync("--fault-error-code must be 500, 503 or 429");
+                return 2;
+            }
+
+            var options = new SandboxApiServerOptions
+            {
+                Port = result.GetValue(port),
+                UseHttps = !result.GetValue(insecure),
+                Token = result.GetValue(token),
+                WatchHistoryCapacity = result.GetValue(history),
+                Seed = result.GetValue(seed),
+                ConfigureFaults = f =>
+                {
+                    f.Latency = TimeSpan.FromMilliseconds(result.GetValue(latency));
+                    f.ErrorRate = result.GetValue(errorRate);
+                    f.ErrorStatusCode = result.GetValue(errorCode);
+                    f.ConflictRate = result.GetValue(conflictRate);
+                },
+            };
+            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
+            await using var server = await SandboxApiServer.StartAsync(options, loggerFactory, cancellationToken);
+            if (result.GetValue(kubeconfig) is { } path)
+            {
+                server.WriteKubeconfig(path);
+                Console.WriteLine($"kubeconfig: {Path.GetFullPath(path)}");
+            }
+
+            Console.WriteLine($"Sandbox API server listening on {server.Url.GetLeftPart(UriPartial.Authority)}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: shut down cleanly.
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

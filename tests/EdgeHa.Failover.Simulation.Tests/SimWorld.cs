@@ -1,0 +1,94 @@
+namespace EdgeHa.Failover.Simulation.Tests;
+
+/// <summary>The pair Lease as the simulated API server stores it.</summary>
+internal sealed record SimLease(string? Holder, DateTimeOffset? RenewTime, TimeSpan Duration, int Transitions, string? ReleasedBy, long Rv)
+{
+    public LeaseObservation ToObservation() => new(Holder, RenewTime, Duration, Transitions, ReleasedBy);
+}
+
+/// <summary>The pair's status as the operator persists it.</summary>
+internal sealed record SimStatus(
+    string? ActiveNode,
+    long Epoch,
+    long FailoverCount,
+    TransitionRecord? LastTransition,
+    FailoverState State,
+    SwitchoverAck? Switchover);
+
+/// <summary>One node: its clock, its kubelet and its collector process.</summary>
+internal sealed class SimNode(int index, string name, long clockOffsetMs)
+{
+    public int Index { get; } = index;
+
+    public string Name { get; } = name;
+
+    /// <summary>This node's clock minus true time (bounded skew).</summary>
+    public long ClockOffsetMs { get; } = clockOffsetMs;
+
+    public bool Up { get; set; } = true;
+
+    public int Crashes { get; set; }
+
+    /// <summary>Bumped at every crash so callbacks of the dead incarnation are dropped.</summary>
+    public int Incarnation { get; set; }
+
+    public bool Running { get; set; }
+
+    public bool Starting { get; set; }
+
+    public int Process { get; set; }
+
+    public long CrashHoldUntil { get; set; }
+
+    public NodeRole KnownRole { get; set; } = NodeRole.Standby;
+
+    /// <summary>The collector believes it may act (it holds the Lease and its role is Active).</summary>
+    public bool Acting { get; set; }
+
+    /// <summary>Local send time of the last successful renew: the collector acts until basis + duration - stop margin, by its own clock.</summary>
+    public long BasisLocalMs { get; set; }
+
+    /// <summary>Lease transitions value while this collector held it (for the release acknowledgement), or -1.</summary>
+    public int HeldTransitions { get; set; } = -1;
+
+    public long LastApiContact { get; set; }
+
+    public int Flaps { get; set; }
+
+    public double FlapProbability { get; set; }
+
+    public int ApiCut { get; set; }
+
+    public int OperatorCut { get; set; }
+
+    public int DeviceLinkCut { get; set; }
+
+    public int Cordons { get; set; }
+}
+
+/// <summary>The operator leader: its clock, probe trackers and the engine's last decision.</summary>
+internal sealed class SimOperator(long clockOffsetMs)
+{
+    /// <summary>The leader's clock minus true time; a new leader runs on another replica with its own clock.</summary>
+    public long ClockOffsetMs { get; set; } = clockOffsetMs;
+
+    public bool Up { get; set; } = true;
+
+    public int Restarts { get; set; }
+
+    public int Incarnation { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public HealthTracker[] Trackers { get; set; } = [];
+
+    public (DeviceReachability Value, DateTimeOffset? Since)[] Device { get; } = new (DeviceReachability, DateTimeOffset?)[2];
+
+    public bool WriteInFlight { get; set; }
+
+    public bool EvalScheduled { get; set; }
+
+    public Decision? Last { get; set; }
+
+    public long LastDecisionAt { get; set; }
+}

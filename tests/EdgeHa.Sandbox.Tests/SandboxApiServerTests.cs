@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using EdgeHa.Sandbox.ApiServer;
+using EdgeHa.Sandbox.Tests.Support;
+
+namespace EdgeHa.Sandbox.Tests;
+
+public sealed class SandboxApiServerTests
+{
+    [Fact]
+    public async Task StartAsync_PortZero_ServesHttpsOnLoopbackTrustedThroughCa()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+
+        Assert.Equal("https", h.Server.Url.Scheme);
+        Assert.Equal("127.0.0.1", h.Server.Url.Host);
+        Assert.NotEqual(0, h.Server.Url.Port);
+        Assert.Equal(HttpStatusCode.OK, (await h.GetAsync("/api/v1/namespaces/default")).Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_UntrustingClient_FailsTls()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetAsync(new Uri(h.Server.Url, "/version")));
+    }
+
+    [Fact]
+    public async Task StartAsync_PlainHttp_ServesHttp()
+    {
+        await using var h = await SandboxHarness.StartAsync(o => { o.UseHttps = false; o.Token = "t0ken"; });
+
+        Assert.Equal("http", h.Server.Url.Scheme);
+        Assert.Null(h.Server.CaCertificatePem);
+        Assert.Equal("t0ken", h.Server.Token);
+        Assert.Equal(HttpStatusCode.OK, (await h.GetAsync("/api")).Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_StartsWithSystemNamespaces()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var names = (await h.GetAsync("/api/v1/namespaces")).Object["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>());
+
+        Assert.Equal(["default", "kube-node-lease", "kube-public", "kube-system"], names);
+    }
+
+    [Fact]
+    public async Task WriteKubeconfig_ContainsServerCaAndToken()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var path = Path.Combine(Path.GetTempPath(), $"sandbox-{Guid.NewGuid():N}", "config");
+        try
+        {
+            h.Server.WriteKubeconfig(path);
+            var text = await File.ReadAllTextAsync(path);
+
+            Assert.Contains($"server: {h.Server.Url.GetLeftPart(UriPartial.Authority)}\n", text, StringComparison.Ordinal);
+            Assert.Contains($"token: {h.Server.Token}\n", text, StringComparison.Ordinal);
+            Assert.Contains("certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(h.Server.CaCertificatePem!)), text, StringComparison.Ordinal);
+            Assert.Contains("current-context: edgeha-sandbox", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, true);
+        }
+    }
+
+    [Fact]
+    public async Task Seed_UnknownKind_Throws()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+
+        Assert.Throws<ArgumentException>(() => h.Server.Seed(SandboxHarness.Json("""{"apiVersion":"x/v1","kind":"Nope","metadata":{"name":"a"}}""")));
+    }
+
+    [Fact]
+    public async Task Seed_Crd_ServesItsResources()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        h.Server.Seed(SandboxHarness.Json(ResourceRegistryTests.Crd));
+
+        Assert.Equal(HttpStatusCode.OK, (await h.GetAsync("/apis/edgeha.io/v1alpha1/redundantpairs")).Status);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_OpenWatch_Completes()
+    {
+        var h = await SandboxHarness.StartAsync();
+        using var w = await h.WatchAsync($"/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={h.Server.ResourceVersion}");
+
+        await h.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(await w.NextAsync().ContinueWith(t => t.IsFaulted ? null : t.Result, TaskScheduler.Default));
+    }
+
+    [Fact]
+    public void Options_Defaults_AreSafe()
+    {
+        var o = new SandboxApiServerOptions();
+
+        Assert.True(o.UseHttps);
+        Assert.Equal(0, o.Port);
+        Assert.Equal(1000, o.WatchHistoryCapacity);
+    }
+}

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Local checks of everything shipped to clusters, runnable without helm, kind or Docker:
+#   - kustomize renders (kubectl kustomize) and the Helm chart rendered by render-chart.mjs (values validated
+#     against values.schema.json on the way), with default, all-features and namespaced values;
+#   - yamllint on the static YAML and on every render;
+#   - every object against the official Kubernetes schemas (npm kubernetes-models, prometheus-operator models)
+#     with unknown fields rejected,
+#     RedundantPairs against the generated CRD schema (ajv, unknown fields rejected) and its CEL rules;
+#   - every .Values path the templates read exists in values.yaml and values.schema.json;
+#   - the chart's and config/crd's CRD copies equal crds/; chart and kustomize RBAC grant the same permissions;
+#   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
+#   - bash -n and shellcheck on the e2e and check scripts;
+#   - negative fixtures: each checker must reject a known-bad input.
+# Prints one PASS/FAIL line per check and ends with "N passed, N failed"; exits 1 on any failure.
+# Needs: node + npm (deps from package-lock.json via npm ci), kubectl (kustomize), yamllint, shellcheck.
+set -uo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root" || exit 2
+
+passed=0
+failed=0
+skipped=0
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
+
+# Runs a command; PASS/FAIL by its exit code, with the tail of its output on failure.
+check() {
+  local name="$1"
+  shift
+  if "$@" >"$work/last.log" 2>&1; then
+    pass "$name"
+  else
+    fail "$name"
+    tail -n 20 "$work/last.log" | sed 's/^/    /'
+  fi
+}
+
+# Runs a command that prints its own PASS:/FAIL: lines (validate.mjs) and counts them.
+counted() {
+  local out rc p f
+  out="$("$@" 2>&1)"
+  rc=$?
+  printf '%s\n' "$out"
+  p=$(grep -c '^PASS: ' <<<"$out")
+  f=$(grep -c '^FAIL: ' <<<"$out")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    fail "$* exited $rc without naming a failure"
+  fi
+}
+
+# Expects a command to fail (a checker that cannot fail is a defect).
+rejects() {
+  local name="$1"
+  shift
+  if "$@" >"$work/last.log" 2>&1; then
+    fail "$name: the bad input was accepted"
+  else
+    pass "$name"
+  fi
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+echo "== tools"
+for tool in node npm kubectl; do
+  if ! have "$tool"; then
+    fail "$tool is installed"
+  fi
+done
+if have npm; then
+  if [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    check "npm ci (tests/manifests)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+  fi
+fi
+
+chart="charts/edge-ha-operator"
+crd="crds/edgeha.io_redundantpairs.yaml"
+validate=(node "$here/validate.mjs")
+render=(node "$here/render-chart.mjs" "$chart")
+
+echo "== renders"
+check "chart renderer: Go template semantics (node --test lib/)" node --test "$here/lib/"
+for dir in default samples collector-rbac prometheus; do
+  check "kubectl kustomize config/$dir" kubectl kustomize "config/$dir" -o "$work/kustomize-$dir.yaml"
+done
+render_to() {
+  local out="$1"
+  shift
+  "${render[@]}" "$@" >"$out"
+}
+check "chart renders with default values" render_to "$work/chart-default.yaml"
+check "chart renders with all features on" render_to "$work/chart-all.yaml" -f "$here/values/all-features.yaml"
+check "chart renders watching one namespace" render_to "$work/chart-namespaced.yaml" -f "$here/values/namespaced.yaml" --release edge --namespace ops
+check "chart NOTES.txt renders (with the helm test hint)" bash -c '"$@" --notes | grep -q "helm test"' _ "${render[@]}" -f "$here/values/all-features.yaml"
+rejects "chart rejects values that break values.schema.json" "${render[@]}" -f "$here/values/invalid.yaml"
+
+renders=()
+for f in "$work"/kustomize-*.yaml "$work"/chart-*.yaml; do
+  [ -s "$f" ] && renders+=("$f")
+done
+
+echo "== yamllint"
+if have yamllint; then
+  # simulator-map.yaml is the simulator's register map (not a Kubernetes object), checked by its owner's tests.
+  mapfile -t static_yaml < <(
+    {
+      find config crds tests/e2e tests/manifests/values tests/manifests/fixtures .github/workflows -type f \( -name '*.yaml' -o -name '*.yml' \) 2>/dev/null
+      find "$chart" -maxdepth 2 -type f -name '*.yaml' 2>/dev/null
+      find "$chart/crds" -type f -name '*.yaml' 2>/dev/null
+    } | grep -v -e '/templates/' -e '^config/samples/simulator-map.yaml$' | sort -u
+  )
+  check "yamllint static YAML (${#static_yaml[@]} files)" yamllint -s -c "$here/.yamllint" "${static_yaml[@]}"
+  # Rendered output carries generated text (CRD descriptions) on long lines.
+  rendered_conf="{extends: $here/.yamllint, rules: {line-length: disable}}"
+  for f in "${renders[@]}"; do
+    check "yamllint $(basename "$f")" yamllint -s -d "$rendered_conf" "$f"
+  done
+else
+  skip "yamllint not installed (apt-get install yamllint)"
+fi
+
+echo "== schemas"
+shopt -s nullglob
+samples=(config/samples/*.yaml)
+shopt -u nullglob
+sample_pairs=()
+for f in "${samples[@]}"; do
+  if grep -q '^kind: RedundantPair$' "$f"; then
+    sample_pairs+=("$f")
+  fi
+done
+if [ -f "$crd" ]; then
+  counted "${validate[@]}" k8s --crd "$crd" "$crd" "${renders[@]}" "${sample_pairs[@]}"
+  rejects "CRD schema rejects a misspelt RedundantPair" "${validate[@]}" k8s --crd "$crd" "$here/fixtures/bad-pair.yaml"
+  rejects "CRD CEL rules reject an inconsistent RedundantPair" "${validate[@]}" k8s --crd "$crd" "$here/fixtures/bad-pair-cel.yaml"
+else
+  fail "$crd is missing (run make manifests): RedundantPairs cannot be validated"
+fi
+rejects "Kubernetes schema rejects a malformed Deployment" "${validate[@]}" k8s "$here/fixtures/bad-deployment.yaml"
+rejects "unknown-field check rejects misspelt fields" "${validate[@]}" k8s "$here/fixtures/bad-unknown-field.yaml"
+shopt -s nullglob
+e2e_manifests=(tests/e2e/manifests/*.yaml)
+shopt -u nullglob
+if [ ${#e2e_manifests[@]} -gt 0 ]; then
+  e2e_rendered="$work/e2e-manifests.yaml"
+  # The e2e manifests carry ${VARS} filled in at run time; substitute plausible values to validate them.
+  for f in "${e2e_manifests[@]}"; do
+    printf -- '---\n'
+    # shellcheck disable=SC2016 # the ${VARS} are literal text to replace
+    sed -e 's/\${PRIMARY_NODE}/edge-ha-worker/g' -e 's/\${STANDBY_NODE}/edge-ha-worker2/g' \
+      -e 's/\${[A-Z_]*IMAGE}/edgeha\/collector:e2e/g' -e 's/\${VIP_ADDRESS}/172.18.255.200/g' \
+      -e 's/\${POOL_RANGE}/172.18.255.200-172.18.255.250/g' -e 's/\${NAMESPACE}/edge-ha-e2e/g' "$f"
+  done >"$e2e_rendered"
+  check "yamllint e2e manifests (substituted)" yamllint -s -d "$rendered_conf" "$e2e_rendered"
+  counted "${validate[@]}" k8s --crd "$crd" --allow-kind metallb.io/IPAddressPool --allow-kind metallb.io/L2Advertisement "$e2e_rendered"
+fi
+
+echo "== chart"
+counted "${validate[@]}" values-refs "$chart"
+counted "${validate[@]}" crd-copies "$crd" "$chart/crds/edgeha.io_redundantpairs.yaml" "config/crd/bases/edgeha.io_redundantpairs.yaml"
+counted "${validate[@]}" rules-equal "$work/chart-default.yaml" edge-ha-operator-manager "$work/kustomize-default.yaml" edge-ha-operator-manager-role
+# shellcheck disable=SC2016 # the script runs in its own bash with "$0" = the chart
+check "Chart.yaml: apiVersion v2, name = directory, SemVer version" bash -c '
+  grep -qx "apiVersion: v2" "$0/Chart.yaml" &&
+  grep -qx "name: $(basename "$0")" "$0/Chart.yaml" &&
+  grep -Eqx "version: [0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?" "$0/Chart.yaml" &&
+  grep -Eq "^appVersion: " "$0/Chart.yaml" && [ -f "$0/templates/NOTES.txt" ] && [ -f "$0/values.schema.json" ]' "$chart"
+
+echo "== security"
+# The samples this delivery ships meet the restricted profile too (what a pod-security-enforcing namespace needs).
+counted "${validate[@]}" restricted "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/kustomize-default.yaml" \
+  config/samples/redundantpair_cold_metallb.yaml config/samples/redundantpair_hot_kubevip.yaml config/samples/redundantpair_simulator.yaml
+counted "${validate[@]}" rbac "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/chart-namespaced.yaml" "$work/kustomize-default.yaml" "$work/kustomize-collector-rbac.yaml"
+rejects "restricted-profile check rejects a privileged-capable pod" "${validate[@]}" restricted "$here/fixtures/bad-deployment.yaml"
+rejects "RBAC check rejects wildcards, secrets and node writes" "${validate[@]}" rbac "$here/fixtures/bad-deployment.yaml"
+
+echo "== images"
+check_dockerfile() {
+  local f="$1" project="$2"
+  grep -Eq '^FROM .*mcr\.microsoft\.com/dotnet/sdk:10\.0|^ARG SDK_IMAGE=mcr\.microsoft\.com/dotnet/sdk:10\.0' "$f" || { echo "$f: build stage is not the .NET 10 SDK"; return 1; }
+  grep -Eq '^ARG RUNTIME_IMAGE=mcr\.microsoft\.com/dotnet/(aspnet|runtime|runtime-deps):10\.0' "$f" || { echo "$f: runtime is not an official .NET 10 image"; return 1; }
+  [ "$(grep -c '^FROM ' "$f")" -ge 2 ] || { echo "$f: not multi-stage"; return 1; }
+  grep -Eq '^USER [1-9][0-9]*(:[0-9]+)?$' "$f" || { echo "$f: USER is not a numeric non-root uid"; return 1; }
+  local p ports
+  read -ra ports <<<"$(sed -n 's/^EXPOSE //p' "$f" | tr '\n' ' ')"
+  for p in "${ports[@]}"; do
+    [ "${p%/*}" -gt 1024 ] || { echo "$f: port $p is not above 1024"; return 1; }
+  done
+  grep -q "src/$project/$project.csproj" "$f" || { echo "$f: does not publish src/$project"; return 1; }
+  grep -q "ENTRYPOINT \\[\"dotnet\", \"/app/$project.dll\"\\]" "$f" || { echo "$f: entrypoint is not $project.dll"; return 1; }
+  grep -q 'DOTNET_EnableDiagnostics=0' "$f" || { echo "$f: diagnostics not disabled for a read-only root filesystem"; return 1; }
+  [ -f "src/$project/$project.csproj" ] || { echo "src/$project does not exist"; return 1; }
+}
+for pair in operator:EdgeHa.Operator collector:EdgeHa.Collector modbus-simulator:EdgeHa.ModbusSimulator; do
+  check "deploy/docker/${pair%%:*}.Dockerfile" check_dockerfile "deploy/docker/${pair%%:*}.Dockerfile" "${pair#*:}"
+done
+
+echo "== scripts"
+mapfile -t scripts < <(find tests/e2e tests/manifests -maxdepth 1 -type f -name '*.sh' | sort)
+for s in "${scripts[@]}"; do
+  check "bash -n $s" bash -n "$s"
+done
+if have shellcheck; then
+  check "shellcheck (${#scripts[@]} scripts)" shellcheck -x "${scripts[@]}"
+else
+  skip "shellcheck not installed (apt-get install shellcheck)"
+fi
+shopt -s nullglob
+workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
+shopt -u nullglob
+if [ ${#workflows[@]} -gt 0 ]; then
+  counted "${validate[@]}" workflow "${workflows[@]}"
+else
+  fail ".github/workflows has no workflow"
+fi
+
+echo
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ]
