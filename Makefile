@@ -17,6 +17,11 @@ build: ## Build every project.
 test: ## Run every test project and print "N passed, N failed".
 	scripts/test.sh
 
+.PHONY: manifests
+manifests: ## Generate crds/edgeha.io_redundantpairs.yaml (and its chart and kustomize copies) and the API field reference from the C# types.
+	$(DOTNET) run --project src/EdgeHa.Api.CrdGen -- crds/ --docs docs/EdgeHa.Api.md
+	tests/manifests/sync-crds.sh
+
 ##@ Delivery
 IMG_REGISTRY ?= docker.io
 IMG_TAG ?= dev

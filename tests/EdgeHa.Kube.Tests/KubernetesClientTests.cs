@@ -456,7 +456,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync<Pod>("p1"));
 
-        Assert.Equal(2, _server.Count);
+        Assert.Single(_delays); // timed out, retried once, timed out again (the server may not see the 2nd request in time)
     }
 
     [Fact]

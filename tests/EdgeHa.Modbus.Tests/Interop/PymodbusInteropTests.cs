@@ -53,7 +53,7 @@ public sealed class PymodbusInteropTests
         server.BeginErrorReadLine();
         try
         {
-            var ready = await server.StandardOutput.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            var ready = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.True(ready?.StartsWith("ready", StringComparison.Ordinal), $"pymodbus server did not start: {ready}");
             await using var client = new ModbusTcpClient(new ModbusClientOptions { Port = port, RequestTimeout = TimeSpan.FromSeconds(5) });
 
