@@ -137,6 +137,7 @@ public static class FailoverEngine
         private string? _degradedMessage;
         private string? _activeProblem;
         private string? _activeProblemNode;
+        private bool _warmingUp;
 
         public Decision Run()
         {
@@ -285,9 +286,14 @@ public static class FailoverEngine
             }
 
             var lease = Fencing(desired);
+            if (!_warmingUp || transition is not null)
+            {
+                _state = _state with { FailbackWarmupSince = null };
+            }
+
             var roles = new Dictionary<string, NodeRole>
             {
-                [o.Primary.Name] = RoleOf(o.Primary.Name, desired, p),
+                [o.Primary.Name] = _warmingUp && transition is null ? NodeRole.Standby : RoleOf(o.Primary.Name, desired, p),
                 [o.Standby.Name] = RoleOf(o.Standby.Name, desired, p),
             };
             var fencing = desired is not null && o.Lease.Holder != desired;
@@ -330,6 +336,9 @@ public static class FailoverEngine
                 State = _state,
             };
         }
+
+        /// <summary>How long a starting cold collector gets to become healthy: the start-up grace plus one detection time.</summary>
+        private TimeSpan ActivationWindow => p.StartupGrace + (p.ProbePeriod * p.FailureThreshold) + p.ProbeTimeout;
 
         private static string Describe(LeaseObservation lease) =>
             lease.IsHeld ? $"held by {lease.Holder}" : lease.ReleasedBy is { } r ? $"released by {r}" : "empty";
@@ -388,15 +397,50 @@ public static class FailoverEngine
                     due = last.At + p.FailbackStabilization; // at most one automatic switch per window
                 }
 
-                if (now >= due)
+                if (now < due)
+                {
+                    _wakeUps.Add(due);
+                }
+                else if (p.StandbyMode == StandbyMode.Hot)
                 {
                     promote(o.Primary.Name, TransitionKind.Failback, "Failback", TimeSpan.Zero, $"primary {o.Primary.Name} eligible since {since:O}");
                 }
                 else
                 {
-                    _wakeUps.Add(due);
+                    WarmUpThenFailBack(since, promote);
                 }
             }
+        }
+
+        /// <summary>
+        /// Cold standby: a stopped collector cannot show that it is healthy, and a Ready node does not prove that the
+        /// collector that failed there will work now. So the primary's collector is first started in standby role;
+        /// only when its probes are healthy does the fail-back switch. If it does not become healthy within the start-up
+        /// grace plus one detection time, the attempt is dropped (no switch, so no flapping) and a new window starts.
+        /// </summary>
+        private void WarmUpThenFailBack(DateTimeOffset since, Action<string, TransitionKind, string, TimeSpan, string> promote)
+        {
+            var warmSince = _state.FailbackWarmupSince ?? now;
+            var health = o.Primary.Pod.Health;
+            if (o.Primary.Pod.Exists && o.Primary.Pod.Ready && health.Healthy == true && health.ConsecutiveFailures == 0
+                && health.HealthySince is { } healthy && healthy >= warmSince)
+            {
+                promote(o.Primary.Name, TransitionKind.Failback, "Failback", TimeSpan.Zero, $"primary {o.Primary.Name} eligible since {since:O} and its collector is healthy");
+                return;
+            }
+
+            var giveUpAt = warmSince + ActivationWindow;
+            if (now < giveUpAt)
+            {
+                _warmingUp = true;
+                _state = _state with { FailbackWarmupSince = warmSince };
+                _wakeUps.Add(giveUpAt);
+                return;
+            }
+
+            _events.Add(new EngineEvent(true, "FailbackAborted", $"the collector on primary {o.Primary.Name} did not become healthy in standby role by {giveUpAt:O}; staying on {o.Standby.Name}"));
+            _state = _state with { FailbackWarmupSince = null, PrimaryEligibleSince = now };
+            _wakeUps.Add(now + p.FailbackStabilization);
         }
 
         private sealed record Failure(string Reason, string Message, DateTimeOffset DetectedAt, DateTimeOffset Onset);
@@ -429,13 +473,14 @@ public static class FailoverEngine
             }
 
             // A cold standby that was just promoted is still starting: judge its pod only after it came up once or the
-            // activation window (the start-up grace) has passed, so a slow start does not bounce the pair back.
+            // activation window (start-up grace + one detection time) has passed, so a slow start does not bounce the pair back.
             var promotedAt = o.LastTransition is { } t && t.To == active.Name ? t.At : (DateTimeOffset?)null;
-            var starting = p.StandbyMode == StandbyMode.Cold && promotedAt is { } pa && now < pa + p.StartupGrace
-                && !(active.Pod.Health.HealthySince is { } hs && hs >= pa && active.Pod.Health.Healthy == true);
+            var startBy = promotedAt + ActivationWindow;
+            var starting = p.StandbyMode == StandbyMode.Cold && now < startBy
+                && !(active.Pod.Health.HealthySince is { } hs && hs >= promotedAt && active.Pod.Health.Healthy == true);
             if (starting)
             {
-                _wakeUps.Add(promotedAt!.Value + p.StartupGrace);
+                _wakeUps.Add(startBy!.Value);
             }
             else if (!active.Pod.Exists)
             {

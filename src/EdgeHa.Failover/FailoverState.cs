@@ -9,12 +9,14 @@ namespace EdgeHa.Failover;
 /// <param name="ActiveFailureDetectedAt">When the current failure of the active node was detected (start of the failover delay).</param>
 /// <param name="LastHandledSwitchoverId">The last switchover request acted on (accepted or refused).</param>
 /// <param name="DegradedReason">The last degraded reason reported, so its Event is emitted once.</param>
+/// <param name="FailbackWarmupSince">Cold standby: since when the primary's collector runs in standby role before a fail-back.</param>
 public sealed record FailoverState(
     DateTimeOffset? PrimaryEligibleSince = null,
     string? ActiveFailureNode = null,
     DateTimeOffset? ActiveFailureDetectedAt = null,
     string? LastHandledSwitchoverId = null,
-    string? DegradedReason = null)
+    string? DegradedReason = null,
+    DateTimeOffset? FailbackWarmupSince = null)
 {
     public static FailoverState Initial { get; } = new();
 }

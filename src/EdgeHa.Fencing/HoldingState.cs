@@ -8,7 +8,11 @@ namespace EdgeHa.Fencing;
 /// just after it. Null when the previous holder never recorded one.
 /// </param>
 /// <param name="Reason">Why the state is what it is, for logs, health and metrics.</param>
-public sealed record HoldingState(bool Acting, long Epoch, long? PreviousLastSequence, string Reason)
+/// <param name="Graceful">
+/// When not acting: true when the stop is planned (a handover or shutdown) and the lease is released only after
+/// <see cref="LeaseHolder.BeforeReleaseAsync"/>; false when acting must end at once (the holding ran out or was taken).
+/// </param>
+public sealed record HoldingState(bool Acting, long Epoch, long? PreviousLastSequence, string Reason, bool Graceful = false)
 {
-    public static HoldingState NotHolding(string reason) => new(false, 0, null, reason);
+    public static HoldingState NotHolding(string reason, bool graceful = false) => new(false, 0, null, reason, graceful);
 }

@@ -71,6 +71,13 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     /// <summary>Raised after <see cref="State"/> changed between acting and not acting (or the epoch changed).</summary>
     public event EventHandler<HoldingState>? StateChanged;
 
+    /// <summary>
+    /// Awaited after acting stopped and before the lease is released, so that whatever acted (a wrapped process)
+    /// has really finished before the grantor may hand the lease on. Not called when the holding simply runs out:
+    /// then nothing is released and the grantor waits for expiry.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeReleaseAsync { get; set; }
+
     /// <summary>Renews while holding, follows the Lease through a watch, and releases the holding when cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -190,7 +197,12 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     {
         // Stop acting first; only then tell the grantor it may hand the lease on.
         var last = State.Acting ? _lastPublishedSequence() : null;
-        StopActing(why);
+        Set(HoldingState.NotHolding(why, graceful: true));
+        if (BeforeReleaseAsync is { } beforeRelease)
+        {
+            await beforeRelease(cancellationToken).ConfigureAwait(false);
+        }
+
         var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
         if (last is long sequence)
         {
@@ -223,7 +235,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         try
         {
             var lease = await _client.GetAsync<Lease>(_options.LeaseName, _options.Namespace, timeout.Token).ConfigureAwait(false);
@@ -239,7 +251,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         }
         finally
         {
-            StopActing("shutting down");
+            Set(HoldingState.NotHolding("shutting down", graceful: true));
         }
     }
 
@@ -314,17 +326,21 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         bool overdue;
         lock (_gate)
         {
-            overdue = _state.Acting && _time.GetTimestamp() >= _deadlineTimestamp;
+            var remaining = _deadlineTimestamp - _time.GetTimestamp();
+            overdue = _state.Acting && remaining <= 0;
+            if (_state.Acting && remaining > 0)
+            {
+                // Timers may fire a little early: wait for the rest rather than let the holding outlive its window.
+                _deadlineTimer.Change(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
         }
 
         if (overdue)
         {
             LogSelfFenced(_logger, _options.LeaseName);
-            StopActing("lease renewal overdue: stopped acting before the lease could expire");
+            Set(HoldingState.NotHolding("lease renewal overdue: stopped acting before the lease could expire"));
         }
     }
-
-    private void StopActing(string why) => Set(HoldingState.NotHolding(why));
 
     private void Set(HoldingState next)
     {

@@ -18,6 +18,9 @@ public sealed class LeaseHolderOptions
     /// <summary>How long one API call may take before it counts as failed (the acting deadline holds regardless).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a release at shutdown may take in all, including <see cref="LeaseHolder.BeforeReleaseAsync"/>.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Namespace);

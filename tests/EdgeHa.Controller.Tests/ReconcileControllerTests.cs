@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using EdgeHa.Controller.Informers;
 using EdgeHa.Controller.Queues;
 using EdgeHa.Controller.Reconcile;
+using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
 
 namespace EdgeHa.Controller.Tests;
@@ -308,6 +310,33 @@ public sealed class ReconcileControllerTests : IAsyncDisposable
 
         Assert.Equal(1, controller.Queue.Count);
         controller.Queue.ShutDown();
+    }
+
+    [Fact]
+    public async Task ForObject_WiredToInformer_ReconcilesEveryChangedKeyFromTheCache()
+    {
+        var lw = new FakeListerWatcher { Items = () => new([FakeListerWatcher.Obj("a", "1")], "10") };
+        var informer = new Informer<KubernetesObject>(lw, new() { MinWatchDuration = TimeSpan.Zero });
+        var seen = new ConcurrentQueue<string>();
+        var controller = Start((key, _) =>
+        {
+            // Level-based: the reconciler reads the current state from the cache, not from the event.
+            seen.Enqueue($"{key}@{informer.Store.Get(key)?.Metadata.ResourceVersion ?? "gone"}");
+            return Task.FromResult(ReconcileResult.Done);
+        });
+        informer.AddEventHandler(controller.ForObject());
+        var run = informer.RunAsync(_stop.Token);
+        var watch = await lw.NextSessionAsync();
+        await Wait.UntilAsync(() => seen.Count == 1, "the initial reconcile");
+
+        watch.Send(WatchEventType.Modified, FakeListerWatcher.Obj("a", "11"));
+        await Wait.UntilAsync(() => seen.Count == 2, "the reconcile after the change");
+        watch.Send(WatchEventType.Deleted, FakeListerWatcher.Obj("a", "12"));
+        await Wait.UntilAsync(() => seen.Count == 3, "the reconcile after the delete");
+
+        Assert.Equal(["default/a@1", "default/a@11", "default/a@gone"], seen);
+        await _stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private double Total(string result) =>

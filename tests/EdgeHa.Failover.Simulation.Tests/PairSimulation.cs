@@ -506,7 +506,7 @@ internal sealed class PairSimulation
     /// <summary>The kubelet runs the collector when its Deployment wants it (hot: always; cold: only when active).</summary>
     private void ReconcileProcess(SimNode node)
     {
-        var want = node.Up && (_policy.StandbyMode == StandbyMode.Hot || node.KnownRole == NodeRole.Active) && Now >= node.CrashHoldUntil;
+        var want = node.Up && (_policy.StandbyMode == StandbyMode.Hot || node.KnownRole != NodeRole.Stopped) && Now >= node.CrashHoldUntil;
         if (want && !node.Running && !node.Starting)
         {
             node.Starting = true;
@@ -610,7 +610,7 @@ internal sealed class PairSimulation
             }, () => Alive(node, process));
         }
 
-        if (_policy.StandbyMode == StandbyMode.Cold && read.Role != NodeRole.Active)
+        if (_policy.StandbyMode == StandbyMode.Cold && read.Role == NodeRole.Stopped)
         {
             ReconcileProcess(node);
         }
@@ -714,7 +714,7 @@ internal sealed class PairSimulation
         {
             var i = node.Index;
             var ready = NodeReady(i);
-            var podExists = _policy.StandbyMode == StandbyMode.Hot || _roles[i] == NodeRole.Active;
+            var podExists = _policy.StandbyMode == StandbyMode.Hot || _roles[i] != NodeRole.Stopped;
             return new SideObservation(
                 new NodeObservation(node.Name, true, ready, node.Cordons > 0,
                     ready ? null : Epoch0.AddMilliseconds(_heartbeatMs[i] + NodeMonitorGraceMs), _nodeLeaseRenew[i]),

@@ -13,14 +13,33 @@ public sealed class PairSimulationTests(ITestOutputHelper output)
     private const int DefaultSchedules = 10_000;
 
     [Fact]
-    public void Run_DefaultPolicyUnderRandomFaults_HoldsEveryInvariant()
+    public void Run_DefaultPolicyUnderRandomFaults_HoldsEveryInvariant() =>
+        RunAndReport("simulation", FailoverPolicy.Default, DefaultSchedules, 0);
+
+    [Fact]
+    public void Run_FastPolicyUnderRandomFaults_HoldsEveryInvariant() =>
+        RunAndReport("simulation (fast policy: 500/1000 ms probes x2, lease 2000/500 ms, skew 200 ms)", FastPolicy, 2_000, 1_000_000);
+
+    internal static FailoverPolicy FastPolicy { get; } = FailoverPolicy.Default with
     {
-        var (seeds, replay) = SimulationRunner.SeedsFromEnvironment(DefaultSchedules);
-        var summary = SimulationRunner.Run(seeds, FailoverPolicy.Default, SimVariant.Correct, trace: replay);
+        ProbePeriod = TimeSpan.FromMilliseconds(500),
+        ProbeTimeout = TimeSpan.FromMilliseconds(1000),
+        FailureThreshold = 2,
+        LeaseDuration = TimeSpan.FromMilliseconds(2000),
+        RenewInterval = TimeSpan.FromMilliseconds(500),
+        ClockSkewMargin = TimeSpan.FromMilliseconds(200),
+        FailbackStabilization = TimeSpan.FromSeconds(10),
+        StartupGrace = TimeSpan.FromSeconds(2),
+    };
+
+    private void RunAndReport(string title, FailoverPolicy policy, int defaultCount, ulong seedOffset)
+    {
+        var (seeds, replay) = SimulationRunner.SeedsFromEnvironment(defaultCount, seedOffset);
+        var summary = SimulationRunner.Run(seeds, policy, SimVariant.Correct, trace: replay);
 
         var report = new StringBuilder();
         report.Append(CultureInfo.InvariantCulture,
-            $"simulation: {summary.Schedules} schedules, {summary.ViolatingSchedules} violations, ")
+            $"{title}: {summary.Schedules} schedules, {summary.ViolatingSchedules} violations, ")
             .Append(CultureInfo.InvariantCulture,
             $"worst failover hot {summary.WorstHotMs / 1000.0:0.0} s (predicted {summary.PredictedMs / 1000.0:0.0} s), ")
             .Append(CultureInfo.InvariantCulture,
@@ -30,22 +49,14 @@ public sealed class PairSimulationTests(ITestOutputHelper output)
         foreach (var failure in summary.Failures.Take(5))
         {
             report.AppendLine().Append(CultureInfo.InvariantCulture, $"  seed {failure.Seed}: {string.Join(" | ", failure.Violations)}")
-                .AppendLine().Append(CultureInfo.InvariantCulture, $"  replay: EDGEHA_SIM_SEED={failure.Seed} dotnet test tests/EdgeHa.Failover.Simulation.Tests");
-        }
-
-        if (replay)
-        {
-            foreach (var line in summary.Failures.Concat([]).SelectMany(f => f.Trace).DefaultIfEmpty())
-            {
-                report.AppendLine().Append(line);
-            }
+                .AppendLine().Append(CultureInfo.InvariantCulture, $"  replay: EDGEHA_SIM_SEED={failure.Seed} dotnet test tests/EdgeHa.Failover.Simulation.Tests --logger \"console;verbosity=detailed\"");
         }
 
         Publish(report.ToString());
-        if (replay && summary.Failures.Count == 0)
+        if (replay)
         {
-            // A replayed seed that passes still prints its trace, for study.
-            var single = new PairSimulation(seeds[0], FailoverPolicy.Default, SimVariant.Correct, trace: true).Run();
+            // A replayed seed prints its whole trace, failing or not.
+            var single = new PairSimulation(seeds[0], policy, SimVariant.Correct, trace: true).Run();
             Publish(string.Join(Environment.NewLine, single.Trace));
         }
 

@@ -40,7 +40,7 @@ internal sealed class SimNode(int index, string name, long clockOffsetMs)
 
     public long CrashHoldUntil { get; set; }
 
-    public NodeRole KnownRole { get; set; } = NodeRole.Standby;
+    public NodeRole KnownRole { get; set; } = NodeRole.Stopped;
 
     /// <summary>The collector believes it may act (it holds the Lease and its role is Active).</summary>
     public bool Acting { get; set; }

@@ -23,7 +23,7 @@ internal static class SimulationRunner
         long Events);
 
     /// <summary>EDGEHA_SIM_SEED runs exactly that seed; EDGEHA_SIM_SCHEDULES overrides the count.</summary>
-    public static (IReadOnlyList<ulong> Seeds, bool Replay) SeedsFromEnvironment(int defaultCount)
+    public static (IReadOnlyList<ulong> Seeds, bool Replay) SeedsFromEnvironment(int defaultCount, ulong seedOffset = 0)
     {
         if (ulong.TryParse(Environment.GetEnvironmentVariable("EDGEHA_SIM_SEED"), NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
         {
@@ -33,7 +33,7 @@ internal static class SimulationRunner
         var count = int.TryParse(Environment.GetEnvironmentVariable("EDGEHA_SIM_SCHEDULES"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : defaultCount;
-        return (Enumerable.Range(0, count).Select(i => BaseSeed + (ulong)i).ToList(), false);
+        return (Enumerable.Range(0, count).Select(i => BaseSeed + seedOffset + (ulong)i).ToList(), false);
     }
 
     public static Summary Run(IReadOnlyList<ulong> seeds, FailoverPolicy policy, SimVariant variant, bool trace = false)

@@ -258,10 +258,10 @@ public sealed class FailoverEngineTests
         o = o.WithStandby(s => s with { Pod = PodObservation.Missing });
 
         var starting = Decide(o, Cold);
-        var tooLong = Decide(o, Cold, Now.AddSeconds(4));
+        var tooLong = Decide(o, Cold, Now.AddSeconds(9));
 
         Assert.False(starting.IsPromotion);
-        Assert.Equal(Now.AddSeconds(3), starting.NextEvaluationAt);
+        Assert.Equal(Now.AddSeconds(9), starting.NextEvaluationAt); // promoted 2 s ago + grace 5 s + detection 6 s
         Assert.True(tooLong.IsPromotion);
         Assert.Equal("PodGone", tooLong.Transition!.Reason);
     }
@@ -376,6 +376,52 @@ public sealed class FailoverEngineTests
 
         Assert.False(d.IsPromotion);
         Assert.Equal("b", d.ActiveNode);
+    }
+
+    private static PairObservation ColdOnStandby(HealthSnapshot primaryHealth, DateTimeOffset? warmSince) =>
+        (Steady("b") with
+        {
+            State = FailoverState.Initial with { PrimaryEligibleSince = Now.AddSeconds(-60), FailbackWarmupSince = warmSince },
+            LastTransition = new TransitionRecord(Now.AddSeconds(-60), TransitionKind.Failover, "ProbeFailed", "a", "b", TimeSpan.FromSeconds(6)),
+        }).WithPrimary(s => s.WithHealth(primaryHealth));
+
+    [Fact]
+    public void Decide_ColdFailbackDue_StartsPrimaryInStandbyRoleFirst()
+    {
+        var d = Decide(ColdOnStandby(Failing, null).WithPrimary(s => s with { Pod = PodObservation.Missing }), Cold);
+
+        Assert.False(d.IsPromotion);
+        Assert.Equal(NodeRole.Standby, d.Roles["a"]);
+        Assert.Equal(NodeRole.Active, d.Roles["b"]);
+        Assert.Equal(Now, d.State.FailbackWarmupSince);
+        Assert.Equal(Now.AddSeconds(11), d.NextEvaluationAt); // grace 5 s + detection 6 s
+    }
+
+    [Fact]
+    public void Decide_ColdFailbackWarmedUpHealthy_SwitchesBack()
+    {
+        var healthySinceWarmup = Healthy with { HealthySince = Now.AddSeconds(-1) };
+
+        var d = Decide(ColdOnStandby(healthySinceWarmup, Now.AddSeconds(-3)), Cold);
+
+        Assert.Equal("a", d.ActiveNode);
+        Assert.Equal(TransitionKind.Failback, d.Transition!.Kind);
+        Assert.Equal(NodeRole.Active, d.Roles["a"]);
+        Assert.Equal(NodeRole.Stopped, d.Roles["b"]);
+        Assert.Null(d.State.FailbackWarmupSince);
+    }
+
+    [Fact]
+    public void Decide_ColdFailbackNeverHealthy_AbortsWithoutSwitching()
+    {
+        var d = Decide(ColdOnStandby(Failing, Now.AddSeconds(-12)), Cold);
+
+        Assert.False(d.IsPromotion);
+        Assert.Equal("b", d.ActiveNode);
+        Assert.Equal(NodeRole.Stopped, d.Roles["a"]);
+        Assert.Contains(d.Events, e => e.Reason == "FailbackAborted" && e.Warning);
+        Assert.Equal(Now, d.State.PrimaryEligibleSince); // a new window starts
+        Assert.Null(d.State.FailbackWarmupSince);
     }
 
     // ------------------------------------------------------------------ planned switchover

@@ -13,6 +13,7 @@ namespace EdgeHa.Fencing.Tests;
 internal sealed class InMemoryLeaseApi : IKubernetesClient
 {
     private readonly Dictionary<string, string> _leases = [];
+    private readonly Lock _gate = new();
     private long _version;
 
     public string DefaultNamespace => "default";
@@ -33,30 +34,45 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
             lease.Metadata.Annotations[FencingAnnotations.LastPublishedSequence] = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        Store(lease);
-        return Read(name);
+        lock (_gate)
+        {
+            Store(lease);
+            return Read(name);
+        }
     }
 
-    public Lease Read(string name) => JsonSerializer.Deserialize<Lease>(_leases[name], KubeJson.Options)!;
+    public Lease Read(string name)
+    {
+        lock (_gate)
+        {
+            return JsonSerializer.Deserialize<Lease>(_leases[name], KubeJson.Options)!;
+        }
+    }
 
     /// <summary>The operator's side: edit the stored Lease (bumps its resourceVersion).</summary>
     public void Edit(string name, Action<Lease> edit)
     {
-        var lease = Read(name);
-        edit(lease);
-        Store(lease);
+        lock (_gate)
+        {
+            var lease = Read(name);
+            edit(lease);
+            Store(lease);
+        }
     }
 
     public Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken = default)
         where T : KubernetesObject
     {
         ThrowIfUnreachable();
-        if (!_leases.TryGetValue(name, out var json))
+        lock (_gate)
         {
-            throw new NotFoundException(new Status { Code = 404, Reason = "NotFound", Message = $"leases \"{name}\" not found" });
-        }
+            if (!_leases.TryGetValue(name, out var json))
+            {
+                throw new NotFoundException(new Status { Code = 404, Reason = "NotFound", Message = $"leases \"{name}\" not found" });
+            }
 
-        return Task.FromResult(JsonSerializer.Deserialize<T>(json, KubeJson.Options)!);
+            return Task.FromResult(JsonSerializer.Deserialize<T>(json, KubeJson.Options)!);
+        }
     }
 
     public Task<T> ReplaceAsync<T>(ResourceType type, T obj, CancellationToken cancellationToken = default)
@@ -64,15 +80,18 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
     {
         ThrowIfUnreachable();
         var name = obj.Metadata.Name!;
-        var stored = Read(name);
-        if (stored.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+        lock (_gate)
         {
-            throw new ConflictException(new Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
-        }
+            var stored = Read(name);
+            if (stored.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+            {
+                throw new ConflictException(new Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
+            }
 
-        Writes++;
-        Store((Lease)(object)obj);
-        return Task.FromResult((T)(object)Read(name));
+            Writes++;
+            Store((Lease)(object)obj);
+            return Task.FromResult((T)(object)Read(name));
+        }
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(ResourceType type, string? @namespace, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -84,6 +103,7 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
 
     private void Store(Lease lease)
     {
+        // Callers hold _gate (Lock is re-entrant).
         lease.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _leases[lease.Metadata.Name!] = JsonSerializer.Serialize(lease, KubeJson.Options);
     }

@@ -162,12 +162,13 @@ public sealed class KubernetesClientWatchTests : IAsyncLifetime
     [Fact]
     public async Task WatchAsync_ConnectionDropped_ReconnectsFromLastVersion()
     {
+        var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.Handler = async (ctx, n) =>
         {
             if (n == 1)
             {
                 await Respond.WatchLines(ctx, [Respond.Event("ADDED", "ConfigMap", "a", "5")]);
-                await Task.Delay(200, ctx.RequestAborted); // let the line leave before the connection is cut
+                await firstSeen.Task.WaitAsync(ctx.RequestAborted); // cut the connection only after the line arrived
                 ctx.Abort();
                 return;
             }
@@ -176,8 +177,17 @@ public sealed class KubernetesClientWatchTests : IAsyncLifetime
         };
         using var client = Client();
         using var cts = new CancellationTokenSource(TestTimeout);
+        var events = new List<WatchEvent<ConfigMap>>();
 
-        var events = await Take(client.WatchAsync<ConfigMap>("ns1", cancellationToken: cts.Token), 2);
+        await foreach (var e in client.WatchAsync<ConfigMap>("ns1", cancellationToken: cts.Token))
+        {
+            events.Add(e);
+            firstSeen.TrySetResult();
+            if (events.Count == 2)
+            {
+                break;
+            }
+        }
 
         Assert.Equal(["5", "6"], events.Select(e => e.ResourceVersion));
         Assert.Contains("resourceVersion=5", _server.Requests.ElementAt(1).Query, StringComparison.Ordinal);

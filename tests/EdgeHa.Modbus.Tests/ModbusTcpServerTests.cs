@@ -82,6 +82,20 @@ public sealed class ModbusTcpServerTests
     }
 
     [Fact]
+    public async Task Serve_GoodRequestsThenBadHeaderInOneSend_AnswersGoodOnesThenCloses()
+    {
+        await using var loop = await Loopback.StartAsync();
+        using var socket = await loop.RawAsync();
+        using var cts = new CancellationTokenSource(Loopback.Timeout);
+
+        await socket.SendAsync(GoldenFrames.Hex("0001 0000 0006 01 03 0000 0001  0002 0000 0006 01 04 0000 0001  0003 0001 0006 01"), SocketFlags.None, cts.Token);
+
+        Assert.Equal(GoldenFrames.Hex("0001 0000 0005 01 03 02 0000"), await Loopback.ReadAduAsync(socket, cts.Token));
+        Assert.Equal(GoldenFrames.Hex("0002 0000 0005 01 04 02 0000"), await Loopback.ReadAduAsync(socket, cts.Token));
+        Assert.True(await Loopback.IsClosedByPeerAsync(socket));
+    }
+
+    [Fact]
     public async Task Serve_UnknownUnit_AnswersGatewayTargetFailedToRespond()
     {
         await using var loop = await Loopback.StartAsync();

@@ -7,8 +7,10 @@ namespace EdgeHa.Controller.LeaderElection;
 /// Leader election timings and identity. The rules are client-go's: <see cref="LeaseDuration"/> &gt;
 /// <see cref="RenewDeadline"/> &gt; <see cref="JitterFactor"/> x <see cref="RetryPeriod"/>.
 /// The defaults (4 s / 3 s / 0.8 s; 3 s &gt; 1.2 x 0.8 s = 0.96 s) keep a replica takeover within a few seconds:
-/// after a crash the standby replica takes over within LeaseDuration + RetryPeriod x (1 + JitterFactor) = 5.76 s
-/// of the last renewal; after a clean shutdown (released lease) within RetryPeriod x (1 + JitterFactor) = 1.76 s.
+/// after a crash the standby replica takes over at most LeaseDuration + 2 x RetryPeriod x (1 + JitterFactor) = 7.52 s
+/// later (it must first see the last renewal, then notice the expiry; typically about 5 s); after a clean shutdown
+/// (released lease) within RetryPeriod x (1 + JitterFactor) = 1.76 s. A leader that cannot renew stops acting
+/// LeaseDuration - RenewDeadline = 1 s before anyone else may start.
 /// </summary>
 public sealed class LeaderElectionOptions
 {

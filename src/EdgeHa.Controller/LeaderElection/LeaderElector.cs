@@ -33,6 +33,7 @@ public sealed class LeaderElector
     private long _observedAt;
     private string? _reportedLeader;
     private volatile bool _isLeader;
+    private int _running;
 
     public LeaderElector(ILeaseLock leaseLock, LeaderElectionOptions options, LeaderCallbacks callbacks)
     {
@@ -72,6 +73,23 @@ public sealed class LeaderElector
     /// campaign again.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("The leader elector is already running.");
+        }
+
+        try
+        {
+            await CampaignAndLeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _running, 0);
+        }
+    }
+
+    private async Task CampaignAndLeadAsync(CancellationToken cancellationToken)
     {
         _metrics.LeaderStatus.Record(0, _nameTag);
         if (!await AcquireAsync(cancellationToken).ConfigureAwait(false))

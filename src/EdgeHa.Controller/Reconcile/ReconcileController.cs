@@ -83,12 +83,12 @@ public sealed class ReconcileController
         return new ResourceEventHandler<KubernetesObject>(Add, (_, n) => Add(n), Add);
     }
 
-    /// <summary>Runs the workers until <paramref name="stoppingToken"/> is cancelled, then shuts down gracefully.</summary>
+    /// <summary>Runs the workers until <paramref name="stoppingToken"/> is cancelled, then shuts down gracefully. Call once.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
-            throw new InvalidOperationException($"Controller {Name} is already running.");
+            throw new InvalidOperationException($"Controller {Name} was already started; a controller runs once (its queue shuts down with it).");
         }
 
         // Publish every series at zero so dashboards see them before the first event.

@@ -43,28 +43,28 @@ public sealed class DataStoreRequestHandler(ModbusDataStore store, UnknownUnitBe
         switch (pdu)
         {
             case ReadBitsRequest read:
-            {
-                var values = new bool[read.Quantity];
-                if (!unit.TryReadBits(read.Table, read.Address, values))
                 {
-                    return IllegalAddress(pdu);
-                }
+                    var values = new bool[read.Quantity];
+                    if (!unit.TryReadBits(read.Table, read.Address, values))
+                    {
+                        return IllegalAddress(pdu);
+                    }
 
-                return read.Table == ModbusTable.Coils ? new ReadCoilsResponse(values) : new ReadDiscreteInputsResponse(values);
-            }
+                    return read.Table == ModbusTable.Coils ? new ReadCoilsResponse(values) : new ReadDiscreteInputsResponse(values);
+                }
 
             case ReadRegistersRequest read:
-            {
-                var values = new ushort[read.Quantity];
-                if (!unit.TryReadRegisters(read.Table, read.Address, values))
                 {
-                    return IllegalAddress(pdu);
-                }
+                    var values = new ushort[read.Quantity];
+                    if (!unit.TryReadRegisters(read.Table, read.Address, values))
+                    {
+                        return IllegalAddress(pdu);
+                    }
 
-                return read.Table == ModbusTable.HoldingRegisters
-                    ? new ReadHoldingRegistersResponse(values)
-                    : new ReadInputRegistersResponse(values);
-            }
+                    return read.Table == ModbusTable.HoldingRegisters
+                        ? new ReadHoldingRegistersResponse(values)
+                        : new ReadInputRegistersResponse(values);
+                }
 
             case WriteSingleCoilRequest write:
                 return unit.TryWriteBits(ModbusTable.Coils, write.Address, [write.Value])
@@ -87,12 +87,12 @@ public sealed class DataStoreRequestHandler(ModbusDataStore store, UnknownUnitBe
                     : IllegalAddress(pdu);
 
             case ReadWriteMultipleRegistersRequest readWrite:
-            {
-                var values = new ushort[readWrite.ReadQuantity];
-                return unit.TryWriteThenReadHoldingRegisters(readWrite.WriteAddress, readWrite.WriteValues.Span, readWrite.ReadAddress, values)
-                    ? new ReadWriteMultipleRegistersResponse(values)
-                    : IllegalAddress(pdu);
-            }
+                {
+                    var values = new ushort[readWrite.ReadQuantity];
+                    return unit.TryWriteThenReadHoldingRegisters(readWrite.WriteAddress, readWrite.WriteValues.Span, readWrite.ReadAddress, values)
+                        ? new ReadWriteMultipleRegistersResponse(values)
+                        : IllegalAddress(pdu);
+                }
 
             default:
                 return ModbusResponse.Exception(pdu.FunctionCode, ModbusExceptionCode.IllegalFunction);

@@ -16,11 +16,21 @@ internal static class SchemaValidator
     public static List<FieldError> Apply(JsonObject obj, JsonObject schema)
     {
         var errors = new List<FieldError>();
-        Walk(obj, schema, "", errors, root: true);
+        var cel = new List<(JsonNode Value, JsonArray Rules, string Path)>();
+        Walk(obj, schema, "", errors, cel, root: true);
+        if (errors.Count == 0)
+        {
+            // As on the real server, CEL rules see the defaulted, pruned, structurally valid object.
+            foreach (var (value, rules, path) in cel)
+            {
+                CheckRules(value, rules, path, errors);
+            }
+        }
+
         return errors;
     }
 
-    private static void Walk(JsonNode? value, JsonObject schema, string path, List<FieldError> errors, bool root = false)
+    private static void Walk(JsonNode? value, JsonObject schema, string path, List<FieldError> errors, List<(JsonNode Value, JsonArray Rules, string Path)> cel, bool root = false)
     {
         if (value is null)
         {
@@ -54,13 +64,18 @@ internal static class SchemaValidator
             errors.Add(FieldError.NotSupported(path, value, allowed));
         }
 
+        if (schema["x-kubernetes-validations"] is JsonArray rules)
+        {
+            cel.Add((value, rules, path));
+        }
+
         switch (value)
         {
             case JsonObject o:
-                WalkObject(o, schema, path, errors, root);
+                WalkObject(o, schema, path, errors, cel, root);
                 break;
             case JsonArray a:
-                WalkArray(a, schema, path, errors);
+                WalkArray(a, schema, path, errors, cel);
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 CheckString(v.GetValue<string>(), value, schema, path, errors);
@@ -71,7 +86,7 @@ internal static class SchemaValidator
         }
     }
 
-    private static void WalkObject(JsonObject o, JsonObject schema, string path, List<FieldError> errors, bool root)
+    private static void WalkObject(JsonObject o, JsonObject schema, string path, List<FieldError> errors, List<(JsonNode Value, JsonArray Rules, string Path)> cel, bool root)
     {
         var properties = schema["properties"] as JsonObject;
         var additional = schema["additionalProperties"];
@@ -97,11 +112,11 @@ internal static class SchemaValidator
 
             if (properties?[key] is JsonObject propSchema)
             {
-                Walk(o[key], propSchema, child, errors);
+                Walk(o[key], propSchema, child, errors, cel);
             }
             else if (additional is JsonObject additionalSchema)
             {
-                Walk(o[key], additionalSchema, child, errors);
+                Walk(o[key], additionalSchema, child, errors, cel);
             }
             else if (!preserve && !(additional is JsonValue b && b.GetValue<bool>()))
             {
@@ -121,7 +136,7 @@ internal static class SchemaValidator
         }
     }
 
-    private static void WalkArray(JsonArray a, JsonObject schema, string path, List<FieldError> errors)
+    private static void WalkArray(JsonArray a, JsonObject schema, string path, List<FieldError> errors, List<(JsonNode Value, JsonArray Rules, string Path)> cel)
     {
         if (schema["maxItems"] is JsonValue max && a.Count > JsonNumbers.AsLong(max))
         {
@@ -137,7 +152,7 @@ internal static class SchemaValidator
         {
             for (var i = 0; i < a.Count; i++)
             {
-                Walk(a[i], items, $"{path}[{i}]", errors);
+                Walk(a[i], items, $"{path}[{i}]", errors, cel);
             }
         }
     }
@@ -180,6 +195,23 @@ internal static class SchemaValidator
             {
                 errors.Add(FieldError.InvalidValue(path, value, $"{path} in body should be less than {(exclusive ? "" : "or equal to ")}{Format(bound)}"));
             }
+        }
+    }
+
+    private static void CheckRules(JsonNode value, JsonArray rules, string path, List<FieldError> errors)
+    {
+        foreach (var rule in rules.OfType<JsonObject>())
+        {
+            if (rule["rule"]?.GetValue<string>() is not { } expression || CelEvaluator.Evaluate(expression, value) != false)
+            {
+                continue;
+            }
+
+            var fieldPath = rule["fieldPath"]?.GetValue<string>() ?? "";
+            var field = path + fieldPath;
+            var message = rule["message"]?.GetValue<string>() ?? $"failed rule: {expression}";
+            var target = fieldPath.Length == 0 ? value : TableConverter.Evaluate(value, fieldPath) ?? value;
+            errors.Add(FieldError.InvalidValue(field.TrimStart('.'), TypeOf(target), message));
         }
     }
 

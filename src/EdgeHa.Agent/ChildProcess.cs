@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace EdgeHa.Agent;
+
+/// <summary>
+/// The wrapped collector's process: started while the lease is held, stopped gracefully (SIGTERM, then SIGKILL
+/// after a grace period) on a planned handover, and killed at once when the holding runs out.
+/// </summary>
+internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string> arguments) : IDisposable
+{
+    private const int SigTerm = 15;
+    private Process? _process;
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The running process's id, or null.</summary>
+    public int? ProcessId => IsRunning ? _process!.Id : null;
+
+    /// <summary>How many times the process was started.</summary>
+    public int Starts { get; private set; }
+
+    /// <summary>Starts the process unless it runs already. Its output goes to ours.</summary>
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        _process?.Dispose();
+        var info = new ProcessStartInfo(fileName) { UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
+        Starts++;
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM), waits up to <paramref name="grace"/>, then kills the whole tree.</summary>
+    public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var process = _process;
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+
+        if (grace > TimeSpan.Zero && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
+        {
+            _ = Kill(process.Id, SigTerm);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(grace);
+            try
+            {
+                await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Grace period over (or the caller gave up): kill below.
+            }
+        }
+
+        KillNow();
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the process tree at once (the holding ran out: no time for a graceful stop).</summary>
+    public void KillNow()
+    {
+        var process = _process;
+        if (process is { HasExited: false })
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the check and the kill.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        KillNow();
+        _process?.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,30 @@
+using EdgeHa.Agent;
+using EdgeHa.Fencing;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Config;
+using Microsoft.Extensions.Logging;
+
+AgentOptions options;
+try
+{
+    options = AgentOptions.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"edgeha-agent: {e.Message}");
+    Console.Error.WriteLine(AgentOptions.Usage);
+    return 2;
+}
+
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+var config = options.Kubeconfig is { } path ? KubeConfigLoader.FromKubeConfigFiles([path]) : KubeConfigLoader.Load();
+using var client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>());
+await using var holder = new LeaseHolder(client, options.Lease, static () => null, logger: loggerFactory.CreateLogger<LeaseHolder>());
+using var child = new ChildProcess(options.Command, options.Arguments);
+var runner = new LeaseGatedRunner(holder, child, options.StopGrace, logger: loggerFactory.CreateLogger<LeaseGatedRunner>());
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+await runner.RunAsync(stop.Token);
+return 0;

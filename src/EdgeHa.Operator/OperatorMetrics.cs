@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace EdgeHa.Operator;
+
+/// <summary>
+/// The operator's own instruments on the meter <see cref="MeterName"/>: failovers, switch durations, which node is
+/// active, degraded pairs, the end-to-end data check and the probes. Gauges are observable and read from the
+/// latest values the reconciler reported, so a deleted pair's series disappear.
+/// </summary>
+public sealed class OperatorMetrics : IDisposable
+{
+    public const string MeterName = "EdgeHa.Operator";
+
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private readonly ConcurrentDictionary<(string Namespace, string Name), string> _active = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), bool> _degraded = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), bool> _dataFlowing = new();
+
+    public OperatorMetrics(Meter? meter = null)
+    {
+        Meter = meter ?? new Meter(MeterName, "1.0");
+        Failovers = Meter.CreateCounter<long>("redundantpair_failovers_total", description: "Promotions of a pair's other node, by reason.");
+        FailoverDuration = Meter.CreateHistogram(
+            "redundantpair_failover_duration_seconds",
+            unit: "s",
+            description: "From the failover decision to the new holder's confirming renewal with the VIP Service routed to it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        ProbeTotal = Meter.CreateCounter<long>("redundantpair_probe_total", description: "Health probes sent to collector pods, by result (success, failure, timeout).");
+        ProbeDuration = Meter.CreateHistogram(
+            "redundantpair_probe_duration_seconds",
+            unit: "s",
+            description: "Health probe latency.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        Meter.CreateObservableGauge(
+            "redundantpair_active_info",
+            () => _active.Select(kv => new Measurement<long>(1, Tag("namespace", kv.Key.Namespace), Tag("name", kv.Key.Name), Tag("node", kv.Value))),
+            description: "1 for the node that is active for each pair.");
+        Meter.CreateObservableGauge(
+            "redundantpair_degraded",
+            () => _degraded.Select(kv => new Measurement<long>(kv.Value ? 1 : 0, Tag("namespace", kv.Key.Namespace), Tag("name", kv.Key.Name))),
+            description: "1 while the pair has no redundancy or no side can serve.");
+        Meter.CreateObservableGauge(
+            "redundantpair_end_to_end_data_flowing",
+            () => _dataFlowing.Select(kv => new Measurement<long>(kv.Value ? 1 : 0, Tag("namespace", kv.Key.Namespace), Tag("name", kv.Key.Name))),
+            description: "1 while the active collector publishes advancing sequence numbers (pairs with a simulator).");
+    }
+
+    public Meter Meter { get; }
+
+    internal Counter<long> Failovers { get; }
+
+    internal Histogram<double> FailoverDuration { get; }
+
+    internal Counter<long> ProbeTotal { get; }
+
+    internal Histogram<double> ProbeDuration { get; }
+
+    /// <summary>Reports the pair's active node (null: none) and whether it is degraded.</summary>
+    public void SetPairState(string @namespace, string name, string? activeNode, bool degraded)
+    {
+        if (activeNode is null)
+        {
+            _active.TryRemove((@namespace, name), out _);
+        }
+        else
+        {
+            _active[(@namespace, name)] = activeNode;
+        }
+
+        _degraded[(@namespace, name)] = degraded;
+    }
+
+    /// <summary>Reports the end-to-end check's outcome.</summary>
+    public void SetDataFlowing(string @namespace, string name, bool flowing) => _dataFlowing[(@namespace, name)] = flowing;
+
+    /// <summary>Drops every series of a pair that went away.</summary>
+    public void Forget(string @namespace, string name)
+    {
+        _active.TryRemove((@namespace, name), out _);
+        _degraded.TryRemove((@namespace, name), out _);
+        _dataFlowing.TryRemove((@namespace, name), out _);
+    }
+
+    internal void CountFailover(string @namespace, string name, string reason) =>
+        Failovers.Add(1, Tag("namespace", @namespace), Tag("name", name), Tag("reason", reason));
+
+    internal void RecordSwitch(string @namespace, string name, TimeSpan duration) =>
+        FailoverDuration.Record(duration.TotalSeconds, Tag("namespace", @namespace), Tag("name", name));
+
+    internal void RecordProbe(string @namespace, string name, string node, string result, TimeSpan duration)
+    {
+        ProbeTotal.Add(1, Tag("namespace", @namespace), Tag("name", name), Tag("node", node), Tag("result", result));
+        ProbeDuration.Record(duration.TotalSeconds, Tag("namespace", @namespace), Tag("name", name), Tag("node", node));
+    }
+
+    private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
+
+    public void Dispose() => Meter.Dispose();
+}

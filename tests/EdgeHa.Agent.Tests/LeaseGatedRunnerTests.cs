@@ -1,0 +1,104 @@
+using EdgeHa.Fencing;
+using EdgeHa.Fencing.Tests;
+
+namespace EdgeHa.Agent.Tests;
+
+/// <summary>Drives the runner with a real child process and real time, over the Lease-only API fake.</summary>
+public sealed class LeaseGatedRunnerTests
+{
+    private const string LeaseName = "line-1-active";
+    private static readonly LeaseTerms Fast = new(TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+
+    private readonly InMemoryLeaseApi _api = new();
+
+    [Fact]
+    public async Task RunAsync_Granted_StartsTheCollector()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start();
+
+        await WaitUntil(() => run.Child.IsRunning);
+
+        Assert.Equal(1, run.Child.Starts);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotGranted_NeverStartsTheCollector()
+    {
+        _api.Seed(LeaseName, "pod-b", terms: Fast);
+        await using var run = Start();
+
+        await Task.Delay(500);
+
+        Assert.False(run.Child.IsRunning);
+        Assert.Equal(0, run.Child.Starts);
+    }
+
+    [Fact]
+    public async Task RunAsync_HandoverRequested_StopsTheCollectorBeforeReleasing()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start();
+        await WaitUntil(() => run.Child.IsRunning);
+
+        _api.Edit(LeaseName, l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+        await WaitUntil(() => _api.Read(LeaseName).Spec!.HolderIdentity is null);
+
+        Assert.False(run.Child.IsRunning);
+    }
+
+    [Fact]
+    public async Task RunAsync_ApiUnreachable_KillsTheCollectorBeforeTheLeaseCouldExpire()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start();
+        await WaitUntil(() => run.Child.IsRunning);
+        var lastRenewal = DateTimeOffset.UtcNow;
+
+        _api.Unreachable = true;
+        await WaitUntil(() => !run.Child.IsRunning);
+
+        // The grantor may move on at (its observation of the last renewal) + duration + margin at the earliest.
+        Assert.True(DateTimeOffset.UtcNow - lastRenewal < Fast.Duration + Fast.ClockSkewMargin, "collector outlived its lease");
+    }
+
+    [Fact]
+    public async Task RunAsync_CollectorExitsWhileHolding_StartsItAgain()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start("/bin/sh", "-c", "sleep 0.2");
+
+        await WaitUntil(() => run.Child.Starts >= 2, seconds: 15);
+    }
+
+    private Running Start(string command = "/bin/sleep", params string[] args)
+    {
+        var holder = new LeaseHolder(_api, new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-a", DefaultTerms = Fast }, static () => null);
+        var child = new ChildProcess(command, args.Length == 0 ? ["30"] : args);
+        var runner = new LeaseGatedRunner(holder, child, TimeSpan.FromSeconds(2));
+        var cts = new CancellationTokenSource();
+        return new Running(holder, child, cts, runner.RunAsync(cts.Token));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {seconds} s");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed record Running(LeaseHolder Holder, ChildProcess Child, CancellationTokenSource Stop, Task Run) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Stop.CancelAsync();
+            await Run.WaitAsync(TimeSpan.FromSeconds(20));
+            Child.Dispose();
+            await Holder.DisposeAsync();
+            Stop.Dispose();
+        }
+    }
+}
