@@ -175,7 +175,13 @@ public static class FailoverEngine
                     _ => "InitialPromotion",
                 }, $"{message}; promoting {to} at epoch {epoch}"));
                 desired = to;
-                _state = _state with { ActiveFailureNode = null, ActiveFailureDetectedAt = null };
+                var promoted = o.Side(to)!.Pod.Health;
+                _state = _state with
+                {
+                    ActiveFailureNode = null,
+                    ActiveFailureDetectedAt = null,
+                    ActiveConfirmedHealthy = promoted.Healthy == true && promoted.ConsecutiveFailures == 0,
+                };
             }
 
             if (desired is null)
@@ -476,8 +482,12 @@ public static class FailoverEngine
             // activation window (start-up grace + one detection time) has passed, so a slow start does not bounce the pair back.
             var promotedAt = o.LastTransition is { } t && t.To == active.Name ? t.At : (DateTimeOffset?)null;
             var startBy = promotedAt + ActivationWindow;
-            var starting = p.StandbyMode == StandbyMode.Cold && now < startBy
-                && !(active.Pod.Health.HealthySince is { } hs && hs >= promotedAt && active.Pod.Health.Healthy == true);
+            if (active.Pod.Health.Healthy == true)
+            {
+                _state = _state with { ActiveConfirmedHealthy = true };
+            }
+
+            var starting = p.StandbyMode == StandbyMode.Cold && now < startBy && !_state.ActiveConfirmedHealthy;
             if (starting)
             {
                 _wakeUps.Add(startBy!.Value);

@@ -10,13 +10,15 @@ namespace EdgeHa.Failover;
 /// <param name="LastHandledSwitchoverId">The last switchover request acted on (accepted or refused).</param>
 /// <param name="DegradedReason">The last degraded reason reported, so its Event is emitted once.</param>
 /// <param name="FailbackWarmupSince">Cold standby: since when the primary's collector runs in standby role before a fail-back.</param>
+/// <param name="ActiveConfirmedHealthy">The active's collector has had a healthy probe verdict since its promotion (a cold start is over).</param>
 public sealed record FailoverState(
     DateTimeOffset? PrimaryEligibleSince = null,
     string? ActiveFailureNode = null,
     DateTimeOffset? ActiveFailureDetectedAt = null,
     string? LastHandledSwitchoverId = null,
     string? DegradedReason = null,
-    DateTimeOffset? FailbackWarmupSince = null)
+    DateTimeOffset? FailbackWarmupSince = null,
+    bool ActiveConfirmedHealthy = false)
 {
     public static FailoverState Initial { get; } = new();
 }

@@ -143,8 +143,8 @@ internal static class PodEnvironment
             "status.hostIP" => (hostIp, null),
             "spec.nodeName" => (nodeName, null),
             "spec.serviceAccountName" => (pod.Spec?.ServiceAccountName ?? "default", null),
-            _ when MapKey(path, "metadata.labels") is { } key => (pod.Metadata.Labels?.GetValueOrDefault(key) ?? "", null),
-            _ when MapKey(path, "metadata.annotations") is { } key => (pod.Metadata.Annotations?.GetValueOrDefault(key) ?? "", null),
+            _ when MapKey(path, "metadata.labels") is { } key => (pod.Metadata.Labels?.ValueOrNull(key) ?? "", null),
+            _ when MapKey(path, "metadata.annotations") is { } key => (pod.Metadata.Annotations?.ValueOrNull(key) ?? "", null),
             _ => (null, $"fieldRef \"{path}\" is not supported"),
         };
     }

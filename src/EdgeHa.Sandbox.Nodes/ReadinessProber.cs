@@ -9,7 +9,7 @@ internal sealed class ReadinessProber
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), UseProxy = false, AllowAutoRedirect = false })
     {
-        Timeout = Timeout.InfiniteTimeSpan,
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
     private readonly Probe _probe;

@@ -168,6 +168,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         _run = new CancellationTokenSource();
         var token = _run.Token;
         _state = 1;
+        _readySince = null; // a boot is a new Ready transition
         try
         {
             // The first heartbeat before anything else, so the node is Ready by the time StartAsync returns.

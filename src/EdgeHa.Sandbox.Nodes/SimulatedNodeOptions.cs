@@ -1,5 +1,3 @@
-using EdgeHa.Sandbox.Nodes.Runtime;
-
 namespace EdgeHa.Sandbox.Nodes;
 
 /// <summary>Settings of one <see cref="SimulatedNode"/>.</summary>

@@ -266,6 +266,21 @@ public sealed class FailoverEngineTests
         Assert.Equal("PodGone", tooLong.Transition!.Reason);
     }
 
+    [Fact]
+    public void Decide_ColdActiveAlreadyConfirmedHealthy_JudgedAtOnce()
+    {
+        var o = Steady("b") with
+        {
+            LastTransition = new TransitionRecord(Now.AddSeconds(-2), TransitionKind.Failback, "Failback", "a", "b", TimeSpan.Zero),
+            State = FailoverState.Initial with { ActiveConfirmedHealthy = true },
+        };
+
+        var d = Decide(o.WithStandby(s => s.WithHealth(Failing)), Cold);
+
+        Assert.True(d.IsPromotion);
+        Assert.Equal("ProbeFailed", d.Transition!.Reason);
+    }
+
     // ------------------------------------------------------------------ fencing
 
     public static TheoryData<string, LeaseObservation, LeaseActionKind, string?, DateTimeOffset?> Fencing => new()

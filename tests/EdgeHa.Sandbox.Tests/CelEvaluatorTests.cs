@@ -53,6 +53,14 @@ public sealed class CelEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_DeeplyNestedRule_ReturnsNullWithoutOverflow()
+    {
+        var rule = new string('(', 5000) + "true" + new string(')', 5000);
+
+        Assert.Null(CelEvaluator.Evaluate(rule, Self));
+    }
+
+    [Fact]
     public void SchemaValidator_FailingRule_ReportsFieldPathAndMessage()
     {
         var schema = JsonNode.Parse("""

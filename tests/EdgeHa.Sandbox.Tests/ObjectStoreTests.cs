@@ -177,7 +177,7 @@ public sealed class ObjectStoreTests
         await h.CreateAsync(Cms, """{"metadata":{"name":"f","finalizers":["edgeha.io/cleanup"]}}""");
 
         var deleted = await h.DeleteAsync(Cms + "/f");
-        Assert.Equal(HttpStatusCode.OK, deleted.Status);
+        Assert.Equal(HttpStatusCode.Accepted, deleted.Status);
         Assert.NotNull(deleted.Str(".metadata.deletionTimestamp"));
         Assert.Equal(HttpStatusCode.OK, (await h.GetAsync(Cms + "/f")).Status);
 

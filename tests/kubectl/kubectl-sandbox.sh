@@ -179,6 +179,8 @@ spec:
           spec:
             type: object
             required: [primaryNode, standbyNode]
+            x-kubernetes-validations:
+            - {rule: self.primaryNode != self.standbyNode, message: primaryNode and standbyNode must differ, fieldPath: .standbyNode}
             properties:
               primaryNode: {type: string, minLength: 1}
               standbyNode: {type: string}
@@ -204,6 +206,7 @@ step "apply custom resource" "k apply -f $WORK/rp.yaml"
 expect_eq "default applied and unknown field pruned" '{"primaryNode":"node-a","standbyMode":"Cold","standbyNode":"node-b"}' "k get rp line1 -o json | jq -c .spec"
 step "invalid custom resource is rejected (422)" "k patch rp line1 --type=merge -p '{\"spec\":{\"standbyMode\":\"Warm\"}}' 2>&1 | grep -q 'Unsupported value: \"Warm\"'"
 step "missing required field is rejected" "k patch rp line1 --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/standbyNode\"}]' 2>&1 | grep -q 'spec.standbyNode: Required value'"
+step "CEL validation rule is enforced" "k patch rp line1 --type=merge -p '{\"spec\":{\"standbyNode\":\"node-a\"}}' 2>&1 | grep -q 'spec.standbyNode: Invalid value: \"string\": primaryNode and standbyNode must differ'"
 step "status subresource patch" "k patch rp line1 --subresource=status --type=merge -p '{\"status\":{\"activeNode\":\"node-a\"}}'"
 expect_eq "status written, generation unchanged" "node-a 1" "k get rp line1 -o jsonpath='{.status.activeNode} {.metadata.generation}'"
 expect_eq "kubectl get shows printer columns" "NAME ACTIVE MODE AGE|line1 node-a Cold" "k get rp | awk 'NR==1{h=\$1\" \"\$2\" \"\$3\" \"\$4} NR==2{r=\$1\" \"\$2\" \"\$3} END{print h\"|\"r}'"

@@ -33,7 +33,7 @@ public sealed partial class ProcessPodRuntime : IPodRuntime
     {
         ArgumentNullException.ThrowIfNull(launch);
         var log = new PodLogWriter(LogPath(launch.Namespace, launch.Name), _time);
-        var pod = new SupervisedPod(launch, (p, c, ct) => Task.FromResult(StartContainer(p, c, log)), _options.Backoff, _time, _logger, changed);
+        var pod = new SupervisedPod(launch, (p, c, ct) => Task.FromResult<IContainerInstance>(StartContainer(p, c, log)), _options.Backoff, _time, _logger, changed);
         return new LoggedPod(pod, log);
     }
 

@@ -226,7 +226,10 @@ internal sealed class ApiRequestHandler
                 return;
             case "DELETE" when p.Name is not null:
                 var (policy, uid, version) = await ReadDeleteOptionsAsync(ctx);
-                await WriteJsonAsync(ctx, 200, Present(t, _store.Delete(t, ns, p.Name, policy, uid, version, dryRun)));
+                var (gone, pending) = _store.Delete(t, ns, p.Name, policy, uid, version, dryRun);
+
+                // As kube-apiserver: 202 Accepted while finalizers keep the object, 200 once it is gone.
+                await WriteJsonAsync(ctx, pending ? 202 : 200, Present(t, gone));
                 return;
             case "DELETE":
                 var (collectionPolicy, _, _) = await ReadDeleteOptionsAsync(ctx);
@@ -236,7 +239,7 @@ internal sealed class ApiRequestHandler
                 {
                     try
                     {
-                        deleted.Add(Present(t, _store.Delete(t, ObjectStore.Namespace(d), ObjectStore.Name(d), collectionPolicy, null, null, dryRun)));
+                        deleted.Add(Present(t, _store.Delete(t, ObjectStore.Namespace(d), ObjectStore.Name(d), collectionPolicy, null, null, dryRun).Result));
                     }
                     catch (ApiException e) when (e.Code == 404)
                     {
@@ -419,8 +422,8 @@ internal sealed class ApiRequestHandler
                 {
                     if (bookmarks)
                     {
-                        using var tick = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
-                        tick.CancelAfter(_options.BookmarkInterval);
+                        using var interval = new CancellationTokenSource(_options.BookmarkInterval, time);
+                        using var tick = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, interval.Token);
                         try
                         {
                             await reader.WaitToReadAsync(tick.Token);

@@ -30,7 +30,7 @@ internal static class CelEvaluator
             parser.ExpectEnd();
             return Eval(ast, new Dictionary<string, object?>(StringComparer.Ordinal) { ["self"] = FromJson(self) }) as bool?;
         }
-        catch (CelException e) when (Environment.GetEnvironmentVariable("CELDEBUG") is null || e is null)
+        catch (CelException)
         {
             return null;
         }
@@ -137,6 +137,7 @@ internal static class CelEvaluator
     private sealed class Parser(List<string> tokens)
     {
         private int _pos;
+        private int _depth;
 
         private string? Peek => _pos < tokens.Count ? tokens[_pos] : null;
 
@@ -150,7 +151,14 @@ internal static class CelEvaluator
 
         public Node ParseExpression()
         {
+            // Bounded nesting keeps a hostile rule from overflowing the stack.
+            if (++_depth > 64)
+            {
+                throw new CelException("rule nests too deeply");
+            }
+
             var test = Or();
+            _depth--;
             if (Accept("?"))
             {
                 var then = ParseExpression();
@@ -262,7 +270,7 @@ internal static class CelEvaluator
             {
                 return t.Contains('.', StringComparison.Ordinal) || t.Contains('e', StringComparison.OrdinalIgnoreCase)
                     ? new Literal(double.Parse(t, CultureInfo.InvariantCulture))
-                    : new Literal(long.Parse(t, CultureInfo.InvariantCulture));
+                    : new Literal((object)long.Parse(t, CultureInfo.InvariantCulture));
             }
 
             return t switch
@@ -492,7 +500,7 @@ internal static class CelEvaluator
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number => v.ToJsonString() is var text && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('e', StringComparison.OrdinalIgnoreCase)
-                ? long.Parse(text, CultureInfo.InvariantCulture)
+                ? (object)long.Parse(text, CultureInfo.InvariantCulture)
                 : double.Parse(text, CultureInfo.InvariantCulture),
             _ => null,
         },

@@ -281,7 +281,8 @@ internal sealed partial class ObjectStore
         }
     }
 
-    public JsonObject Delete(ResourceType t, string ns, string name, string propagation, string? uidPrecondition, string? versionPrecondition, bool dryRun)
+    /// <summary>Deletes (or marks for deletion); <c>Pending</c> is true while finalizers keep the object.</summary>
+    public (JsonObject Result, bool Pending) Delete(ResourceType t, string ns, string name, string propagation, string? uidPrecondition, string? versionPrecondition, bool dryRun)
     {
         lock (_gate)
         {
@@ -298,7 +299,13 @@ internal sealed partial class ObjectStore
                 throw ApiException.Conflict(t.Group, t.Plural, name, $"Precondition failed: ResourceVersion in precondition: {versionPrecondition}, ResourceVersion in object meta: {ResourceVersionOf(old)}");
             }
 
-            return dryRun ? (JsonObject)old.DeepClone() : DeleteLocked(t.StorageKey, key, old, propagation);
+            if (dryRun)
+            {
+                return ((JsonObject)old.DeepClone(), false);
+            }
+
+            var result = DeleteLocked(t.StorageKey, key, old, propagation);
+            return (result, Find(t.StorageKey, key) is not null);
         }
     }
 

@@ -1,0 +1,957 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeHa.Api;
+using EdgeHa.Api.Validation;
+using EdgeHa.Controller;
+using EdgeHa.Controller.Events;
+using EdgeHa.Controller.Informers;
+using EdgeHa.Controller.Reconcile;
+using EdgeHa.Fencing;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Models;
+using EdgeHa.Kube.Serialization;
+using EdgeHa.Operator.Probes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using F = EdgeHa.Failover;
+
+namespace EdgeHa.Operator.Reconciliation;
+
+/// <summary>
+/// Reconciles one RedundantPair, level-based: it reads everything from the informer caches, lets the pure
+/// <see cref="F.FailoverEngine"/> decide, and applies the decision (Deployments, the pair Lease as GRANTOR of the
+/// fencing protocol, pod role labels, the VIP Service, the simulator, status, Events), writing only what changed.
+/// </summary>
+public sealed class RedundantPairReconciler : IReconciler
+{
+    /// <summary>Marks an empty Lease as released for the engine (the holder protocol empties holderIdentity to release).</summary>
+    internal const string Released = "released";
+
+    /// <summary>The annotation recording which switchover request (spec field) was already acted on.</summary>
+    public const string HandledSwitchoverAnnotation = "edgeha.io/switchover-handled";
+
+    private readonly IKubernetesClient _client;
+    private readonly OperatorCaches _caches;
+    private readonly ProbeScheduler _probes;
+    private readonly ObservedClock _clock;
+    private readonly EventRecorder _events;
+    private readonly OperatorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ReconcilerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Func<DateTimeOffset> _leaderSince;
+    private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _podNodes = new(StringComparer.Ordinal);
+
+    public RedundantPairReconciler(
+        IKubernetesClient client,
+        OperatorCaches caches,
+        ProbeScheduler probes,
+        ObservedClock clock,
+        EventRecorder events,
+        OperatorMetrics metrics,
+        Func<DateTimeOffset> leaderSince,
+        ReconcilerOptions? options = null,
+        TimeProvider? time = null,
+        ILogger? logger = null)
+    {
+        _client = client;
+        _caches = caches;
+        _probes = probes;
+        _clock = clock;
+        _events = events;
+        _metrics = metrics;
+        _leaderSince = leaderSince;
+        _options = options ?? new ReconcilerOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Remembers which node a pod runs on (from its labels), also after the pod is gone, so a Lease held by a pod
+    /// name can be mapped to its node. Called by the pod informer's handler.
+    /// </summary>
+    public void NotePod(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (pod.Metadata.Name is { } name && pod.Metadata.Labels?.TryGetValue(PairLabels.Node, out var node) == true)
+        {
+            _podNodes[ObjectKey.Of(pod.Metadata.Namespace, name)] = node;
+        }
+    }
+
+    /// <summary>Forgets the in-memory state of every pair (leadership lost; the next leader starts from the API).</summary>
+    public void ResetState() => _engineState.Clear();
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
+    {
+        var (ns, name) = ObjectKey.Split(key);
+        var cached = _caches.Pairs.Store.Get(key);
+        if (cached is null)
+        {
+            Forget(key, ns ?? "", name);
+            return ReconcileResult.Done;
+        }
+
+        var pair = Clone(cached);
+        if (Finalizers.IsBeingDeleted(pair.Metadata))
+        {
+            await FinalizeAsync(key, pair, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        if (!Finalizers.Has(pair.Metadata, PairLabels.Finalizer))
+        {
+            Finalizers.Add(pair.Metadata, PairLabels.Finalizer);
+            pair = await _client.ReplaceAsync(OperatorCaches.PairType, pair, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        pair.Spec = RedundantPairDefaults.Apply(pair.Spec ?? new RedundantPairSpec());
+        var errors = RedundantPairValidator.Validate(pair);
+        if (errors.Count > 0)
+        {
+            await InvalidAsync(key, pair, errors, now, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        var context = new PairContext(key, pair, PolicyMapper.Map(pair.Spec), PolicyMapper.Terms(pair.Spec), now);
+        await EnsureLeaseAsync(context, cancellationToken).ConfigureAwait(false);
+        var observation = Observe(context);
+        var decision = F.FailoverEngine.Decide(observation, context.Policy, now);
+        _engineState[key] = decision.State;
+
+        await ApplyDeploymentsAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        await ApplyLeaseAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        await ApplyPodLabelsAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        var vipRouted = await ApplyVipAsync(context, cancellationToken).ConfigureAwait(false);
+        await ApplySimulatorAsync(context, cancellationToken).ConfigureAwait(false);
+        await ApplyStatusAsync(context, decision, vipRouted, cancellationToken).ConfigureAwait(false);
+        await ClearSwitchoverRequestAsync(context, decision, cancellationToken).ConfigureAwait(false);
+
+        var next = _options.ResyncPeriod;
+        if (decision.NextEvaluationAt is { } at && at - now < next)
+        {
+            next = at - now;
+        }
+
+        if (context.WakeAt is { } wake && wake - now < next)
+        {
+            next = wake - now;
+        }
+
+        return ReconcileResult.After(next > TimeSpan.FromMilliseconds(1) ? next : TimeSpan.FromMilliseconds(1));
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    private F.PairObservation Observe(PairContext c)
+    {
+        var spec = c.Pair.Spec;
+        var lease = c.Lease!;
+        var holderPod = lease.Spec?.HolderIdentity;
+        var status = c.Pair.Status;
+
+        F.SideObservation Side(string node)
+        {
+            var pods = PodsOn(c, node);
+            var current = CurrentPod(pods, holderPod);
+            c.CurrentPods[node] = current;
+            return new F.SideObservation(ObserveNode(node), ObservePod(current));
+        }
+
+        var primary = Side(spec.PrimaryNode);
+        var standby = Side(spec.StandbyNode);
+        SyncProbes(c);
+        primary = primary with { Pod = primary.Pod with { Health = Health(c, spec.PrimaryNode) } };
+        standby = standby with { Pod = standby.Pod with { Health = Health(c, spec.StandbyNode) } };
+
+        // The Lease as the engine must see it: the holder as a node name when it is that node's current pod (any other
+        // pod name stays an unknown identity that must release or expire), its renewal as the operator observed it.
+        string? holder = null;
+        if (!string.IsNullOrEmpty(holderPod))
+        {
+            holder = _podNodes.TryGetValue(ObjectKey.Of(c.Namespace, holderPod), out var holderNode)
+                && (!c.CurrentPods.TryGetValue(holderNode, out var cur) || cur is null || cur.Metadata.Name == holderPod)
+                ? holderNode
+                : "pod/" + holderPod;
+        }
+
+        var terms = LeaseTerms.FromLease(lease, c.Terms);
+        var observedAt = _clock.Observe("lease/" + c.Key, (holderPod ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture));
+        var leaseObservation = new F.LeaseObservation(
+            holder,
+            observedAt,
+            terms.Duration,
+            lease.Spec?.LeaseTransitions ?? 0,
+            string.IsNullOrEmpty(holderPod) ? Released : null);
+
+        var state = _engineState.GetOrAdd(c.Key, _ => F.FailoverState.Initial);
+        return new F.PairObservation(
+            primary,
+            standby,
+            leaseObservation,
+            status?.ActiveNode,
+            status?.Epoch ?? 0,
+            _leaderSince(),
+            state,
+            ToRecord(status?.LastTransition),
+            status?.FailoverCount ?? 0,
+            SwitchoverRequest(c));
+    }
+
+    private F.NodeObservation ObserveNode(string name)
+    {
+        var node = _caches.Nodes.Store.Get(null, name);
+        if (node is null)
+        {
+            return new F.NodeObservation(name, Exists: false, Ready: false);
+        }
+
+        var ready = node.IsReady;
+        // Failure onset and lease age by the operator's clock (never by timestamps other machines wrote).
+        var readySince = _clock.Observe("node-ready/" + name, ready ? "True" : "False");
+        DateTimeOffset? leaseRenew = null;
+        if (_caches.NodeLeases.Store.Get(PairLabels.NodeLeaseNamespace, name) is { } nodeLease)
+        {
+            leaseRenew = _clock.Observe("node-lease/" + name, nodeLease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture) ?? "");
+        }
+
+        return new F.NodeObservation(name, true, ready, node.Spec?.Unschedulable == true, ready ? null : readySince, leaseRenew);
+    }
+
+    private F.PodObservation ObservePod(Pod? pod)
+    {
+        if (pod is null)
+        {
+            return F.PodObservation.Missing;
+        }
+
+        var ready = pod.IsReady;
+        var readySince = _clock.Observe("pod-ready/" + pod.Metadata.Uid, ready ? "True" : "False");
+        F.NodeRole? role = pod.Metadata.Labels?.TryGetValue(PairLabels.Role, out var r) == true
+            ? r == PairLabels.RoleActive ? F.NodeRole.Active : F.NodeRole.Standby
+            : null;
+        long? epoch = pod.Metadata.Labels?.TryGetValue(PairLabels.Epoch, out var e) == true && long.TryParse(e, CultureInfo.InvariantCulture, out var ep) ? ep : null;
+        return new F.PodObservation(true, ready, F.HealthSnapshot.Unknown, readySince, role, epoch);
+    }
+
+    private F.HealthSnapshot Health(PairContext c, string node) =>
+        c.CurrentPods.TryGetValue(node, out var pod) && pod?.Metadata.Uid is { } uid ? _probes.Snapshot(c.Key, node, uid) : F.HealthSnapshot.Unknown;
+
+    private void SyncProbes(PairContext c)
+    {
+        var check = c.Pair.Spec.HealthCheck;
+        var wanted = new Dictionary<string, (string, ProbeSettings)>(StringComparer.Ordinal);
+        foreach (var (node, pod) in c.CurrentPods)
+        {
+            if (pod?.Status?.PodIP is not { Length: > 0 } ip || pod.Metadata.Uid is not { } uid || pod.Status.Phase is not ("Running" or null))
+            {
+                continue;
+            }
+
+            var target = check switch
+            {
+                { Tcp: { } tcp } => new ProbeTarget(ProbeKind.Tcp, ip, tcp.Port),
+                { Modbus: { } m } => new ProbeTarget(ProbeKind.Modbus, ip, m.Port, UnitId: (byte)m.UnitId, InputRegister: m.Table == ModbusTable.Input, Address: (ushort)m.Address),
+                _ => new ProbeTarget(ProbeKind.Http, ip, check.Http!.Port, check.Http.Path, check.Http.Scheme == HttpScheme.HTTPS),
+            };
+            wanted[node] = (uid, new ProbeSettings(target, c.Policy.ProbePeriod, c.Policy.ProbeTimeout, c.Policy.FailureThreshold, c.Policy.SuccessThreshold));
+        }
+
+        _probes.Sync(c.Key, wanted);
+    }
+
+    /// <summary>The live pods of the pair on a node (not terminating, not finished).</summary>
+    private List<Pod> PodsOn(PairContext c, string node) =>
+        _caches.Pods.Store.ByIndex(OperatorCaches.PairIndex, c.Key)
+            .Where(p => p.Metadata.Labels?.TryGetValue(PairLabels.Node, out var n) == true && n == node
+                && p.Metadata.DeletionTimestamp is null && p.Status?.Phase is not ("Failed" or "Succeeded"))
+            .ToList();
+
+    /// <summary>The pod that speaks for a node: the lease holder if it runs there, else the newest Ready pod, else the newest.</summary>
+    private static Pod? CurrentPod(List<Pod> pods, string? holderPod) =>
+        pods.FirstOrDefault(p => holderPod is not null && p.Metadata.Name == holderPod)
+        ?? pods.Where(p => p.IsReady).OrderByDescending(p => p.Metadata.CreationTimestamp).FirstOrDefault()
+        ?? pods.OrderByDescending(p => p.Metadata.CreationTimestamp).FirstOrDefault();
+
+    private F.SwitchoverRequest? SwitchoverRequest(PairContext c)
+    {
+        var pair = c.Pair;
+        var ackTicks = pair.Status?.Switchover?.AcknowledgedAt?.UtcTicks ?? 0;
+        if (pair.Metadata.Annotations?.TryGetValue(RedundantPair.SwitchoverAnnotation, out var target) == true && !string.IsNullOrWhiteSpace(target))
+        {
+            c.AnnotationRequest = true;
+            return new F.SwitchoverRequest($"annotation/{target.Trim()}@{ackTicks}", target.Trim());
+        }
+
+        var handled = pair.Metadata.Annotations?.TryGetValue(HandledSwitchoverAnnotation, out var h) == true ? h : null;
+        if (pair.Spec.Failover.SwitchoverTo is { Length: > 0 } to && handled != "spec/" + to)
+        {
+            c.SpecRequest = to;
+            return new F.SwitchoverRequest("spec/" + to, to);
+        }
+
+        return null;
+    }
+
+    private static F.TransitionRecord? ToRecord(TransitionStatus? t)
+    {
+        if (t?.Time is not { } at || string.IsNullOrEmpty(t.To))
+        {
+            return null;
+        }
+
+        var kind = t.Reason switch
+        {
+            "InitialPromotion" => F.TransitionKind.Initial,
+            "Failback" => F.TransitionKind.Failback,
+            "SwitchoverRequested" or "ActiveNodeCordoned" => F.TransitionKind.Switchover,
+            _ => F.TransitionKind.Failover,
+        };
+        return new F.TransitionRecord(at, kind, t.Reason ?? "Unknown", t.From, t.To, TimeSpan.FromMilliseconds(t.DetectionMilliseconds ?? 0));
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    private async Task EnsureLeaseAsync(PairContext c, CancellationToken cancellationToken)
+    {
+        var name = PairLabels.LeaseName(c.Name);
+        var lease = _caches.Leases.Store.Get(c.Namespace, name);
+        if (lease is null)
+        {
+            try
+            {
+                lease = await _client.CreateAsync(PairObjects.PairLease(c.Pair, c.Terms), cancellationToken).ConfigureAwait(false);
+                Log.Wrote(_logger, c.Key, "created", "Lease", name);
+            }
+            catch (AlreadyExistsException)
+            {
+                lease = await _client.GetAsync<Lease>(name, c.Namespace, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        c.Lease = lease;
+    }
+
+    private async Task ApplyDeploymentsAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
+    {
+        foreach (var node in new[] { c.Pair.Spec.PrimaryNode, c.Pair.Spec.StandbyNode })
+        {
+            var role = decision.Roles.TryGetValue(node, out var r) ? r : F.NodeRole.Stopped;
+            var desired = PairObjects.Deployment(c.Pair, node, role == F.NodeRole.Stopped ? 0 : 1);
+            await EnsureDeploymentAsync(c, desired, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Deployments of nodes the pair no longer names (spec edited).
+        var keep = new HashSet<string>(StringComparer.Ordinal)
+        {
+            PairLabels.DeploymentName(c.Name, c.Pair.Spec.PrimaryNode),
+            PairLabels.DeploymentName(c.Name, c.Pair.Spec.StandbyNode),
+            PairLabels.SimulatorName(c.Name),
+        };
+        foreach (var stale in _caches.Deployments.Store.ByIndex(OperatorCaches.PairIndex, c.Key).Where(d => !keep.Contains(d.Metadata.Name!)))
+        {
+            await _client.DeleteIfExistsAsync<Deployment>(stale.Metadata.Name!, c.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Log.Wrote(_logger, c.Key, "deleted", "Deployment", stale.Metadata.Name!);
+        }
+    }
+
+    private async Task EnsureDeploymentAsync(PairContext c, Deployment desired, CancellationToken cancellationToken)
+    {
+        var existing = _caches.Deployments.Store.Get(c.Namespace, desired.Metadata.Name!);
+        if (existing is null)
+        {
+            try
+            {
+                await _client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+                Log.Wrote(_logger, c.Key, "created", "Deployment", desired.Metadata.Name!);
+            }
+            catch (AlreadyExistsException)
+            {
+                // The cache is behind; the watch event will bring it and requeue.
+            }
+
+            return;
+        }
+
+        if (PairObjects.HashOf(existing.Metadata) == PairObjects.HashOf(desired.Metadata) && existing.Spec?.Replicas == desired.Spec!.Replicas)
+        {
+            return;
+        }
+
+        var update = Clone(existing);
+        update.Metadata.Labels = desired.Metadata.Labels;
+        update.Metadata.Annotations = Merge(update.Metadata.Annotations, desired.Metadata.Annotations);
+        update.Metadata.OwnerReferences = desired.Metadata.OwnerReferences;
+        update.Spec ??= new DeploymentSpec();
+        update.Spec.Replicas = desired.Spec!.Replicas;
+        update.Spec.Selector = desired.Spec.Selector;
+        update.Spec.Template = desired.Spec.Template;
+        update.Spec.Strategy = desired.Spec.Strategy;
+        await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+        Log.Wrote(_logger, c.Key, $"updated (replicas {desired.Spec.Replicas})", "Deployment", desired.Metadata.Name!);
+    }
+
+    private async Task ApplyLeaseAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
+    {
+        var lease = c.Lease!;
+        var action = decision.Lease;
+        switch (action.Kind)
+        {
+            case F.LeaseActionKind.Revoke:
+            {
+                // Never clear the holder ourselves (an empty holder means "released by the holder"): ask for a handover.
+                // A live holder stops acting, records its last sequence and releases; a dead one runs out instead.
+                var target = decision.ActiveNode is { } to && c.CurrentPods.TryGetValue(to, out var pod) && pod is not null ? pod.Metadata.Name! : decision.ActiveNode ?? "";
+                if (lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target)
+                {
+                    break;
+                }
+
+                var update = Clone(lease);
+                (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
+                c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
+                Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
+                break;
+            }
+
+            case F.LeaseActionKind.Grant:
+            {
+                if (!action.IsDue(c.Now))
+                {
+                    c.Wake(action.NotBefore!.Value);
+                    break;
+                }
+
+                var node = action.Node!;
+                var pod = c.CurrentPods.TryGetValue(node, out var p) ? p : null;
+                if (pod is null || !pod.IsReady || string.IsNullOrEmpty(pod.Status?.PodIP))
+                {
+                    // Cold standby: scaled up above; the grant waits until its pod is Ready (pod events requeue).
+                    break;
+                }
+
+                var update = Clone(lease);
+                var spec = update.Spec ??= new LeaseSpec();
+                spec.HolderIdentity = pod.Metadata.Name;
+                spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
+                spec.RenewTime = c.Now;
+                spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
+                var annotations = update.Metadata.Annotations ??= new Dictionary<string, string>();
+                annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
+                annotations.Remove(FencingAnnotations.HandoverRequested);
+                c.Terms.WriteTo(update);
+                c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                c.Granted = true;
+                Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
+                Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
+                break;
+            }
+
+            default:
+            {
+                var terms = LeaseTerms.FromLease(lease, c.Terms);
+                // A handover asked for earlier is withdrawn when the holder is the desired active again.
+                var staleHandover = IsHolderOf(c, decision.ActiveNode) && lease.Metadata.Annotations?.ContainsKey(FencingAnnotations.HandoverRequested) == true;
+                if (terms != c.Terms || staleHandover)
+                {
+                    var update = Clone(lease);
+                    c.Terms.WriteTo(update);
+                    if (IsHolderOf(c, decision.ActiveNode))
+                    {
+                        update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
+                    }
+
+                    c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            }
+        }
+    }
+
+    private static bool IsHolderOf(PairContext c, string? node) =>
+        node is not null && c.CurrentPods.TryGetValue(node, out var pod) && pod is not null
+        && c.Lease?.Spec?.HolderIdentity == pod.Metadata.Name;
+
+    /// <summary>Confirmed: the holder of the granted lease renewed it once (it sets acquireTime then).</summary>
+    private static bool IsConfirmed(PairContext c, string? node) =>
+        IsHolderOf(c, node) && c.Lease?.Spec?.AcquireTime is not null;
+
+    private async Task ApplyPodLabelsAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
+    {
+        var holder = c.Lease?.Spec?.HolderIdentity;
+        foreach (var pod in _caches.Pods.Store.ByIndex(OperatorCaches.PairIndex, c.Key))
+        {
+            if (pod.Metadata.DeletionTimestamp is not null || pod.Metadata.Labels?.ContainsKey(PairLabels.Node) != true)
+            {
+                continue;
+            }
+
+            // Active only for the pod the lease was granted to on the desired node: the VIP follows the grant.
+            var node = pod.Metadata.Labels[PairLabels.Node];
+            var active = node == decision.ActiveNode && pod.Metadata.Name == holder;
+            var role = active ? PairLabels.RoleActive : PairLabels.RoleStandby;
+            var epoch = active ? decision.Epoch.ToString(CultureInfo.InvariantCulture) : null;
+            var labels = pod.Metadata.Labels;
+            var haveEpoch = labels.TryGetValue(PairLabels.Epoch, out var e) ? e : null;
+            if (labels.TryGetValue(PairLabels.Role, out var have) && have == role && (epoch is null || haveEpoch == epoch))
+            {
+                continue;
+            }
+
+            var patchLabels = new JsonObject { [PairLabels.Role] = role };
+            if (epoch is not null)
+            {
+                patchLabels[PairLabels.Epoch] = epoch;
+            }
+
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = patchLabels } };
+            try
+            {
+                await _client.PatchAsync<Pod>(pod.Metadata.Name!, KubePatch.Merge(patch), c.Namespace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+
+    private async Task<bool> ApplyVipAsync(PairContext c, CancellationToken cancellationToken)
+    {
+        var name = PairLabels.VipServiceName(c.Name);
+        var existing = _caches.Services.Store.Get(c.Namespace, name);
+        if (c.Pair.Spec.Vip is null)
+        {
+            if (existing is not null)
+            {
+                await _client.DeleteIfExistsAsync<Service>(name, c.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Log.Wrote(_logger, c.Key, "deleted", "Service", name);
+            }
+
+            return true; // nothing to route
+        }
+
+        var desired = PairObjects.VipService(c.Pair);
+        if (existing is null)
+        {
+            try
+            {
+                c.VipService = await _client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+                Log.Wrote(_logger, c.Key, "created", "Service", name);
+            }
+            catch (AlreadyExistsException)
+            {
+                return false;
+            }
+        }
+        else if (PairObjects.HashOf(existing.Metadata) != PairObjects.HashOf(desired.Metadata))
+        {
+            var update = Clone(existing);
+            update.Metadata.Annotations = desired.Metadata.Annotations!.Concat(
+                (update.Metadata.Annotations ?? new Dictionary<string, string>()).Where(a => a.Key == PairObjects.KubeVipHost))
+                .ToDictionary(a => a.Key, a => a.Value);
+            update.Metadata.Labels = desired.Metadata.Labels;
+            update.Metadata.OwnerReferences = desired.Metadata.OwnerReferences;
+            update.Spec ??= new ServiceSpec();
+            update.Spec.Type = desired.Spec!.Type;
+            update.Spec.Selector = desired.Spec.Selector;
+            update.Spec.Ports = desired.Spec.Ports;
+            update.Spec.ExternalTrafficPolicy = desired.Spec.ExternalTrafficPolicy;
+            c.VipService = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+            Log.Wrote(_logger, c.Key, "updated", "Service", name);
+        }
+        else
+        {
+            c.VipService = existing;
+        }
+
+        return true;
+    }
+
+    private async Task ApplySimulatorAsync(PairContext c, CancellationToken cancellationToken)
+    {
+        var name = PairLabels.SimulatorName(c.Name);
+        if (c.Pair.Spec.Simulator is not { Enabled: true })
+        {
+            if (_caches.Deployments.Store.Get(c.Namespace, name) is not null)
+            {
+                await _client.DeleteIfExistsAsync<Deployment>(name, c.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_caches.Services.Store.Get(c.Namespace, name) is not null)
+            {
+                await _client.DeleteIfExistsAsync<Service>(name, c.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await EnsureDeploymentAsync(c, PairObjects.SimulatorDeployment(c.Pair, _options.DefaultSimulatorImage), cancellationToken).ConfigureAwait(false);
+        var desired = PairObjects.SimulatorService(c.Pair);
+        var existing = _caches.Services.Store.Get(c.Namespace, name);
+        if (existing is null)
+        {
+            try
+            {
+                await _client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+                Log.Wrote(_logger, c.Key, "created", "Service", name);
+            }
+            catch (AlreadyExistsException)
+            {
+                // The cache is behind.
+            }
+        }
+        else if (PairObjects.HashOf(existing.Metadata) != PairObjects.HashOf(desired.Metadata))
+        {
+            var update = Clone(existing);
+            update.Metadata.Annotations = desired.Metadata.Annotations;
+            update.Spec ??= new ServiceSpec();
+            update.Spec.Selector = desired.Spec!.Selector;
+            update.Spec.Ports = desired.Spec.Ports;
+            await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyStatusAsync(PairContext c, F.Decision decision, bool vipServiceReady, CancellationToken cancellationToken)
+    {
+        var pair = c.Pair;
+        var old = pair.Status ?? new RedundantPairStatus();
+        var status = Clone(old);
+        var generation = pair.Metadata.Generation;
+        var now = c.Now;
+        status.ObservedGeneration = generation;
+        status.ActiveNode = decision.ActiveNode;
+        status.Epoch = decision.Epoch;
+        status.FailoverCount = decision.FailoverCount;
+        status.PredictedFailoverMilliseconds = (long)F.FailoverTiming.PredictWorstCase(c.Policy).Total.TotalMilliseconds;
+
+        if (decision.Transition is { } t)
+        {
+            status.LastTransition = new TransitionStatus
+            {
+                Time = t.At,
+                Reason = t.Reason,
+                From = t.From,
+                To = t.To,
+                DetectionMilliseconds = (long)t.Detection.TotalMilliseconds,
+            };
+            Log.Promoted(_logger, c.Key, t.Kind.ToString(), t.From, t.To, t.Reason, t.Detection.TotalMilliseconds);
+            if (t.Kind != F.TransitionKind.Initial)
+            {
+                _metrics.CountFailover(c.Namespace, c.Name, t.Reason);
+            }
+        }
+
+        // The switch is complete when the new holder's confirming renewal was observed and the VIP Service routes to it.
+        var confirmed = IsConfirmed(c, decision.ActiveNode);
+        // ApplyPodLabels labelled the holder active before this point (a failed patch throws), so the Service selects it.
+        var routed = vipServiceReady && IsHolderOf(c, decision.ActiveNode);
+        if (status.LastTransition is { SwitchMilliseconds: null, Time: { } decidedAt } last && last.To == decision.ActiveNode && confirmed && routed)
+        {
+            var took = now - decidedAt;
+            last.SwitchMilliseconds = Math.Max(0, (long)took.TotalMilliseconds);
+            Log.SwitchCompleted(_logger, c.Key, last.To!, last.SwitchMilliseconds.Value);
+            if (last.Reason != "InitialPromotion")
+            {
+                _metrics.RecordSwitch(c.Namespace, c.Name, took);
+            }
+
+            var completed = last.Reason switch
+            {
+                "InitialPromotion" => "ActivePlaced",
+                "Failback" => "FailbackCompleted",
+                "SwitchoverRequested" or "ActiveNodeCordoned" => "SwitchoverCompleted",
+                _ => "FailoverCompleted",
+            };
+            Emit(_events.NormalAsync(pair, completed, "Promote",
+                $"{last.To} is active at epoch {decision.Epoch} (from {last.From ?? "none"}, {last.Reason}); detection {last.DetectionMilliseconds} ms, switch {last.SwitchMilliseconds} ms",
+                cancellationToken));
+        }
+
+        if (decision.Switchover is { } ack)
+        {
+            status.Switchover = new SwitchoverStatus
+            {
+                RequestedTo = ack.RequestedTo,
+                AcknowledgedAt = ack.At,
+                Result = ack.Accepted ? (ack.Result == "Started" ? "Succeeded" : ack.Result) : ack.Result,
+            };
+        }
+
+        // Per-node health, with an Event when a node's health flips.
+        var nodes = new List<NodeStatus>();
+        foreach (var v in decision.Nodes)
+        {
+            var previous = old.Nodes?.FirstOrDefault(n => n.Name == v.Name);
+            var pod = c.CurrentPods.TryGetValue(v.Name, out var p) ? p : null;
+            var role = pod is null || (v.Role == F.NodeRole.Stopped) ? NodeRole.Stopped
+                : v.Role == F.NodeRole.Active ? NodeRole.Active : NodeRole.Standby;
+            var node = new NodeStatus
+            {
+                Name = v.Name,
+                Role = role,
+                Ready = v.Ready,
+                Healthy = v.Healthy,
+                ConsecutiveFailures = v.ConsecutiveFailures,
+                Message = v.Message,
+            };
+            nodes.Add(node);
+            if (previous?.Healthy is { } was && was != v.Healthy)
+            {
+                Emit(_events.RecordAsync(pair, null, v.Healthy ? EventTypes.Normal : EventTypes.Warning, v.Healthy ? "NodeHealthy" : "NodeUnhealthy", "Probe",
+                    $"{v.Name}: {v.Message}", cancellationToken));
+            }
+        }
+
+        status.Nodes = nodes;
+
+        var conditions = status.Conditions ??= [];
+        foreach (var cv in decision.Conditions)
+        {
+            Conditions.Set(conditions, new Condition { Type = cv.Type, Status = cv.Status, Reason = cv.Reason, Message = Truncate(cv.Message), ObservedGeneration = generation }, now);
+        }
+
+        var phase = decision.Phase;
+        if (decision.ActiveNode is not null && !confirmed && phase is F.PairPhase.Active or F.PairPhase.Degraded)
+        {
+            // The engine sees the grant written; the switch is done only when the holder confirms.
+            phase = F.PairPhase.FailingOver;
+            Conditions.Set(conditions, ConditionTypes.FailoverInProgress, true, "AwaitingConfirmation", $"waiting for {decision.ActiveNode} to confirm the lease by renewing it", generation, now);
+            Conditions.Set(conditions, ConditionTypes.Ready, false, "AwaitingConfirmation", $"waiting for {decision.ActiveNode} to confirm the lease", generation, now);
+        }
+
+        status.Phase = phase switch
+        {
+            F.PairPhase.Pending => PairPhase.Pending,
+            F.PairPhase.Active => PairPhase.Active,
+            F.PairPhase.FailingOver => PairPhase.FailingOver,
+            F.PairPhase.Degraded => PairPhase.Degraded,
+            F.PairPhase.Paused => PairPhase.Paused,
+            _ => PairPhase.Invalid,
+        };
+
+        // The VIP.
+        if (pair.Spec.Vip is { } vip)
+        {
+            var service = c.VipService;
+            var ingress = service?.Status?.LoadBalancer?.Ingress?.FirstOrDefault(i => !string.IsNullOrEmpty(i.Ip) || !string.IsNullOrEmpty(i.Hostname));
+            var announcedBy = service?.Metadata.Annotations?.TryGetValue(PairObjects.KubeVipHost, out var host) == true ? host : decision.ActiveNode;
+            var previousHost = old.Vip?.AnnouncedBy;
+            status.Vip = new VipStatus
+            {
+                Address = ingress?.Ip ?? ingress?.Hostname ?? vip.Address ?? service?.Spec?.ClusterIP,
+                AnnouncedBy = confirmed ? announcedBy : previousHost,
+                Provider = vip.Provider,
+            };
+            var assigned = vip.Provider == VipProvider.None ? service is not null : ingress is not null;
+            Conditions.Set(conditions, ConditionTypes.VipAssigned, assigned,
+                assigned ? "Assigned" : "Pending",
+                assigned ? $"{status.Vip.Address} via {vip.Provider}" : $"waiting for {vip.Provider} to assign {vip.Address}",
+                generation, now);
+            if (status.Vip.AnnouncedBy is { } by && previousHost is not null && by != previousHost)
+            {
+                Emit(_events.NormalAsync(pair, "VipMoved", "MoveVip", $"VIP {status.Vip.Address} moved from {previousHost} to {by}", cancellationToken));
+            }
+        }
+        else
+        {
+            status.Vip = null;
+            Conditions.Remove(conditions, ConditionTypes.VipAssigned);
+        }
+
+        if (pair.Spec.Simulator is { Enabled: true })
+        {
+            if (Conditions.Find(conditions, ConditionTypes.EndToEndDataFlowing) is null)
+            {
+                Conditions.Set(conditions, ConditionTypes.EndToEndDataFlowing, null, "NotCheckedYet", "the end-to-end check has not run yet", generation, now);
+            }
+        }
+        else
+        {
+            Conditions.Remove(conditions, ConditionTypes.EndToEndDataFlowing);
+        }
+
+        _metrics.SetPairState(c.Namespace, c.Name, confirmed ? decision.ActiveNode : null, Conditions.IsTrue(conditions, ConditionTypes.Degraded));
+
+        foreach (var ev in decision.Events.Where(e => e.Reason is not ("LeaseGranted" or "LeaseRevoked")))
+        {
+            Emit(_events.RecordAsync(pair, null, ev.Warning ? EventTypes.Warning : EventTypes.Normal, ev.Reason, "Decide", Truncate(ev.Message, 1000), cancellationToken));
+        }
+
+        await WriteStatusAsync(pair, old, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteStatusAsync(RedundantPair pair, RedundantPairStatus old, RedundantPairStatus status, CancellationToken cancellationToken)
+    {
+        if (KubeJson.Serialize(old) == KubeJson.Serialize(status) && pair.Status is not null)
+        {
+            return;
+        }
+
+        var update = Clone(pair);
+        update.Status = status;
+        await _client.ReplaceStatusAsync(OperatorCaches.PairType, update, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ClearSwitchoverRequestAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
+    {
+        if (decision.Switchover is null)
+        {
+            return;
+        }
+
+        var annotations = new JsonObject();
+        if (c.AnnotationRequest)
+        {
+            annotations[RedundantPair.SwitchoverAnnotation] = null;
+        }
+
+        if (c.SpecRequest is { } to)
+        {
+            annotations[HandledSwitchoverAnnotation] = "spec/" + to;
+        }
+
+        if (annotations.Count == 0)
+        {
+            return;
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
+        await _client.PatchAsync<RedundantPair>(OperatorCaches.PairType, c.Namespace, c.Name, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InvalidAsync(string key, RedundantPair pair, IReadOnlyList<ValidationError> errors, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _probes.Remove(key);
+        var old = pair.Status ?? new RedundantPairStatus();
+        var status = Clone(old);
+        var conditions = status.Conditions ??= [];
+        var generation = pair.Metadata.Generation;
+        var specValid = RedundantPairValidator.SpecValidCondition(errors, generation, now);
+        var wasInvalid = Conditions.IsFalse(old.Conditions, ConditionTypes.SpecValid) && Conditions.Find(old.Conditions, ConditionTypes.SpecValid)?.Message == specValid.Message;
+        Conditions.Set(conditions, specValid, now);
+        Conditions.Set(conditions, ConditionTypes.Ready, false, "InvalidSpec", Truncate(specValid.Message), generation, now);
+        status.Phase = PairPhase.Invalid;
+        status.ObservedGeneration = generation;
+        if (!wasInvalid)
+        {
+            Log.InvalidSpec(_logger, key, specValid.Message);
+            Emit(_events.WarningAsync(pair, "InvalidSpec", "Validate", Truncate(specValid.Message, 1000), cancellationToken));
+        }
+
+        await WriteStatusAsync(pair, old, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FinalizeAsync(string key, RedundantPair pair, CancellationToken cancellationToken)
+    {
+        if (!Finalizers.Has(pair.Metadata, PairLabels.Finalizer))
+        {
+            return;
+        }
+
+        Log.Finalizing(_logger, key);
+        _probes.Remove(key);
+        var ns = pair.Metadata.Namespace;
+        var name = pair.Metadata.Name!;
+
+        // Owner references let the garbage collector do this too; deleting explicitly leaves nothing behind even
+        // where no collector runs (and stops the collectors before the Lease goes).
+        var deployments = (await _client.ListAsync<Deployment>(ns, new ListOptions { LabelSelector = $"{PairLabels.Pair}={name}" }, cancellationToken).ConfigureAwait(false)).Items;
+        foreach (var d in deployments)
+        {
+            await _client.DeleteIfExistsAsync<Deployment>(d.Metadata.Name!, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var services = (await _client.ListAsync<Service>(ns, new ListOptions { LabelSelector = $"{PairLabels.Pair}={name}" }, cancellationToken).ConfigureAwait(false)).Items;
+        foreach (var s in services)
+        {
+            await _client.DeleteIfExistsAsync<Service>(s.Metadata.Name!, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await _client.DeleteIfExistsAsync<Lease>(PairLabels.LeaseName(name), ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        Finalizers.Remove(pair.Metadata, PairLabels.Finalizer);
+        try
+        {
+            await _client.ReplaceAsync(OperatorCaches.PairType, pair, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            // Already gone.
+        }
+
+        Forget(key, ns ?? "", name);
+    }
+
+    private void Forget(string key, string ns, string name)
+    {
+        _probes.Remove(key);
+        _engineState.TryRemove(key, out _);
+        _clock.Forget("lease/" + key);
+        _metrics.Forget(ns, name);
+    }
+
+    private static Dictionary<string, string> Merge(IDictionary<string, string>? existing, IDictionary<string, string>? desired)
+    {
+        var merged = new Dictionary<string, string>(existing ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (k, v) in desired ?? new Dictionary<string, string>())
+        {
+            merged[k] = v;
+        }
+
+        return merged;
+    }
+
+    /// <summary>Events are not on the critical path of a switch: record them in the background (the recorder logs failures).</summary>
+    private static void Emit(Task recording) =>
+        _ = recording.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private static string Truncate(string message, int max = 32768) => message.Length <= max ? message : message[..(max - 3)] + "...";
+
+    private static T Clone<T>(T obj) => KubeJson.Deserialize<T>(KubeJson.Serialize(obj));
+
+    /// <summary>What one reconcile of one pair works with.</summary>
+    private sealed class PairContext(string key, RedundantPair pair, F.FailoverPolicy policy, LeaseTerms terms, DateTimeOffset now)
+    {
+        public string Key { get; } = key;
+
+        public string Namespace { get; } = pair.Metadata.Namespace ?? "";
+
+        public string Name { get; } = pair.Metadata.Name!;
+
+        public RedundantPair Pair { get; } = pair;
+
+        public F.FailoverPolicy Policy { get; } = policy;
+
+        public LeaseTerms Terms { get; } = terms;
+
+        public DateTimeOffset Now { get; } = now;
+
+        public Lease? Lease { get; set; }
+
+        public Service? VipService { get; set; }
+
+        public Dictionary<string, Pod?> CurrentPods { get; } = new(StringComparer.Ordinal);
+
+        public bool Granted { get; set; }
+
+        public bool AnnotationRequest { get; set; }
+
+        public string? SpecRequest { get; set; }
+
+        public DateTimeOffset? WakeAt { get; private set; }
+
+        public void Wake(DateTimeOffset at)
+        {
+            if (WakeAt is null || at < WakeAt)
+            {
+                WakeAt = at;
+            }
+        }
+    }
+}
