@@ -14,7 +14,7 @@ build: ## Build every project.
 	$(DOTNET) build EdgeHaOperator.sln -c $(CONFIG) --nologo
 
 .PHONY: test
-test: ## Run every test project and print "N passed, N failed".
+test: ## Run every test project and the manifest checks; print "N passed, N failed".
 	scripts/test.sh
 
 .PHONY: manifests

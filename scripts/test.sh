@@ -1,12 +1,32 @@
 #!/usr/bin/env bash
-# Builds once, runs every test project, and prints the summed result line; exits non-zero on any failure.
+# The project's test command: builds once, runs every .NET test project, then the manifest checks, and prints one
+# closing line "N passed, N failed" summed over all of them. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results=TestResults
 rm -rf "$results"
-dotnet build EdgeHaOperator.sln -c Release --nologo -v q || exit 1
+
+# Node tools for the schema tests (CRD against the apiextensions schema, CEL rules); the tests skip without them.
+if command -v npm >/dev/null 2>&1 && [ ! -d tests/schema/node_modules ]; then
+  npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error || echo "warning: npm ci in tests/schema failed"
+fi
+
+dotnet build EdgeHaOperator.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
 dotnet test EdgeHaOperator.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
 rc=$?
-scripts/test-summary.sh "$results"
-exit $rc
+read -r dn_passed dn_failed dn_skipped < <(scripts/test-summary.sh "$results" | awk '{print $1, $3, $5}')
+echo "dotnet: ${dn_passed} passed, ${dn_failed} failed, ${dn_skipped} skipped"
+
+echo "== manifest checks (chart, kustomize, samples, CRD copies, RBAC, scripts)"
+manifests_log=$(mktemp)
+tests/manifests/check.sh | tee "$manifests_log"
+mrc=${PIPESTATUS[0]}
+read -r m_passed m_failed m_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$manifests_log" | tail -n 1 | awk '{print $1, $3, $5}')
+rm -f "$manifests_log"
+m_passed=${m_passed:-0}; m_failed=${m_failed:-0}; m_skipped=${m_skipped:-0}
+if [ "$mrc" -ne 0 ] && [ "$m_failed" -eq 0 ]; then m_failed=1; fi
+
+echo
+echo "$((dn_passed + m_passed)) passed, $((dn_failed + m_failed)) failed, $((dn_skipped + m_skipped)) skipped"
+[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ]

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs the Modbus benchmark: our server and client against libmodbus (C) and pymodbus peers over
 # loopback. Needs gcc, pkg-config, libmodbus-dev and (optionally) python3-pymodbus. Prints a table with ratios.
-# Usage: bench/modbus/run.sh [SECONDS_PER_POINT]   (default 3; the whole run takes about a minute)
+# Usage: bench/modbus/run.sh [SECONDS_PER_POINT]   (default 2; the whole run takes about 80 s)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-seconds="${1:-3}"
+seconds="${1:-2}"
 out="${here}/bin"
 mkdir -p "$out"
 

@@ -96,7 +96,7 @@ public static class CollectorCommandLine
 
         foreach (var (flag, value) in flags.Where(f => f.Flag != "--config"))
         {
-            Apply(options, flag, flag["--".Length..], value!, errors);
+            Apply(options, flag, flag, value!, errors);
         }
 
         if (errors.Count == 0)

@@ -165,6 +165,7 @@ public static class FailoverEngine
                 if (kind == TransitionKind.Failover)
                 {
                     failoverCount++;
+                    _state = _state with { LastFailedNode = desired, LastFailedAt = now };
                 }
 
                 _events.Add(new EngineEvent(kind == TransitionKind.Failover, kind switch
@@ -212,7 +213,7 @@ public static class FailoverEngine
             {
                 var active = o.Side(desired)!;
                 var other = o.Other(active);
-                var otherProblem = Ineligibility(other, p, now);
+                var otherProblem = TargetProblem(other);
 
                 // 1. A manual request, acted on once.
                 if (!inGrace && o.Switchover is { } request && request.Id != _state.LastHandledSwitchoverId)
@@ -274,7 +275,7 @@ public static class FailoverEngine
             if (_degradedReason is null && desired is not null)
             {
                 var standby = o.Other(o.Side(desired)!);
-                if (Ineligibility(standby, p, now) is { } problem)
+                if (TargetProblem(standby) is { } problem)
                 {
                     _degradedReason = "StandbyNotEligible";
                     _degradedMessage = $"standby {standby.Name} is not eligible: {problem}";
@@ -292,6 +293,14 @@ public static class FailoverEngine
             }
 
             var lease = Fencing(desired);
+            // A warm-up in progress survives calls that do not reach the fail-back rule (e.g. a new leader's grace,
+            // which the warming pod itself prolongs by having no verdict yet); otherwise the role would flip-flop.
+            if (transition is null && !_warmingUp && inGrace && _state.FailbackWarmupSince is not null
+                && desired is not null && desired != o.Primary.Name && primaryProblem is null && _activeProblemNode is null)
+            {
+                _warmingUp = true;
+            }
+
             if (!_warmingUp || transition is not null)
             {
                 _state = _state with { FailbackWarmupSince = null };
@@ -341,6 +350,30 @@ public static class FailoverEngine
                 NextEvaluationAt = _wakeUps.Where(t => t > now).Select(t => (DateTimeOffset?)t).Min(),
                 State = _state,
             };
+        }
+
+        /// <summary>
+        /// Why a side cannot be switched to now. Beyond <see cref="Ineligibility"/>: a cold standby node that the pair
+        /// just failed away from cannot be probed (its collector is stopped), so for one stabilization window it is
+        /// not trusted again unless its node shows it restarted (a Ready transition after the failure). Without this a
+        /// double failure ping-pongs between two broken sides; with it the pair keeps the last active, Degraded.
+        /// </summary>
+        private string? TargetProblem(SideObservation side)
+        {
+            if (Ineligibility(side, p, now) is { } problem)
+            {
+                return problem;
+            }
+
+            if (p.StandbyMode == StandbyMode.Cold && _state.LastFailedNode == side.Name && _state.LastFailedAt is { } failedAt
+                && now < failedAt + p.FailbackStabilization
+                && !(side.Node.ReadyTransitionTime is { } ready && ready > failedAt))
+            {
+                _wakeUps.Add(failedAt + p.FailbackStabilization);
+                return $"failed at {failedAt:O} and cannot be probed while stopped; trusted again at {failedAt + p.FailbackStabilization:O}";
+            }
+
+            return null;
         }
 
         /// <summary>How long a starting cold collector gets to become healthy: the start-up grace plus one detection time.</summary>
@@ -428,14 +461,21 @@ public static class FailoverEngine
         {
             var warmSince = _state.FailbackWarmupSince ?? now;
             var health = o.Primary.Pod.Health;
+            // Healthy since the warm-up began and for at least one detection length (F periods) without a failure.
+            var proven = health.HealthySince is { } hs && hs >= warmSince ? hs + (p.ProbePeriod * p.FailureThreshold) : (DateTimeOffset?)null;
             if (o.Primary.Pod.Exists && o.Primary.Pod.Ready && health.Healthy == true && health.ConsecutiveFailures == 0
-                && health.HealthySince is { } healthy && healthy >= warmSince)
+                && proven is { } provenAt && now >= provenAt)
             {
                 promote(o.Primary.Name, TransitionKind.Failback, "Failback", TimeSpan.Zero, $"primary {o.Primary.Name} eligible since {since:O} and its collector is healthy");
                 return;
             }
 
             var giveUpAt = warmSince + ActivationWindow;
+            if (proven is { } wait && wait > now)
+            {
+                _wakeUps.Add(wait);
+            }
+
             if (now < giveUpAt)
             {
                 _warmingUp = true;

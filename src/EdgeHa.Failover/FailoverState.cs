@@ -10,6 +10,8 @@ namespace EdgeHa.Failover;
 /// <param name="LastHandledSwitchoverId">The last switchover request acted on (accepted or refused).</param>
 /// <param name="DegradedReason">The last degraded reason reported, so its Event is emitted once.</param>
 /// <param name="FailbackWarmupSince">Cold standby: since when the primary's collector runs in standby role before a fail-back.</param>
+/// <param name="LastFailedNode">The node the last unplanned failover left.</param>
+/// <param name="LastFailedAt">When that failover was decided.</param>
 /// <param name="ActiveConfirmedHealthy">The active's collector has had a healthy probe verdict since its promotion (a cold start is over).</param>
 public sealed record FailoverState(
     DateTimeOffset? PrimaryEligibleSince = null,
@@ -18,7 +20,9 @@ public sealed record FailoverState(
     string? LastHandledSwitchoverId = null,
     string? DegradedReason = null,
     DateTimeOffset? FailbackWarmupSince = null,
-    bool ActiveConfirmedHealthy = false)
+    bool ActiveConfirmedHealthy = false,
+    string? LastFailedNode = null,
+    DateTimeOffset? LastFailedAt = null)
 {
     public static FailoverState Initial { get; } = new();
 }

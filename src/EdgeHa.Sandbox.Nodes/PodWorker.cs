@@ -27,6 +27,7 @@ internal sealed class PodWorker : IAsyncDisposable
     private readonly Task _loop;
     private readonly List<Task> _probeLoops = [];
     private readonly DateTimeOffset _startTime;
+    private readonly Dictionary<string, int> _restartBase = new(StringComparer.Ordinal);
     private volatile Pod _observed;
 
     public PodWorker(Pod pod, string podIp, string hostIp, string nodeName, IPodRuntime runtime, IKubernetesClient client, TimeSpan? probePeriodOverride, TimeProvider time, ILogger logger, Action statusWritten, CancellationToken nodeToken)
@@ -41,6 +42,13 @@ internal sealed class PodWorker : IAsyncDisposable
         Uid = pod.Metadata.Uid ?? "";
         _startTime = pod.Status?.StartTime ?? time.GetUtcNow();
         _cts = CancellationTokenSource.CreateLinkedTokenSource(nodeToken);
+        foreach (var previous in pod.Status?.ContainerStatuses ?? [])
+        {
+            // A pod that already ran here (the node rebooted): its containers start again as restarts.
+            var ran = previous.State is { ValueKind: JsonValueKind.Object } st && (st.TryGetProperty("running", out _) || st.TryGetProperty("terminated", out _));
+            _restartBase[previous.Name] = previous.RestartCount + (ran ? 1 : 0);
+        }
+
         var containers = pod.Spec?.Containers ?? [];
         for (var i = 0; i < containers.Count; i++)
         {
@@ -227,7 +235,7 @@ internal sealed class PodWorker : IAsyncDisposable
                 Image = s.Image,
                 Ready = ready,
                 Started = s.State == ContainerRunState.Running,
-                RestartCount = s.RestartCount,
+                RestartCount = s.RestartCount + _restartBase.GetValueOrDefault(s.Name),
                 State = StateJson(s),
                 Extra = new Dictionary<string, JsonElement> { ["imageID"] = JsonSerializer.SerializeToElement("sandbox://" + s.Image) },
             });

@@ -76,7 +76,11 @@ public sealed class PymodbusInteropTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            Assert.False(_process!.HasExited, $"pymodbus server exited: {await _process.StandardError.ReadToEndAsync()}");
+            if (_process!.HasExited)
+            {
+                Assert.Fail($"pymodbus server exited: {await _process.StandardError.ReadToEndAsync(timeout.Token)}");
+            }
+
             try
             {
                 using var probe = new TcpClient();

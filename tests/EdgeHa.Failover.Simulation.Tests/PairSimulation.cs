@@ -30,7 +30,7 @@ internal sealed class PairSimulation
     private readonly List<Fault> _faults;
     private readonly List<(long At, int Node)> _actingStarts = [];
     private readonly List<long> _justifications = [];
-    private (long At, string To)? _lastSwitch;
+    private (long At, string To, DateTimeOffset Decided)? _lastSwitch;
     private readonly int[] _deviceDown = new int[1];
     private int _apiSlow;
     private int _apiErrors;
@@ -243,14 +243,18 @@ internal sealed class PairSimulation
             // A fault that began shortly before the previous switch may only show after it (probes in flight, or an API
             // partition that the collector's health reports after a lease duration): it is new for the node switched to.
             var lookBack = Ms(FailoverTiming.PredictWorstCase(_policy).Detection + _policy.LeaseDuration);
-            var justified = _justifications.Any(j => j > prev.At - lookBack && j <= Now);
-            if (Now - prev.At < window && !justified)
+            // Intermittent faults (probe flaps, API errors) make new failures all the time while they are on.
+            var intermittent = _faults.Any(f => f.Kind is FaultKind.ProbeFlap or FaultKind.ApiErrors && f.Start <= Now && f.End > prev.At);
+            var justified = intermittent || _justifications.Any(j => j > prev.At - lookBack && j <= Now);
+            // Measured between the decisions (what the engine and status see); two leaders' clocks differ by up to the margin.
+            var apart = Ms(t.At - prev.Decided);
+            if (apart < window - Ms(_policy.ClockSkewMargin) && !justified)
             {
-                Violation($"flapping: switch to {t.To} at {Now} ms, {Now - prev.At} ms after the switch to {prev.To}, with no new failure in between");
+                Violation($"flapping: switch to {t.To} at {Now} ms, {apart} ms after the switch to {prev.To}, with no new failure in between");
             }
         }
 
-        _lastSwitch = (Now, t.To);
+        _lastSwitch = (Now, t.To, t.At);
     }
 
     private void Violation(string message)
@@ -759,6 +763,9 @@ internal sealed class PairSimulation
         if (newStatus != _status || roles[0] != _roles[0] || roles[1] != _roles[1])
         {
             // Status (and the Deployments' roles) first, so a new leader knows what was decided; the lease next round.
+            Log($"decision: active {decision.ActiveNode} roles {roles[0]}/{roles[1]} phase {decision.Phase} "
+                + $"{string.Join(",", decision.Conditions.Where(c => c.Status == ConditionValue.True).Select(c => c.Type + ":" + c.Reason))} "
+                + $"state {decision.State} {(decision.Transition is { } tr ? "transition " + tr.Kind : "")}");
             _op.WriteInFlight = true;
             Call(2, () =>
             {

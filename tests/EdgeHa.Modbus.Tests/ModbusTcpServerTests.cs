@@ -96,6 +96,33 @@ public sealed class ModbusTcpServerTests
     }
 
     [Fact]
+    public async Task Serve_ManyConcurrentConnections_ServesEachCorrectly()
+    {
+        await using var loop = await Loopback.StartAsync();
+        var clients = Enumerable.Range(0, 50).Select(_ => loop.Client()).ToList();
+        try
+        {
+            await Task.WhenAll(clients.Select(async (client, i) =>
+            {
+                for (var n = 0; n < 20; n++)
+                {
+                    await client.WriteSingleRegisterAsync(1, (ushort)i, (ushort)(n + (i * 100)));
+                    Assert.Equal(new ushort[] { (ushort)(n + (i * 100)) }, await client.ReadHoldingRegistersAsync(1, (ushort)i, 1));
+                }
+            }));
+
+            Assert.Equal(50, loop.Server.ActiveConnections);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Serve_UnknownUnit_AnswersGatewayTargetFailedToRespond()
     {
         await using var loop = await Loopback.StartAsync();

@@ -39,6 +39,48 @@ public sealed class SandboxApiServerTests
     }
 
     [Fact]
+    public async Task IssueClientCertificate_AuthenticatesWithoutToken()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var (certPem, keyPem) = h.Server.IssueClientCertificate("tester");
+        using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certPem, keyPem);
+        using var pfx = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificates = [pfx];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        using var client = new HttpClient(handler) { BaseAddress = h.Server.Url, Timeout = TimeSpan.FromSeconds(10) };
+
+        using var response = await client.GetAsync(new Uri("/api/v1/namespaces", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task WriteKubeconfig_ClientCertificate_ReplacesToken()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+
+        var text = h.Server.KubeconfigYaml(clientCertificate: true);
+
+        Assert.Contains("client-certificate-data: ", text, StringComparison.Ordinal);
+        Assert.Contains("client-key-data: ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("token:", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlainHttp_NoCredentialsAllowedButWrongTokenRejected()
+    {
+        await using var h = await SandboxHarness.StartAsync(o => o.UseHttps = false);
+        using var anonymous = new HttpClient { BaseAddress = h.Server.Url, Timeout = TimeSpan.FromSeconds(10) };
+        using var wrong = new HttpClient { BaseAddress = h.Server.Url, Timeout = TimeSpan.FromSeconds(10) };
+        wrong.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "nope");
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/api/v1/namespaces", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync(new Uri("/api/v1/namespaces", UriKind.Relative))).StatusCode);
+        Assert.Throws<InvalidOperationException>(() => h.Server.IssueClientCertificate());
+    }
+
+    [Fact]
     public async Task StartAsync_StartsWithSystemNamespaces()
     {
         await using var h = await SandboxHarness.StartAsync();

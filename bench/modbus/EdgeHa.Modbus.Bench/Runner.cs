@@ -14,6 +14,7 @@ namespace EdgeHa.Modbus.Bench;
 internal static class Runner
 {
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const int Rounds = 2;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,24 +41,44 @@ internal static class Runner
             Console.WriteLine($"pymodbus: skipped ({python} cannot import pymodbus or {pyScript} is missing)");
         }
 
-        Console.WriteLine($"Modbus TCP over loopback, {Environment.ProcessorCount} cores, {seconds:F0} s per point; request: read 10 holding registers (FC 03).");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Modbus TCP over loopback, {Environment.ProcessorCount} cores, load average {LoadAverage()}, {seconds:F0} s per point, best of {Rounds} interleaved rounds."));
+        Console.WriteLine("Request: read 10 holding registers (FC 03).");
         Console.WriteLine("Server load generator for every server: lmb_client (libmodbus), closed loop, one connection per client.");
-        var throughput = new List<(string Name, double One, double Ten)>();
-        foreach (var spec in servers)
+        // All servers run side by side (idle ones cost nothing); rounds interleave them and the best round counts,
+        // so a burst of unrelated load on the machine does not decide the comparison.
+        var running = new List<(ServerSpec Spec, int Port, Process Process)>();
+        var throughput = servers.Select(s => (s.Name, One: 0.0, Ten: 0.0)).ToList();
+        try
         {
-            var port = FreePort();
-            using var server = Start(spec.File, [.. spec.Args, port.ToString(CultureInfo.InvariantCulture)], spec.Environment);
-            try
+            foreach (var spec in servers)
             {
-                await WaitListeningAsync(port, server);
-                Measure(lmbClient, port, 1, 1); // warm-up (JIT, caches), discarded
-                var one = Measure(lmbClient, port, 1, seconds);
-                var ten = Measure(lmbClient, port, 10, seconds);
-                throughput.Add((spec.Name, one.Rps, ten.Rps));
+                var port = FreePort();
+                running.Add((spec, port, Start(spec.File, [.. spec.Args, port.ToString(CultureInfo.InvariantCulture)], spec.Environment)));
             }
-            finally
+
+            foreach (var (_, port, process) in running)
             {
-                Stop(server);
+                await WaitListeningAsync(port, process);
+                Measure(lmbClient, port, 10, 1); // warm-up (JIT, caches), discarded
+            }
+
+            for (var round = 0; round < Rounds; round++)
+            {
+                for (var k = 0; k < running.Count; k++)
+                {
+                    var i = (k + round) % running.Count; // rotate the order so no server is always measured first
+                    var one = Measure(lmbClient, running[i].Port, 1, seconds);
+                    var ten = Measure(lmbClient, running[i].Port, 10, seconds);
+                    throughput[i] = (throughput[i].Name, Math.Max(throughput[i].One, one.Rps), Math.Max(throughput[i].Ten, ten.Rps));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, _, process) in running)
+            {
+                Stop(process);
+                process.Dispose();
             }
         }
 
@@ -79,10 +100,24 @@ internal static class Runner
             {
                 await WaitListeningAsync(rttPort, server);
                 Measure(lmbClient, rttPort, 1, 1);
-                clients.Add(("libmodbus client (C, blocking)", Measure(lmbClient, rttPort, 1, seconds)));
                 var rttArgs = (string[])[.. self.Args, "rtt", "127.0.0.1", rttPort.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)];
-                clients.Add(("EdgeHa.Modbus client", Parse(Run(self.File, rttArgs, null).Output)));
-                clients.Add(("EdgeHa.Modbus client, inline completions", Parse(Run(self.File, rttArgs, InlineCompletions).Output)));
+                var candidates = new (string Name, Func<Result> Measure)[]
+                {
+                    ("libmodbus client (C, blocking)", () => Measure(lmbClient, rttPort, 1, seconds)),
+                    ("EdgeHa.Modbus client", () => Parse(Run(self.File, rttArgs, null).Output)),
+                    ("EdgeHa.Modbus client, inline completions", () => Parse(Run(self.File, rttArgs, InlineCompletions).Output)),
+                };
+                var best = new Result?[candidates.Length];
+                for (var round = 0; round < Rounds; round++)
+                {
+                    for (var i = 0; i < candidates.Length; i++)
+                    {
+                        var result = candidates[i].Measure();
+                        best[i] = best[i] is { } previous && previous.P50 <= result.P50 ? previous : result;
+                    }
+                }
+
+                clients.AddRange(candidates.Select((c, i) => (c.Name, best[i]!)));
             }
             finally
             {
@@ -98,13 +133,22 @@ internal static class Runner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-42} {result.P50,8:F1} {result.P99,8:F1} {result.Rps,8:F0} {result.P50 / clients[0].Result.P50,16:F2}"));
         }
 
-        var ours10 = throughput.Where(t => t.Name.StartsWith("EdgeHa", StringComparison.Ordinal)).Max(t => t.Ten);
-        var ourP50 = clients.Where(c => c.Name.StartsWith("EdgeHa", StringComparison.Ordinal)).Min(c => c.Result.P50);
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goal server >= 1.0x libmodbus at 10 clients: {ours10 / baseline.Ten:F2}x ({(ours10 >= baseline.Ten ? "met" : "NOT met")})"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goal client p50 <= 100 us: {ourP50:F1} us ({(ourP50 <= 100 ? "met" : "NOT met")})"));
+        foreach (var (name, _, ten) in throughput.Where(t => t.Name.StartsWith("EdgeHa", StringComparison.Ordinal)))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goal server >= 1.0x libmodbus at 10 clients [{name}]: {ten / baseline.Ten:F2}x ({(ten >= baseline.Ten ? "met" : "NOT met")})"));
+        }
+
+        foreach (var (name, result) in clients.Where(c => c.Name.StartsWith("EdgeHa", StringComparison.Ordinal)))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goal client p50 <= 100 us [{name}]: {result.P50:F1} us ({(result.P50 <= 100 ? "met" : "NOT met")})"));
+        }
+
         return 0;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private sealed record ServerSpec(string Name, string File, string[] Args, string? Environment);
 

@@ -10,7 +10,7 @@ internal sealed class TextTable
     private const string Gap = "   ";
     private readonly string[] _headers;
     private readonly List<string[]> _rows = [];
-    private int[] _widths;
+    private readonly int[] _widths;
 
     public TextTable(params string[] headers)
     {

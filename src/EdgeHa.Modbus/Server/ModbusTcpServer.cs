@@ -100,7 +100,15 @@ public sealed class ModbusTcpServer : IAsyncDisposable
                 connection.Abort();
             }
 
-            await all.ConfigureAwait(false);
+            try
+            {
+                // Sockets are closed; only a handler that ignores its cancellation token can still be running.
+                await all.WaitAsync(_options.ShutdownTimeout, _time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Leave such a handler behind rather than hang the caller.
+            }
         }
     }
 
@@ -148,8 +156,19 @@ public sealed class ModbusTcpServer : IAsyncDisposable
                 continue;
             }
 
-            socket.NoDelay = true;
-            var connection = new ModbusServerConnection(socket, _handler, _options, _observer, _time, _stopping.Token, _abort.Token);
+            ModbusServerConnection connection;
+            try
+            {
+                socket.NoDelay = true;
+                connection = new ModbusServerConnection(socket, _handler, _options, _observer, _time, _stopping.Token, _abort.Token);
+            }
+            catch (SocketException)
+            {
+                // Reset by the peer between accept and set-up.
+                socket.Dispose();
+                continue;
+            }
+
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var task = RunConnectionAsync(connection, started.Task);
             _connections[connection] = task;

@@ -1,5 +1,4 @@
 using EdgeHa.Kube.Config;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeHa.Operator.Hosting;
 

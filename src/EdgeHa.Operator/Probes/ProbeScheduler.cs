@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using EdgeHa.Failover;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeHa.Operator.Probes;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace EdgeHa.Operator.Reconciliation;
 
 internal static partial class Log

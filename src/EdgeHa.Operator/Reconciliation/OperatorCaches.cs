@@ -2,7 +2,6 @@ using EdgeHa.Api;
 using EdgeHa.Controller.Informers;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeHa.Operator.Reconciliation;
 

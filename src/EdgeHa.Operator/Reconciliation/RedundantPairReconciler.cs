@@ -12,7 +12,6 @@ using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
 using EdgeHa.Kube.Serialization;
 using EdgeHa.Operator.Probes;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using F = EdgeHa.Failover;
 
@@ -684,14 +683,14 @@ public sealed class RedundantPairReconciler : IReconciler
         }
 
         // Per-node health, with an Event when a node's health flips.
-        var nodes = new List<NodeStatus>();
+        var nodes = new List<Api.NodeStatus>();
         foreach (var v in decision.Nodes)
         {
             var previous = old.Nodes?.FirstOrDefault(n => n.Name == v.Name);
             var pod = c.CurrentPods.TryGetValue(v.Name, out var p) ? p : null;
             var role = pod is null || (v.Role == F.NodeRole.Stopped) ? NodeRole.Stopped
                 : v.Role == F.NodeRole.Active ? NodeRole.Active : NodeRole.Standby;
-            var node = new NodeStatus
+            var node = new Api.NodeStatus
             {
                 Name = v.Name,
                 Role = role,

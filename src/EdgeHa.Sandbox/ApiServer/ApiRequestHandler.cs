@@ -80,8 +80,11 @@ internal sealed class ApiRequestHandler
             return;
         }
 
+        // Kestrel has already checked that a presented client certificate chains to the sandbox CA.
         var auth = ctx.Request.Headers.Authorization.ToString();
-        if (auth != "Bearer " + _token)
+        // kubectl sends no bearer token over plain HTTP, so without TLS a request without credentials is let in.
+        var anonymousHttp = !ctx.Request.IsHttps && auth.Length == 0;
+        if (auth != "Bearer " + _token && ctx.Connection.ClientCertificate is null && !anonymousHttp)
         {
             throw ApiException.Unauthorized();
         }
@@ -278,6 +281,13 @@ internal sealed class ApiRequestHandler
                 break;
             default:
                 throw ApiException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(t.IsCustom ? "" : ", application/strategic-merge-patch+json")}");
+        }
+
+        if (EventConversion.Applies(t))
+        {
+            // Patch the events.k8s.io form the client sees, store the core form.
+            var patchShown = apply;
+            apply = o => EventConversion.ToCore(patchShown(EventConversion.ToEventsV1(o)));
         }
 
         var (result, created) = _store.Patch(t, ns, name, apply, statusOnly, dryRun, createIfMissing);
@@ -586,7 +596,7 @@ internal sealed class ApiRequestHandler
             throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({t.ApiVersion})");
         }
 
-        return obj;
+        return EventConversion.Applies(t) ? EventConversion.ToCore(obj) : obj;
     }
 
     private static async Task<(string Policy, string? Uid, string? Version)> ReadDeleteOptionsAsync(HttpContext ctx)
@@ -609,6 +619,11 @@ internal sealed class ApiRequestHandler
     /// <summary>Objects of all versions share storage; each is shown with the apiVersion it was asked for.</summary>
     private static JsonObject Present(ResourceType t, JsonObject obj)
     {
+        if (EventConversion.Applies(t))
+        {
+            obj = EventConversion.ToEventsV1(obj);
+        }
+
         obj["apiVersion"] = t.ApiVersion;
         obj["kind"] = t.Kind;
         return obj;

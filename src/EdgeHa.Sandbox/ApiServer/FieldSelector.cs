@@ -47,7 +47,7 @@ internal sealed class FieldSelector
                 throw ApiException.BadRequest($"field label not supported: {field}");
             }
 
-            terms.Add((field, value.Trim(), equal));
+            terms.Add((EventConversion.Applies(type) ? EventConversion.CoreField(field) : field, value.Trim(), equal));
         }
 
         return new FieldSelector(terms);

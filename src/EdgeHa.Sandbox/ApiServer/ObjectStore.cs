@@ -318,6 +318,11 @@ internal sealed partial class ObjectStore
             var apiVersion = copy["apiVersion"]?.GetValue<string>() ?? "";
             var kind = copy["kind"]?.GetValue<string>() ?? "";
             var t = _registry.FindByKind(apiVersion, kind) ?? throw new ArgumentException($"the sandbox does not serve {apiVersion}, Kind={kind}", nameof(obj));
+            if (EventConversion.Applies(t))
+            {
+                copy = EventConversion.ToCore(copy);
+            }
+
             var meta = Meta(copy);
             var name = meta["name"]?.GetValue<string>() ?? throw new ArgumentException("metadata.name is required", nameof(obj));
             var ns = t.Namespaced ? meta["namespace"]?.GetValue<string>() ?? "default" : "";

@@ -27,7 +27,18 @@ internal sealed class ResourceRegistry
             Named("apps", "replicasets", "replicaset", "ReplicaSet", true, ["rs"], status: true, categories: all),
             Named("coordination.k8s.io", "leases", "lease", "Lease", true, []),
             Named("discovery.k8s.io", "endpointslices", "endpointslice", "EndpointSlice", true, []),
-            Named("events.k8s.io", "events", "event", "Event", true, ["ev"], fields: ["regarding.kind", "regarding.name", "regarding.namespace", "reason", "type"]),
+            new ResourceType
+            {
+                Group = "events.k8s.io",
+                Version = "v1",
+                Plural = "events",
+                Singular = "event",
+                Kind = "Event",
+                Namespaced = true,
+                ShortNames = ["ev"],
+                ExtraFieldLabels = ["regarding.kind", "regarding.name", "regarding.namespace", "regarding.uid", "reason", "reportingController", "type"],
+                SharedStorageKey = "/events",
+            },
             Named("apiextensions.k8s.io", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, ["crd", "crds"], status: true, categories: ["api-extensions"]),
         ];
     }

@@ -41,8 +41,11 @@ internal sealed class ResourceType
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Set when another group serves the same objects (events.k8s.io events are core events).</summary>
+    public string? SharedStorageKey { get; init; }
+
     /// <summary>Objects of every version of a resource share storage, as in etcd.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    public string StorageKey => SharedStorageKey ?? $"{Group}/{Plural}";
 
     public string GroupVersion => ApiVersion;
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace EdgeHa.Sandbox.ApiServer;
 
@@ -18,9 +19,11 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ObjectStore _store;
     private readonly SandboxCertificates? _certificates;
+    private readonly TimeProvider _timeProvider;
 
-    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url)
+    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url, TimeProvider timeProvider)
     {
+        _timeProvider = timeProvider;
         _app = app;
         _store = store;
         _certificates = certificates;
@@ -71,7 +74,13 @@ public sealed class SandboxApiServer : IAsyncDisposable
                 listen.Protocols = certificates is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (certificates is not null)
                 {
-                    listen.UseHttps(certificates.Serving);
+                    // Client certificates are optional: a certificate signed by the sandbox CA authenticates like the token.
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificates.Serving,
+                        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = (cert, _, _) => certificates.Validate(cert),
+                    });
                 }
             });
         });
@@ -83,11 +92,14 @@ public sealed class SandboxApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, url.ToString());
-        return new SandboxApiServer(app, store, certificates, faults, token, url);
+        return new SandboxApiServer(app, store, certificates, faults, token, url, options.TimeProvider);
     }
 
-    /// <summary>Writes a kubeconfig (server, CA data, bearer token) that kubectl and our client use as they are.</summary>
-    public void WriteKubeconfig(string path, string contextNamespace = "default")
+    /// <summary>
+    /// Writes a kubeconfig (server, CA data, and the bearer token or, with <paramref name="clientCertificate"/>,
+    /// a client certificate and key issued by the sandbox CA) that kubectl and our client use as they are.
+    /// </summary>
+    public void WriteKubeconfig(string path, string contextNamespace = "default", bool clientCertificate = false)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -95,11 +107,16 @@ public sealed class SandboxApiServer : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllText(path, KubeconfigYaml(contextNamespace));
+        File.WriteAllText(path, KubeconfigYaml(contextNamespace, clientCertificate));
     }
 
+    /// <summary>Issues a client certificate signed by the sandbox CA; the server accepts it instead of the token.</summary>
+    public (string CertificatePem, string KeyPem) IssueClientCertificate(string commonName = "edgeha-sandbox-user") =>
+        _certificates?.IssueClientCertificate(commonName, _timeProvider.GetUtcNow())
+        ?? throw new InvalidOperationException("client certificates need HTTPS (UseHttps = true)");
+
     /// <summary>The kubeconfig text for this server.</summary>
-    public string KubeconfigYaml(string contextNamespace = "default")
+    public string KubeconfigYaml(string contextNamespace = "default", bool clientCertificate = false)
     {
         var sb = new StringBuilder();
         sb.Append("apiVersion: v1\nkind: Config\nclusters:\n- name: edgeha-sandbox\n  cluster:\n");
@@ -109,7 +126,18 @@ public sealed class SandboxApiServer : IAsyncDisposable
             sb.Append("    certificate-authority-data: ").Append(Convert.ToBase64String(Encoding.ASCII.GetBytes(pem))).Append('\n');
         }
 
-        sb.Append("users:\n- name: edgeha-sandbox\n  user:\n    token: ").Append(Token).Append('\n');
+        sb.Append("users:\n- name: edgeha-sandbox\n  user:\n");
+        if (clientCertificate)
+        {
+            var (cert, key) = IssueClientCertificate();
+            sb.Append("    client-certificate-data: ").Append(Convert.ToBase64String(Encoding.ASCII.GetBytes(cert))).Append('\n');
+            sb.Append("    client-key-data: ").Append(Convert.ToBase64String(Encoding.ASCII.GetBytes(key))).Append('\n');
+        }
+        else
+        {
+            sb.Append("    token: ").Append(Token).Append('\n');
+        }
+
         sb.Append("contexts:\n- name: edgeha-sandbox\n  context:\n    cluster: edgeha-sandbox\n    user: edgeha-sandbox\n    namespace: ").Append(contextNamespace).Append('\n');
         sb.Append("current-context: edgeha-sandbox\n");
         return sb.ToString();

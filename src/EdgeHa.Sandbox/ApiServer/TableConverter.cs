@@ -188,6 +188,8 @@ internal sealed partial class TableConverter
             "/services" => [name, new("Type", "string", "", "The type of the service.", 0, ".spec.type"), new("Cluster-IP", "string", "", "The cluster IP.", 0, ".spec.clusterIP"), age],
             "apps/deployments" => [name, new("Replicas", "integer", "", "Desired replicas.", 0, ".spec.replicas"), new("Available", "integer", "", "Available replicas.", 0, ".status.availableReplicas"), age],
             "coordination.k8s.io/leases" => [name, new("Holder", "string", "", "The holder of the lease.", 0, ".spec.holderIdentity"), age],
+            "/events" when t.Group.Length == 0 => [new("Type", "string", "", "Normal or Warning.", 0, ".type"), new("Reason", "string", "", "Why the event happened.", 0, ".reason"), new("Object", "string", "", "The object the event is about.", 0, ".involvedObject.name"), new("Message", "string", "", "What happened.", 0, ".message"), name, age],
+            "/events" => [new("Type", "string", "", "Normal or Warning.", 0, ".type"), new("Reason", "string", "", "Why the event happened.", 0, ".reason"), new("Object", "string", "", "The object the event is about.", 0, ".regarding.name"), new("Note", "string", "", "What happened.", 0, ".note"), name, age],
             _ => [name, age],
         };
     }

@@ -11,6 +11,7 @@ internal static class ApiServerCommand
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port)", DefaultValueFactory = _ => 0 };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Write a kubeconfig for this server to FILE" };
         var insecure = new Option<bool>("--http") { Description = "Serve plain HTTP instead of HTTPS with a generated CA" };
+        var clientCert = new Option<bool>("--client-certificate") { Description = "Put a client certificate issued by the CA in the kubeconfig instead of the token" };
         var token = new Option<string?>("--token") { Description = "Bearer token to require (default: random)" };
         var history = new Option<int>("--watch-history") { Description = "Watch history length; older resume points get 410 Gone", DefaultValueFactory = _ => 1000 };
         var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every resource request" };
@@ -21,7 +22,7 @@ internal static class ApiServerCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
         var command = new Command("apiserver", "Serve an in-memory Kubernetes API (a local stand-in for testing, not a cluster)")
         {
-            port, kubeconfig, insecure, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
+            port, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -49,9 +50,15 @@ internal static class ApiServerCommand
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
             await using var server = await SandboxApiServer.StartAsync(options, loggerFactory, cancellationToken);
+            if (result.GetValue(clientCert) && !options.UseHttps)
+            {
+                await Console.Error.WriteLineAsync("--client-certificate needs HTTPS (drop --http)");
+                return 2;
+            }
+
             if (result.GetValue(kubeconfig) is { } path)
             {
-                server.WriteKubeconfig(path);
+                server.WriteKubeconfig(path, clientCertificate: result.GetValue(clientCert));
                 Console.WriteLine($"kubeconfig: {Path.GetFullPath(path)}");
             }
 

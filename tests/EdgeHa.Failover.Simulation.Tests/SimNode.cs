@@ -1,20 +1,5 @@
 namespace EdgeHa.Failover.Simulation.Tests;
 
-/// <summary>The pair Lease as the simulated API server stores it.</summary>
-internal sealed record SimLease(string? Holder, DateTimeOffset? RenewTime, TimeSpan Duration, int Transitions, string? ReleasedBy, long Rv)
-{
-    public LeaseObservation ToObservation() => new(Holder, RenewTime, Duration, Transitions, ReleasedBy);
-}
-
-/// <summary>The pair's status as the operator persists it.</summary>
-internal sealed record SimStatus(
-    string? ActiveNode,
-    long Epoch,
-    long FailoverCount,
-    TransitionRecord? LastTransition,
-    FailoverState State,
-    SwitchoverAck? Switchover);
-
 /// <summary>One node: its clock, its kubelet and its collector process.</summary>
 internal sealed class SimNode(int index, string name, long clockOffsetMs)
 {
@@ -64,31 +49,4 @@ internal sealed class SimNode(int index, string name, long clockOffsetMs)
     public int DeviceLinkCut { get; set; }
 
     public int Cordons { get; set; }
-}
-
-/// <summary>The operator leader: its clock, probe trackers and the engine's last decision.</summary>
-internal sealed class SimOperator(long clockOffsetMs)
-{
-    /// <summary>The leader's clock minus true time; a new leader runs on another replica with its own clock.</summary>
-    public long ClockOffsetMs { get; set; } = clockOffsetMs;
-
-    public bool Up { get; set; } = true;
-
-    public int Restarts { get; set; }
-
-    public int Incarnation { get; set; }
-
-    public DateTimeOffset StartedAt { get; set; }
-
-    public HealthTracker[] Trackers { get; set; } = [];
-
-    public (DeviceReachability Value, DateTimeOffset? Since)[] Device { get; } = new (DeviceReachability, DateTimeOffset?)[2];
-
-    public bool WriteInFlight { get; set; }
-
-    public bool EvalScheduled { get; set; }
-
-    public Decision? Last { get; set; }
-
-    public long LastDecisionAt { get; set; }
 }

@@ -1,0 +1,8 @@
+namespace EdgeHa.Demo.Data;
+
+/// <summary>A run of reads answered by one backend (one collector in turn).</summary>
+/// <param name="Id">1, 2, 3, ... in order.</param>
+/// <param name="Backend">The backend, as the route described it.</param>
+/// <param name="StartedAt">When it first answered.</param>
+/// <param name="FirstSampleAt">When its first sample was read, if any yet.</param>
+public sealed record Stint(int Id, string? Backend, DateTimeOffset StartedAt, DateTimeOffset? FirstSampleAt);

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeHa.Demo.Scenario;
+
+namespace EdgeHa.Demo.Infrastructure;
+
+/// <summary>Reads a RedundantPair's status and Event lists from their JSON (tolerant: missing fields are null).</summary>
+public static class StatusJson
+{
+    public static PairSnapshot Snapshot(JsonObject status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var nodes = (status["nodes"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(n => new NodeHealth(Str(n["name"]) ?? "?", Str(n["role"]), Bool(n["ready"]), Bool(n["healthy"])))
+            .ToList();
+        TransitionSnapshot? transition = null;
+        if (status["lastTransition"] is JsonObject t)
+        {
+            transition = new TransitionSnapshot(Time(t["time"]), Str(t["reason"]), Str(t["from"]), Str(t["to"]), Long(t["detectionMilliseconds"]), Long(t["switchMilliseconds"]));
+        }
+
+        return new PairSnapshot
+        {
+            Phase = Str(status["phase"]),
+            ActiveNode = Str(status["activeNode"]),
+            Epoch = Long(status["epoch"]),
+            FailoverCount = Long(status["failoverCount"]),
+            PredictedFailoverMs = Long(status["predictedFailoverMilliseconds"]),
+            Nodes = nodes,
+            LastTransition = transition,
+        };
+    }
+
+    /// <summary>The Events of a list (events.k8s.io/v1 or core/v1) about one of <paramref name="names"/>.</summary>
+    public static IEnumerable<PairEvent> Events(JsonObject? list, IReadOnlySet<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var e in (list?["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var about = e["regarding"] as JsonObject ?? e["involvedObject"] as JsonObject;
+            if (Str(about?["name"]) is not { } name || !names.Contains(name))
+            {
+                continue;
+            }
+
+            var at = Time(e["series"]?["lastObservedTime"]) ?? Time(e["eventTime"]) ?? Time(e["lastTimestamp"]) ?? Time(e["metadata"]?["creationTimestamp"]);
+            if (at is null)
+            {
+                continue;
+            }
+
+            var key = $"{Str(e["metadata"]?["uid"])}/{Long(e["series"]?["count"]) ?? Long(e["count"]) ?? 1}";
+            yield return new PairEvent(key, at.Value, Str(e["type"]), Str(e["reason"]), Str(e["note"]) ?? Str(e["message"]));
+        }
+    }
+
+    private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    private static long? Long(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var l) ? l : null;
+
+    private static DateTimeOffset? Time(JsonNode? node) =>
+        Str(node) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}

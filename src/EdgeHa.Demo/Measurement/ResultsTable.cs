@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace EdgeHa.Demo.Measurement;
+
+/// <summary>Renders the measured numbers of one mode as a text table, one column per transition.</summary>
+public static class ResultsTable
+{
+    public static string Render(string mode, long? predictedFailoverMs, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        ArgumentNullException.ThrowIfNull(continuity);
+        ArgumentNullException.ThrowIfNull(verdict);
+        var rows = new List<string[]>();
+        var header = new List<string> { $"{mode} standby" };
+        header.AddRange(transitions.Select(t => $"{(t.Kind == TransitionKind.Failover ? "failover" : "fail-back")} {t.From ?? "?"} -> {t.To ?? "?"}"));
+        rows.Add([.. header]);
+        void Row(string name, Func<TransitionMeasurement, string> value) => rows.Add([name, .. transitions.Select(value)]);
+        Row("trigger", t => t.Kind == TransitionKind.Failover ? $"crash of {t.From}" : $"restore of {t.To}");
+        Row("reason (status)", t => t.Reason ?? "-");
+        Row("trigger -> decision", t => Ms(t.TriggerToDecision));
+        Row("detection (status)", t => t.OperatorDetectionMs is { } d ? $"{d} ms" : "-");
+        Row("switch (status)", t => t.OperatorSwitchMs is { } s ? $"{s} ms" : "-");
+        Row("trigger -> acting", t => Ms(t.TriggerToActing));
+        Row("trigger -> data via VIP", t => Ms(t.TriggerToData));
+        Row("VIP did not answer", t => $"{Math.Round(t.VipOutage.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms");
+        Row("lost at handover", t => t.LostAtHandover.ToString(CultureInfo.InvariantCulture));
+        Row("duplicates", t => t.Duplicates.ToString(CultureInfo.InvariantCulture));
+
+        var sb = new StringBuilder();
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            sb.Append("  ");
+            for (var i = 0; i < row.Length; i++)
+            {
+                sb.Append(row[i].PadRight(widths[i] + 3));
+            }
+
+            sb.Length -= 3;
+            sb.Append('\n');
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"  predicted failover (status): {(predictedFailoverMs is { } p ? $"{p} ms" : "not reported")}\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}\n");
+        foreach (var check in verdict.Checks)
+        {
+            var mark = check.Passed switch { true => "PASS", false => "FAIL", null => "INFO" };
+            sb.Append(CultureInfo.InvariantCulture, $"  [{mark}] {check.Name}: {check.Detail}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Ms(TimeSpan? t) => t is { } v ? $"{Math.Round(v.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms" : "-";
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using EdgeHa.Demo.Data;
+using EdgeHa.Demo.Measurement;
+
+namespace EdgeHa.Demo.Scenario;
+
+/// <summary>
+/// The script for one pair: apply it, wait for the first placement and data through the VIP, steady state, crash
+/// the primary node, wait for the failover, steady state, restore the primary, wait for the automatic fail-back,
+/// steady state, delete the pair. Meanwhile it reads data through the VIP, follows status and Events, and draws the
+/// status line; at the end it measures and judges.
+/// </summary>
+public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time, ScenarioTimings timings, ConsoleUi? ui = null)
+{
+    public async Task<ModeResult> RunAsync(PairManifest pair, bool deleteAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        var timeline = new Timeline();
+        var origin = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var route = environment.VipRoute(pair);
+        var reader = new VipSampleReader(route, environment.Fetcher, time, timings.Reader);
+        var observer = new PairObserver(environment, pair, timeline, time);
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = new[]
+        {
+            Task.Run(() => reader.RunAsync(background.Token), CancellationToken.None),
+            Task.Run(() => observer.RunAsync(background.Token), CancellationToken.None),
+            Task.Run(() => StatusLoopAsync(pair, route, reader, observer, started, background.Token), CancellationToken.None),
+        };
+
+        var primary = pair.PrimaryNode;
+        var standby = pair.StandbyNode;
+        DateTimeOffset crashAt = default, restoreAt = default;
+        Stint? failoverStint = null, failbackStint = null;
+        TransitionSnapshot? failoverStatus = null, failbackStatus = null;
+
+        string? Placed()
+        {
+            var s = observer.Latest;
+            if (s is null)
+            {
+                return "the pair's status (is the operator reconciling?)" + (observer.LastError is { } e ? $"; last read error: {e}" : "");
+            }
+
+            if (s.ActiveNode != primary)
+            {
+                return $"status.activeNode {primary} (now {s.ActiveNode ?? "none"}, phase {s.Phase ?? "-"})";
+            }
+
+            if (s.LastTransition?.SwitchMs is null)
+            {
+                return "status.lastTransition.switchMilliseconds (the first holder confirming the pair Lease and the VIP routing to it)";
+            }
+
+            return reader.SampleCount == 0 ? $"samples through the VIP {route.Name} (last read: {reader.LastProbe?.Error ?? "answered without samples"})" : null;
+        }
+
+        string? Moved(string to, DateTimeOffset since, string what, Action<TransitionSnapshot, Stint> done)
+        {
+            var s = observer.Latest;
+            if (s?.ActiveNode != to)
+            {
+                return $"status.activeNode {to} (now {s?.ActiveNode ?? "none"}, phase {s?.Phase ?? "-"})";
+            }
+
+            if (s.LastTransition is not { SwitchMs: not null, Time: { } at } t || t.To != to || at < since - TimeSpan.FromSeconds(1))
+            {
+                return $"status.lastTransition to {to} with its switch time";
+            }
+
+            var stint = reader.FirstStintWithDataSince(since, st => st.Backend is null || st.Backend.StartsWith(to + " ", StringComparison.Ordinal));
+            if (stint is null)
+            {
+                return $"{what}: samples from {to}'s collector through the VIP (last read: {reader.LastProbe?.Error ?? "answered"})";
+            }
+
+            done(t, stint);
+            return null;
+        }
+
+        var steps = new List<DemoStep>
+        {
+            new($"apply RedundantPair {pair.Name} ({pair.Mode} standby: primary {primary}, standby {standby}, VIP {route.Name})", TimeSpan.FromSeconds(30),
+                c => environment.ApplyPairAsync(pair, c.CancellationToken)),
+            new($"wait for the first placement on {primary} and data through the VIP", timings.PlacementTimeout,
+                c => c.WaitUntilAsync(Placed, timings.Poll)),
+            new($"steady state ({Seconds(timings.SteadyState)} s)", timings.SteadyState + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.SteadyState)),
+            new($"crash node {primary}", TimeSpan.FromSeconds(30), async c =>
+            {
+                crashAt = time.GetUtcNow();
+                timeline.Add(crashAt, "demo", $"node {primary} crashed: heartbeats stop, its collector process is killed");
+                await environment.CrashNodeAsync(primary, c.CancellationToken);
+            }),
+            new($"wait for the failover to {standby}", timings.FailoverTimeout,
+                c => c.WaitUntilAsync(() => Moved(standby, crashAt, "failover", (t, s) => (failoverStatus, failoverStint) = (t, s)), timings.Poll)),
+            new($"steady state on {standby} ({Seconds(timings.AfterFailover)} s)", timings.AfterFailover + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.AfterFailover)),
+            new($"restore node {primary}", TimeSpan.FromSeconds(30), async c =>
+            {
+                restoreAt = time.GetUtcNow();
+                timeline.Add(restoreAt, "demo", $"node {primary} restored: heartbeats resume, its pods start again");
+                await environment.RestoreNodeAsync(primary, c.CancellationToken);
+            }),
+            new($"wait for the automatic fail-back to {primary} (after its {Seconds(pair.FailbackStabilization)} s stabilization window)", pair.FailbackStabilization + timings.FailbackExtraTimeout,
+                c => c.WaitUntilAsync(() => Moved(primary, restoreAt, "fail-back", (t, s) => (failbackStatus, failbackStint) = (t, s)), timings.Poll)),
+            new($"steady state on {primary} ({Seconds(timings.AfterFailback)} s)", timings.AfterFailback + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.AfterFailback)),
+        };
+        if (deleteAfter)
+        {
+            steps.Add(new DemoStep($"delete RedundantPair {pair.Name}", timings.DeleteTimeout, c =>
+            {
+                // Stop reading first: the pair going away is not an outage.
+                background.Cancel();
+                return environment.DeletePairAsync(pair, c.CancellationToken);
+            }));
+        }
+
+        var results = await new StepRunner(time, timeline, ui is null ? null : ui.WriteLine).RunAsync(steps, cancellationToken);
+        await background.CancelAsync();
+        await Task.WhenAll(loops);
+        ui?.EndStatus();
+
+        var continuity = ContinuityAnalyzer.Analyze(reader.Samples);
+        var outages = OutageAnalyzer.Windows(reader.Probes);
+        var stints = reader.Stints;
+        var transitions = new List<TransitionMeasurement>();
+        if (crashAt != default)
+        {
+            transitions.Add(Measure(TransitionKind.Failover, crashAt, primary, standby, failoverStatus, failoverStint, continuity, outages));
+        }
+
+        if (restoreAt != default)
+        {
+            transitions.Add(Measure(TransitionKind.Failback, restoreAt, standby, primary, failbackStatus, failbackStint, continuity, outages));
+        }
+
+        AddDataToTimeline(timeline, stints, outages, continuity);
+        var failed = results.FirstOrDefault(r => !r.Succeeded) is { } f ? $"step \"{f.Name}\": {f.Error}" : null;
+        var predicted = observer.PredictedFailoverMs;
+        var verdict = VerdictEvaluator.Evaluate(pair.Mode, pair.Hot, predicted, timings.Reader.Period, transitions, continuity, failed);
+        return new ModeResult(pair, origin, results, timeline, transitions, continuity, outages, stints, predicted, verdict);
+    }
+
+    private static TransitionMeasurement Measure(TransitionKind kind, DateTimeOffset trigger, string from, string to, TransitionSnapshot? status, Stint? stint, ContinuityReport continuity, IReadOnlyList<OutageWindow> outages)
+    {
+        var firstData = stint?.FirstSampleAt;
+        return new TransitionMeasurement
+        {
+            Kind = kind,
+            TriggerAt = trigger,
+            From = status?.From ?? from,
+            To = status?.To ?? to,
+            Reason = status?.Reason,
+            DecidedAt = status?.Time,
+            OperatorDetectionMs = status?.DetectionMs,
+            OperatorSwitchMs = status?.SwitchMs,
+            FirstNewSampleAt = firstData,
+            VipOutage = firstData is { } end ? OutageAnalyzer.OutageWithin(outages, trigger, end) : TimeSpan.Zero,
+            LostAtHandover = stint is null ? 0 : continuity.LostEnteringStint(stint.Id),
+            Duplicates = stint is null ? 0 : continuity.DuplicatesOfStint(stint.Id),
+        };
+    }
+
+    private static void AddDataToTimeline(Timeline timeline, IReadOnlyList<Stint> stints, IReadOnlyList<OutageWindow> outages, ContinuityReport continuity)
+    {
+        foreach (var s in stints)
+        {
+            timeline.Add(s.StartedAt, "data", $"VIP answered by {s.Backend ?? "an unknown backend"} (stint {s.Id})");
+            if (s.FirstSampleAt is { } first && first > s.StartedAt)
+            {
+                timeline.Add(first, "data", $"first sample from stint {s.Id}");
+            }
+        }
+
+        foreach (var w in outages)
+        {
+            timeline.Add(w.Start, "data", $"VIP did not answer for {Math.Round(w.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms{(w.Closed ? "" : " (until the end)")} ({w.FailedReads} reads; {w.FirstError})");
+        }
+
+        foreach (var g in continuity.Gaps)
+        {
+            timeline.Add(g.ObservedAt, "data", $"{g.Missing} sequence numbers missing between {g.After} and {g.Before} ({(g.AtHandover ? "lost at the handover" : "skipped by one collector's polling")})");
+        }
+
+        foreach (var (stint, count) in continuity.DuplicatesByStint)
+        {
+            if (stints.FirstOrDefault(s => s.Id == stint) is { FirstSampleAt: { } at })
+            {
+                timeline.Add(at, "data", $"stint {stint} published {count} sequence numbers again (duplicates)");
+            }
+        }
+    }
+
+    private static async Task SteadyAsync(StepContext context, VipSampleReader reader, TimeSpan duration)
+    {
+        var before = reader.SampleCount;
+        await context.DelayAsync(duration);
+        if (reader.SampleCount <= before)
+        {
+            throw new StepFailedException($"no samples arrived through the VIP in {Seconds(duration)} s (last read: {reader.LastProbe?.Error ?? "answered without samples"})");
+        }
+    }
+
+    private async Task StatusLoopAsync(PairManifest pair, IVipRoute route, VipSampleReader reader, PairObserver observer, long started, CancellationToken ct)
+    {
+        if (ui is null)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var target = route.Current();
+                var probe = reader.LastProbe;
+                var elapsed = time.GetElapsedTime(started);
+                ui.Status(StatusLine.Format(pair.Mode, observer.Latest, target?.Backend ?? target?.Endpoint.ToString(), probe?.Answered ?? false, reader.SampleCount, elapsed),
+                    (long)elapsed.TotalMilliseconds);
+                await Task.Delay(timings.StatusRefresh, time, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+}

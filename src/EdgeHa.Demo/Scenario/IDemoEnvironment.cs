@@ -1,0 +1,31 @@
+using EdgeHa.Demo.Data;
+
+namespace EdgeHa.Demo.Scenario;
+
+/// <summary>What the demo script acts on: the sandbox cluster with its nodes, load balancer and operator (or fakes in tests).</summary>
+public interface IDemoEnvironment
+{
+    /// <summary>Creates the pair.</summary>
+    Task ApplyPairAsync(PairManifest pair, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the pair and waits until its collector pods are gone.</summary>
+    Task DeletePairAsync(PairManifest pair, CancellationToken cancellationToken);
+
+    /// <summary>The node's machine dies (heartbeats stop, its processes are killed).</summary>
+    Task CrashNodeAsync(string node, CancellationToken cancellationToken);
+
+    /// <summary>The node's machine boots again.</summary>
+    Task RestoreNodeAsync(string node, CancellationToken cancellationToken);
+
+    /// <summary>The pair's status now, or null when the pair has none yet.</summary>
+    Task<PairSnapshot?> GetPairAsync(PairManifest pair, CancellationToken cancellationToken);
+
+    /// <summary>The Events about the pair so far.</summary>
+    Task<IReadOnlyList<PairEvent>> GetEventsAsync(PairManifest pair, CancellationToken cancellationToken);
+
+    /// <summary>The route of the pair's VIP.</summary>
+    IVipRoute VipRoute(PairManifest pair);
+
+    /// <summary>How samples are read through the VIP.</summary>
+    ISampleFetcher Fetcher { get; }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using EdgeHa.Demo.Measurement;
+
+namespace EdgeHa.Demo.Scenario;
+
+/// <summary>
+/// Follows the pair's status and Events by polling, keeps the latest snapshot, writes each change of phase, active
+/// node and epoch, each completed transition, and each Event into the timeline.
+/// </summary>
+public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair, Timeline timeline, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private PairSnapshot? _latest;
+    private long? _predicted;
+    private string? _lastError;
+
+    /// <summary>How often the status is read; Events are read every fourth time.</summary>
+    public TimeSpan Period { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public PairSnapshot? Latest
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latest;
+            }
+        }
+    }
+
+    /// <summary>The last status.predictedFailoverMilliseconds seen (kept if a later read lacks it).</summary>
+    public long? PredictedFailoverMs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _predicted;
+            }
+        }
+    }
+
+    /// <summary>The last error reading status, if the last read failed.</summary>
+    public string? LastError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastError;
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var round = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(events: round++ % 4 == 0, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Period, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One read of status (and Events when asked); a failed read is remembered, not thrown.</summary>
+    public async Task PollOnceAsync(bool events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = await environment.GetPairAsync(pair, cancellationToken);
+            Observe(snapshot, time.GetUtcNow());
+            if (events)
+            {
+                foreach (var e in await environment.GetEventsAsync(pair, cancellationToken))
+                {
+                    timeline.AddOnce("event/" + e.Key, e.At, "event", $"{e.Reason} ({e.Type}): {e.Note}");
+                }
+            }
+
+            lock (_gate)
+            {
+                _lastError = null;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                _lastError = e.Message;
+            }
+        }
+    }
+
+    /// <summary>Takes a snapshot in and writes what changed to the timeline.</summary>
+    public void Observe(PairSnapshot? snapshot, DateTimeOffset now)
+    {
+        PairSnapshot? previous;
+        lock (_gate)
+        {
+            previous = _latest;
+            _latest = snapshot;
+            if (snapshot?.PredictedFailoverMs is { } p)
+            {
+                _predicted = p;
+            }
+        }
+
+        if (snapshot is null)
+        {
+            return;
+        }
+
+        if (previous?.Phase != snapshot.Phase || previous?.ActiveNode != snapshot.ActiveNode || previous?.Epoch != snapshot.Epoch)
+        {
+            timeline.Add(now, "status", $"phase {snapshot.Phase ?? "-"}, active {snapshot.ActiveNode ?? "none"}, epoch {snapshot.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+        }
+
+        if (snapshot.LastTransition is { Time: { } at, SwitchMs: { } switchMs } t)
+        {
+            timeline.AddOnce($"transition/{at:O}/{t.To}", at, "status",
+                $"lastTransition {t.Reason}: {t.From ?? "none"} -> {t.To}, detection {t.DetectionMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} ms, switch {switchMs.ToString(CultureInfo.InvariantCulture)} ms (decided at this time)");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Reflection;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Config;
+using EdgeHa.Kubectl.Cli;
+
+namespace EdgeHa.Kubectl;
+
+/// <summary>Builds the API client from --kubeconfig / KUBECONFIG / ~/.kube/config / in-cluster, and --context.</summary>
+internal static class KubeClientFactory
+{
+    /// <summary>The plugin version (informational version without the source revision).</summary>
+    public static string Version { get; } =
+        (typeof(KubeClientFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
+
+    public static KubernetesClient Create(Invocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var loaded = invocation.Kubeconfig is { } path
+            ? KubeConfigLoader.FromKubeConfigFiles([path], invocation.Context)
+            : KubeConfigLoader.Load(invocation.Context);
+
+        // A person is waiting: fail in seconds rather than retry for a minute as the operator would.
+        var config = new KubernetesClientConfiguration
+        {
+            Server = loaded.Server,
+            DefaultNamespace = loaded.DefaultNamespace,
+            AccessToken = loaded.AccessToken,
+            TokenFile = loaded.TokenFile,
+            TokenRefreshInterval = loaded.TokenRefreshInterval,
+            Username = loaded.Username,
+            Password = loaded.Password,
+            ClientCertificate = loaded.ClientCertificate,
+            CertificateAuthorities = loaded.CertificateAuthorities,
+            InsecureSkipTlsVerify = loaded.InsecureSkipTlsVerify,
+            TlsServerName = loaded.TlsServerName,
+            FileSystem = loaded.FileSystem,
+            ContextName = loaded.ContextName,
+            RequestTimeout = TimeSpan.FromSeconds(15),
+            Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1) },
+            UserAgent = $"kubectl-edgeha/{Version}",
+        };
+        return new KubernetesClient(config);
+    }
+}

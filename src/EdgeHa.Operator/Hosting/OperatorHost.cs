@@ -1,0 +1,358 @@
+using EdgeHa.Api;
+using EdgeHa.Controller.Events;
+using EdgeHa.Controller.Informers;
+using EdgeHa.Controller.LeaderElection;
+using EdgeHa.Controller.Metrics;
+using EdgeHa.Controller.Reconcile;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Config;
+using EdgeHa.Kube.Models;
+using EdgeHa.Operator.Probes;
+using EdgeHa.Operator.Reconciliation;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeHa.Operator.Hosting;
+
+/// <summary>
+/// The running operator: informers, the RedundantPair controller (while leading, when leader election is on), the
+/// probe scheduler, and Kestrel serving /healthz, /readyz and /metrics. Start it in-process with
+/// <see cref="StartAsync"/> (tests run two against one API server) or from <c>Program</c>.
+/// </summary>
+public sealed partial class OperatorHost : IAsyncDisposable
+{
+    private readonly OperatorOptions _options;
+    private readonly KubernetesClient _client;
+    private readonly OperatorCaches _caches;
+    private readonly ProbeScheduler _probes;
+    private readonly NetworkProbe _networkProbe = new();
+    private readonly ObservedClock _clock;
+    private readonly OperatorMetrics _metrics;
+    private readonly PrometheusExporter _exporter;
+    private readonly RedundantPairReconciler _reconciler;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private WebApplication? _web;
+    private Task _informers = Task.CompletedTask;
+    private Task _run = Task.CompletedTask;
+    private volatile ReconcileController? _controller;
+    private DateTimeOffset _leaderSince;
+    private int _disposed;
+
+    private OperatorHost(OperatorOptions options, KubernetesClientConfiguration config, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _logger = loggerFactory.CreateLogger<OperatorHost>();
+        _client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>(), _time);
+        _caches = new OperatorCaches(_client, options.Namespace, _time, loggerFactory);
+        _clock = new ObservedClock(_time);
+        _metrics = new OperatorMetrics();
+        _exporter = new PrometheusExporter([ControllerMetrics.MeterName, KubeClientMetrics.MeterName, OperatorMetrics.MeterName]);
+        _probes = new ProbeScheduler(_networkProbe, _time, _metrics, key => _controller?.Enqueue(key), loggerFactory.CreateLogger<ProbeScheduler>());
+        var events = new EventRecorder(new KubeEventSink(_client), new EventRecorderOptions
+        {
+            ReportingController = "edgeha.io/operator",
+            ReportingInstance = options.Identity,
+            TimeProvider = _time,
+            Logger = loggerFactory.CreateLogger<EventRecorder>(),
+        });
+        _reconciler = new RedundantPairReconciler(_client, _caches, _probes, _clock, events, _metrics, () => _leaderSince,
+            new ReconcilerOptions(), _time, loggerFactory.CreateLogger<RedundantPairReconciler>());
+        WireHandlers();
+    }
+
+    /// <summary>The URLs /healthz and /readyz answer on (empty when disabled).</summary>
+    public IReadOnlyList<Uri> HealthUrls { get; private set; } = [];
+
+    /// <summary>The URLs /metrics answers on (empty when disabled).</summary>
+    public IReadOnlyList<Uri> MetricsUrls { get; private set; } = [];
+
+    /// <summary>True while this instance reconciles (always, once started, without leader election).</summary>
+    public bool IsLeader => _controller is not null;
+
+    /// <summary>This instance's identity.</summary>
+    public string Identity => _options.Identity;
+
+    /// <summary>The informer caches (read-only use).</summary>
+    public OperatorCaches Caches => _caches;
+
+    /// <summary>Completes when the operator stopped (after <see cref="StopAsync"/> or a fatal error).</summary>
+    public Task Completion => _run;
+
+    /// <summary>Builds the client from the options (kubeconfig, or the standard order), starts the endpoints and the operator.</summary>
+    public static async Task<OperatorHost> StartAsync(OperatorOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        }
+
+        var config = options.ClientConfiguration
+            ?? (options.Kubeconfig is { Length: > 0 } path ? KubeConfigLoader.FromKubeConfigFiles([path]) : KubeConfigLoader.Load());
+        var host = new OperatorHost(options, config, loggerFactory ?? NullLoggerFactory.Instance);
+        try
+        {
+            await host.StartWebAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        host.Start();
+        return host;
+    }
+
+    private void WireHandlers()
+    {
+        void Enqueue(string key) => _controller?.Enqueue(key);
+        void EnqueueLabelled(KubernetesObject o)
+        {
+            foreach (var key in OperatorCaches.PairOf(o))
+            {
+                Enqueue(key);
+            }
+        }
+
+        void EnqueueForNode(string node)
+        {
+            foreach (var key in _caches.PairsOnNode(node))
+            {
+                Enqueue(key);
+            }
+        }
+
+        _caches.Pairs.AddEventHandler(new ResourceEventHandler<RedundantPair>(
+            p => Enqueue(ObjectKey.Of(p)), (_, p) => Enqueue(ObjectKey.Of(p)), p => Enqueue(ObjectKey.Of(p))));
+        _caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
+        _caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
+        _caches.Pods.AddEventHandler(new ResourceEventHandler<Pod>(
+            p => { _reconciler.NotePod(p); EnqueueLabelled(p); },
+            (_, p) => { _reconciler.NotePod(p); EnqueueLabelled(p); },
+            EnqueueLabelled));
+
+        // Pair Leases: the observation clock starts when the informer delivers the change, not when a worker gets to it.
+        void OnPairLease(Lease lease)
+        {
+            foreach (var key in OperatorCaches.PairOf(lease))
+            {
+                _clock.Observe("lease/" + key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                Enqueue(key);
+            }
+        }
+
+        _caches.Leases.AddEventHandler(new ResourceEventHandler<Lease>(OnPairLease, (_, l) => OnPairLease(l), EnqueueLabelled));
+        _caches.Nodes.AddEventHandler(new ResourceEventHandler<Node>(
+            n => EnqueueForNode(n.Metadata.Name!), (old, n) =>
+            {
+                // Heartbeat-only updates change nothing the engine looks at.
+                if (old.IsReady != n.IsReady || old.Spec?.Unschedulable != n.Spec?.Unschedulable || ReferenceEquals(old, n))
+                {
+                    EnqueueForNode(n.Metadata.Name!);
+                }
+            },
+            n => EnqueueForNode(n.Metadata.Name!)));
+        _caches.NodeLeases.AddEventHandler(new ResourceEventHandler<Lease>(
+            l => EnqueueForNode(l.Metadata.Name!),
+            (_, l) =>
+            {
+                // Renewals are observed (by our clock) but only matter to the engine when they stop; its wake-up covers that.
+                _clock.Observe("node-lease/" + l.Metadata.Name, l.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            },
+            l => EnqueueForNode(l.Metadata.Name!)));
+    }
+
+    private async Task StartWebAsync(CancellationToken cancellationToken)
+    {
+        BindAddress.TryParse(_options.HealthProbeBindAddress, out var health);
+        BindAddress.TryParse(_options.MetricsBindAddress, out var metrics);
+        if (health is null && metrics is null)
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(OperatorHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            if (health is not null)
+            {
+                k.Listen(health);
+            }
+
+            if (metrics is not null && !metrics.Equals(health))
+            {
+                k.Listen(metrics);
+            }
+        });
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => _caches.HasSynced ? Results.Text("ok\n") : Results.Text("informers not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapPrometheusMetrics(_exporter);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _web = app;
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        Uri ToUri(string address) => new(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var uris = addresses.Select(ToUri).ToList();
+        // Bound in listen order: health first (when enabled), then metrics; both serve every path.
+        HealthUrls = health is null ? [] : [uris[0]];
+        MetricsUrls = metrics is null ? [] : [uris[^1]];
+    }
+
+    private void Start()
+    {
+        var token = _stop.Token;
+        _informers = Task.Run(() => _caches.RunAsync(token), CancellationToken.None);
+        _run = Task.Run(() => RunAsync(token), CancellationToken.None);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_options.LeaderElect)
+            {
+                await LeadAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var ns = _options.LeaderElectionNamespace
+                ?? (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } podNs ? podNs : null)
+                ?? (string.IsNullOrEmpty(_options.Namespace) ? _client.DefaultNamespace : _options.Namespace);
+            var electionOptions = new LeaderElectionOptions
+            {
+                Name = _options.LeaderElectionId,
+                Identity = _options.Identity,
+                LeaseDuration = _options.LeaseDuration,
+                RenewDeadline = _options.RenewDeadline,
+                RetryPeriod = _options.RetryPeriod,
+                ReleaseOnCancel = true,
+                TimeProvider = _time,
+                Logger = _logger,
+            };
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var elector = new LeaderElector(new KubeLeaseLock(_client, ns, _options.LeaderElectionId), electionOptions, new LeaderCallbacks
+                {
+                    OnStartedLeading = LeadAsync,
+                    OnNewLeader = leader => Log.NewLeader(_logger, _options.Identity, leader),
+                });
+                await elector.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            Log.Fatal(_logger, e);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the controller for one term of leadership (or for good without leader election).</summary>
+    private async Task LeadAsync(CancellationToken cancellationToken)
+    {
+        _leaderSince = _time.GetUtcNow();
+        _reconciler.ResetState();
+        if (!await _caches.WaitForSyncAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var controller = new ReconcileController("redundantpair", _reconciler, new ControllerOptions
+        {
+            MaxConcurrentReconciles = _options.MaxConcurrentReconciles,
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+            TimeProvider = _time,
+            Logger = _logger,
+        });
+        _controller = controller;
+        Log.Leading(_logger, _options.Identity, _caches.Pairs.Store.Count);
+        foreach (var key in _caches.Pairs.Store.ListKeys())
+        {
+            controller.Enqueue(key);
+        }
+
+        try
+        {
+            await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _controller = null;
+            _probes.Clear();
+            Log.StoppedLeading(_logger, _options.Identity);
+        }
+    }
+
+    /// <summary>Stops reconciling (releasing leadership), the informers and the endpoints.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Logged where it happened.
+        }
+
+        await _informers.ConfigureAwait(false);
+        _probes.Clear();
+        if (_web is not null)
+        {
+            await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        if (_web is not null)
+        {
+            await _web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _probes.DisposeAsync().ConfigureAwait(false);
+        _networkProbe.Dispose();
+        _exporter.Dispose();
+        _metrics.Dispose();
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: leading; reconciling {Count} pairs")]
+        public static partial void Leading(ILogger logger, string identity, int count);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: stopped leading")]
+        public static partial void StoppedLeading(ILogger logger, string identity);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Identity}: the leader is {Leader}")]
+        public static partial void NewLeader(ILogger logger, string identity, string leader);
+
+        [LoggerMessage(Level = LogLevel.Critical, Message = "The operator stopped on an unexpected error")]
+        public static partial void Fatal(ILogger logger, Exception exception);
+    }
+}

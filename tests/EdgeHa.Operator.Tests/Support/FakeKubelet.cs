@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Models;
+using EdgeHa.Kube.Serialization;
+
+namespace EdgeHa.Operator.Tests.Support;
+
+/// <summary>
+/// The kubelets and the Deployment controller of the test cluster, in one small loop: for every Deployment of a pair
+/// pinned to a known node it keeps <c>replicas</c> pods (0 or 1), marks them Running and Ready on the node's IP, and
+/// runs a <see cref="FakeCollector"/> for each. Pods of Deployments scaled to 0 or deleted are stopped and deleted.
+/// </summary>
+internal sealed class FakeKubelet : IAsyncDisposable
+{
+    private readonly IKubernetesClient _admin;
+    private readonly IReadOnlyDictionary<string, FakeNode> _nodes;
+    private readonly string _namespace;
+    private readonly int _healthPort;
+    private readonly ActingLog _log;
+    private readonly ConcurrentDictionary<string, (string Deployment, FakeCollector Collector)> _pods = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _counter;
+
+    public FakeKubelet(IKubernetesClient admin, IReadOnlyDictionary<string, FakeNode> nodes, string @namespace, int healthPort, ActingLog log)
+    {
+        _admin = admin;
+        _nodes = nodes;
+        _namespace = @namespace;
+        _healthPort = healthPort;
+        _log = log;
+        _loop = Task.Run(() => LoopAsync(_stop.Token));
+    }
+
+    /// <summary>The running collector stand-ins by pod name.</summary>
+    public IReadOnlyDictionary<string, FakeCollector> Collectors => _pods.ToDictionary(p => p.Key, p => p.Value.Collector);
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(cancellationToken);
+                await Task.Delay(30, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
+            {
+                // Injected API faults: the next round repairs.
+            }
+        }
+    }
+
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var deployments = (await _admin.ListAsync<Deployment>(_namespace, new ListOptions { LabelSelector = "edgeha.io/node" }, cancellationToken: cancellationToken)).Items;
+        var pods = (await _admin.ListAsync<Pod>(_namespace, new ListOptions { LabelSelector = "edgeha.io/node" }, cancellationToken: cancellationToken)).Items;
+        var live = pods.Select(p => p.Metadata.Name!).ToHashSet();
+
+        // Pods deleted by someone else: stop their collectors.
+        foreach (var (name, entry) in _pods.ToList())
+        {
+            if (!live.Contains(name) && _pods.TryRemove(name, out _))
+            {
+                await entry.Collector.DisposeAsync();
+            }
+        }
+
+        // A status write lost to an injected fault is written again.
+        foreach (var pod in pods.Where(p => _pods.ContainsKey(p.Metadata.Name!) && p.Status?.Phase != "Running"))
+        {
+            var node = _nodes.Values.FirstOrDefault(n => n.Name == pod.Spec?.NodeName);
+            if (node is not null)
+            {
+                await MarkRunningAsync(pod, node, cancellationToken);
+            }
+        }
+
+        foreach (var deployment in deployments)
+        {
+            var name = deployment.Metadata.Name!;
+            var node = deployment.Spec?.Template?.Spec?.NodeSelector?.TryGetValue("kubernetes.io/hostname", out var n) == true ? n : null;
+            var mine = _pods.Where(p => p.Value.Deployment == name).Select(p => p.Key).ToList();
+            var replicas = deployment.Spec?.Replicas ?? 1;
+            if (replicas == 0 || node is null || !_nodes.ContainsKey(node))
+            {
+                foreach (var pod in mine)
+                {
+                    await StopPodAsync(pod, cancellationToken);
+                }
+
+                continue;
+            }
+
+            if (mine.Count == 0)
+            {
+                await StartPodAsync(deployment, _nodes[node], cancellationToken);
+            }
+        }
+
+        // Pods of Deployments that are gone.
+        var names = deployments.Select(d => d.Metadata.Name!).ToHashSet();
+        foreach (var (pod, entry) in _pods.ToList())
+        {
+            if (!names.Contains(entry.Deployment))
+            {
+                await StopPodAsync(pod, cancellationToken);
+            }
+        }
+    }
+
+    private async Task StartPodAsync(Deployment deployment, FakeNode node, CancellationToken cancellationToken)
+    {
+        var template = deployment.Spec!.Template!;
+        var name = $"{deployment.Metadata.Name}-{Interlocked.Increment(ref _counter):x5}";
+        var spec = KubeJson.Deserialize<PodSpec>(KubeJson.Serialize(template.Spec!));
+        spec.NodeName = node.Name;
+        var pod = new Pod
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Namespace = _namespace,
+                Labels = new Dictionary<string, string>(template.Metadata!.Labels!),
+                OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment.Metadata.Name!, Uid = deployment.Metadata.Uid!, Controller = true }],
+            },
+            Spec = spec,
+        };
+        var created = await _admin.CreateAsync(pod, cancellationToken);
+        var lease = spec.Containers[0].Env!.First(e => e.Name == "EDGEHA_LEASE_NAME").Value!;
+        var collector = new FakeCollector(name, node.Name, node.Ip, _healthPort, node.Client, _namespace, lease, _log, () => node.Health);
+        _pods[name] = (deployment.Metadata.Name!, collector);
+        await MarkRunningAsync(created, node, cancellationToken);
+    }
+
+    private async Task MarkRunningAsync(Pod created, FakeNode node, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        created.Status = new PodStatus
+        {
+            Phase = "Running",
+            PodIP = node.Ip,
+            HostIP = node.Ip,
+            StartTime = now,
+            Conditions = [new PodCondition { Type = "Ready", Status = "True", LastTransitionTime = now }],
+        };
+        await _admin.ReplaceStatusAsync(created, cancellationToken);
+    }
+
+    private async Task StopPodAsync(string pod, CancellationToken cancellationToken)
+    {
+        if (_pods.TryRemove(pod, out var entry))
+        {
+            await entry.Collector.DisposeAsync();
+        }
+
+        await _admin.DeleteIfExistsAsync<Pod>(pod, _namespace, cancellationToken: cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        foreach (var (_, entry) in _pods)
+        {
+            await entry.Collector.DisposeAsync();
+        }
+
+        _pods.Clear();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using EdgeHa.Kube;
+using EdgeHa.Kube.Models;
+using EdgeHa.Sandbox.Nodes.LoadBalancer;
+using EdgeHa.Sandbox.Nodes.Tests.Support;
+
+namespace EdgeHa.Sandbox.Nodes.Tests;
+
+public sealed class SandboxClusterTests
+{
+    private static int _prefix;
+
+    [Fact]
+    public async Task StartAsync_Kubeconfig_TwoReadyNodes_CrashAndRestoreByName()
+    {
+        await using var api = await TestApi.StartAsync();
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"edgeha-nodes-{Guid.NewGuid():N}", "config");
+        api.Server.WriteKubeconfig(kubeconfig);
+        var echo = new EchoContainer();
+        var first = TestApi.NextNodeIndex();
+        var names = new[] { $"edge-{first}-a", $"edge-{first}-b" };
+        await using var cluster = await SandboxCluster.StartAsync(kubeconfig, new SandboxClusterOptions
+        {
+            NodeNames = names,
+            Runtime = echo.Runtime(),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            ProbePeriodOverride = TimeSpan.FromMilliseconds(100),
+            Lifecycle = new NodeLifecycleControllerOptions { GracePeriod = TimeSpan.FromSeconds(1), MonitorPeriod = TimeSpan.FromMilliseconds(100) },
+            LoadBalancer = new LoopbackLoadBalancerOptions { LoopbackPrefix = $"127.89.{Interlocked.Increment(ref _prefix)}." },
+        });
+
+        var nodes = (await api.Client.ListAsync<Node>()).Items;
+        Assert.Equal(names, nodes.Select(n => n.Metadata.Name).Order());
+        Assert.All(nodes, n => Assert.True(n.IsReady));
+        Assert.NotNull(cluster.LoadBalancer);
+
+        await cluster.Node(names[1]).CrashAsync();
+
+        await Eventually.TrueAsync(async () => (await api.Client.GetAsync<Node>(names[1])).Status!.Conditions!.Single(c => c.Type == "Ready").Status == "Unknown", "the crashed node Unknown");
+        Assert.True((await api.Client.GetAsync<Node>(names[0])).IsReady);
+
+        await cluster.Node(names[1]).RestoreAsync();
+
+        await Eventually.TrueAsync(async () => (await api.Client.GetAsync<Node>(names[1])).IsReady, "the node Ready again");
+        Assert.Throws<ArgumentException>(() => cluster.Node("nope"));
+    }
+
+    [Fact]
+    public async Task StartAsync_NoRuntime_Throws()
+    {
+        await using var api = await TestApi.StartAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => SandboxCluster.StartAsync(api.Client, new SandboxClusterOptions()));
+    }
+}
