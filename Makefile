@@ -22,6 +22,14 @@ manifests: ## Generate crds/edgeha.io_redundantpairs.yaml (and its chart and kus
 	$(DOTNET) run --project src/EdgeHa.Api.CrdGen -- crds/ --docs docs/EdgeHa.Api.md
 	tests/manifests/sync-crds.sh
 
+##@ Benchmarks
+.PHONY: bench
+bench: bench-modbus ## Run every benchmark and print its table.
+
+.PHONY: bench-modbus
+bench-modbus: ## Modbus server/client vs libmodbus and pymodbus over loopback (about 75 s; needs gcc, libmodbus-dev).
+	bench/modbus/run.sh
+
 ##@ Delivery
 IMG_REGISTRY ?= docker.io
 IMG_TAG ?= dev

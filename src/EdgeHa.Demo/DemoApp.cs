@@ -149,7 +149,7 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
                     await File.AppendAllTextAsync(ready, text + "\n", cancellationToken);
                 }
 
-                await Task.Delay(500, time, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
             }
         }
         catch (OperationCanceledException)

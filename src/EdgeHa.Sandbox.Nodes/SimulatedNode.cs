@@ -154,6 +154,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
             _workers.Clear();
             await WaitLoopsAsync();
             _run?.Dispose();
+            _run = null;
             _state = 0;
         }
         finally

@@ -218,18 +218,6 @@ public class CollectorEngineTests
         await loop.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
-    public void Metrics_Render_ReportsRoleAsOneHotGauge()
-    {
-        var engine = Create(CollectorRole.Standby);
-
-        var text = engine.Metrics.Render(engine.GetState());
-
-        Assert.Contains("edgeha_collector_role{role=\"standby\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_role{role=\"active\"} 0\n", text, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_healthy 0\n", text, StringComparison.Ordinal);
-    }
-
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

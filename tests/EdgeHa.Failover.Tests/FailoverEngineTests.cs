@@ -281,6 +281,30 @@ public sealed class FailoverEngineTests
         Assert.Equal("ProbeFailed", d.Transition!.Reason);
     }
 
+    [Theory]
+    [InlineData(false, false)] // the node we just left cannot be probed while stopped: keep b, Degraded
+    [InlineData(true, true)]   // its node restarted since (Ready transition after the failover): trusted again
+    public void Decide_ColdDoubleFailure_DoesNotPingPongToTheNodeJustLeft(bool restarted, bool promotes)
+    {
+        var o = Steady("b") with
+        {
+            LastTransition = new TransitionRecord(Now.AddSeconds(-20), TransitionKind.Failover, "ProbeFailed", "a", "b", TimeSpan.FromSeconds(6)),
+            State = FailoverState.Initial with { LastFailedNode = "a", LastFailedAt = Now.AddSeconds(-20), ActiveConfirmedHealthy = true },
+        };
+        o = o.WithStandby(s => s.WithNode(n => n with { Ready = false }))
+            .WithPrimary(s => s.WithNode(n => n with { ReadyTransitionTime = restarted ? Now.AddSeconds(-5) : null }));
+
+        var d = Decide(o, Cold);
+
+        Assert.Equal(promotes, d.IsPromotion);
+        Assert.Equal(promotes ? "a" : "b", d.ActiveNode);
+        if (!promotes)
+        {
+            Assert.Equal("NoEligibleStandby", d.Condition(ConditionTypes.Degraded).Reason);
+            Assert.Equal(Now.AddSeconds(10), d.NextEvaluationAt); // trusted again one window after the failover
+        }
+    }
+
     // ------------------------------------------------------------------ fencing
 
     public static TheoryData<string, LeaseObservation, LeaseActionKind, string?, DateTimeOffset?> Fencing => new()
@@ -415,15 +439,25 @@ public sealed class FailoverEngineTests
     [Fact]
     public void Decide_ColdFailbackWarmedUpHealthy_SwitchesBack()
     {
-        var healthySinceWarmup = Healthy with { HealthySince = Now.AddSeconds(-1) };
+        var healthySinceWarmup = Healthy with { HealthySince = Now.AddSeconds(-3) }; // one detection length: 3 x 1 s
 
-        var d = Decide(ColdOnStandby(healthySinceWarmup, Now.AddSeconds(-3)), Cold);
+        var d = Decide(ColdOnStandby(healthySinceWarmup, Now.AddSeconds(-4)), Cold);
 
         Assert.Equal("a", d.ActiveNode);
         Assert.Equal(TransitionKind.Failback, d.Transition!.Kind);
         Assert.Equal(NodeRole.Active, d.Roles["a"]);
         Assert.Equal(NodeRole.Stopped, d.Roles["b"]);
         Assert.Null(d.State.FailbackWarmupSince);
+    }
+
+    [Fact]
+    public void Decide_ColdFailbackHealthyOnlyBriefly_KeepsWarmingUp()
+    {
+        var d = Decide(ColdOnStandby(Healthy with { HealthySince = Now.AddSeconds(-1) }, Now.AddSeconds(-2)), Cold);
+
+        Assert.False(d.IsPromotion);
+        Assert.Equal(NodeRole.Standby, d.Roles["a"]);
+        Assert.Equal(Now.AddSeconds(2), d.NextEvaluationAt);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class MapLoaderTests
         Assert.Equal(new HashSet<ModbusFunctionCode> { ModbusFunctionCode.WriteSingleRegister, ModbusFunctionCode.WriteMultipleRegisters }, unit.Exceptions[2].Selector.Functions);
         Assert.Equal(TimeSpan.FromMilliseconds(250), unit.Latencies[0].Delay);
         Assert.Equal(new FaultSelector(ModbusTable.InputRegisters, 199, 1, null), unit.Drops[0].Selector);
-        Assert.Equal(FaultSelector.All with { }, map.Units[1].Latencies[0].Selector);
+        Assert.Equal(FaultSelector.All, map.Units[1].Latencies[0].Selector);
     }
 
     [Fact]

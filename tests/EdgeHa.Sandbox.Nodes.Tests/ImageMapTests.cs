@@ -26,4 +26,15 @@ public sealed class ImageMapTests
 
         Assert.Equal(found, map.Resolve(image) is not null);
     }
+
+    [Fact]
+    public void Add_Entry_ParsesProgramArgsAndPassthrough()
+    {
+        var map = new ImageMap().Add("edgeha/collector=dotnet /opt/EdgeHa.Collector.dll --verbose").Add("busybox=");
+
+        Assert.Equal(new ImageCommand("dotnet", ["/opt/EdgeHa.Collector.dll", "--verbose"]).FileName, map.Resolve("edgeha/collector")!.FileName);
+        Assert.Equal(["/opt/EdgeHa.Collector.dll", "--verbose"], map.Resolve("edgeha/collector")!.Args);
+        Assert.Null(map.Resolve("busybox:1")!.FileName);
+        Assert.Throws<FormatException>(() => new ImageMap().Add("no-equals-sign"));
+    }
 }

@@ -11,7 +11,6 @@ using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
 using EdgeHa.Sandbox.ApiServer;
 using EdgeHa.Sandbox.Nodes;
-using EdgeHa.Sandbox.Nodes.LoadBalancer;
 using EdgeHa.Sandbox.Nodes.Runtime;
 using Microsoft.Extensions.Logging;
 

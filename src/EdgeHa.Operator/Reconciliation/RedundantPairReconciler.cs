@@ -43,6 +43,10 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _podNodes = new(StringComparer.Ordinal);
 
+    // Read-your-writes: the informer may not have delivered our own last write yet when the next reconcile starts.
+    private readonly ConcurrentDictionary<string, RedundantPair> _writtenPairs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lease> _writtenLeases = new(StringComparer.Ordinal);
+
     public RedundantPairReconciler(
         IKubernetesClient client,
         OperatorCaches caches,
@@ -93,7 +97,7 @@ public sealed class RedundantPairReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
-        var pair = Clone(cached);
+        var pair = Clone(Fresher(_writtenPairs, key, cached));
         if (Finalizers.IsBeingDeleted(pair.Metadata))
         {
             await FinalizeAsync(key, pair, cancellationToken).ConfigureAwait(false);
@@ -103,7 +107,7 @@ public sealed class RedundantPairReconciler : IReconciler
         if (!Finalizers.Has(pair.Metadata, PairLabels.Finalizer))
         {
             Finalizers.Add(pair.Metadata, PairLabels.Finalizer);
-            pair = await _client.ReplaceAsync(OperatorCaches.PairType, pair, cancellationToken).ConfigureAwait(false);
+            pair = Remember(_writtenPairs, key, await _client.ReplaceAsync(OperatorCaches.PairType, pair, cancellationToken).ConfigureAwait(false));
         }
 
         var now = _time.GetUtcNow();
@@ -192,7 +196,8 @@ public sealed class RedundantPairReconciler : IReconciler
             standby,
             leaseObservation,
             status?.ActiveNode,
-            status?.Epoch ?? 0,
+            // The Lease carries the epoch too: if a status write was lost after a grant, the epoch still never goes back.
+            Math.Max(status?.Epoch ?? 0, lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.Epoch, out var le) == true && long.TryParse(le, CultureInfo.InvariantCulture, out var leaseEpoch) ? leaseEpoch : 0),
             _leaderSince(),
             state,
             ToRecord(status?.LastTransition),
@@ -317,12 +322,13 @@ public sealed class RedundantPairReconciler : IReconciler
     private async Task EnsureLeaseAsync(PairContext c, CancellationToken cancellationToken)
     {
         var name = PairLabels.LeaseName(c.Name);
-        var lease = _caches.Leases.Store.Get(c.Namespace, name);
+        var cachedLease = _caches.Leases.Store.Get(c.Namespace, name);
+        var lease = cachedLease is null ? null : Fresher(_writtenLeases, c.Key, cachedLease);
         if (lease is null)
         {
             try
             {
-                lease = await _client.CreateAsync(PairObjects.PairLease(c.Pair, c.Terms), cancellationToken).ConfigureAwait(false);
+                lease = Remember(_writtenLeases, c.Key, await _client.CreateAsync(PairObjects.PairLease(c.Pair, c.Terms), cancellationToken).ConfigureAwait(false));
                 Log.Wrote(_logger, c.Key, "created", "Lease", name);
             }
             catch (AlreadyExistsException)
@@ -411,7 +417,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
                 var update = Clone(lease);
                 (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
-                c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
                 Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
                 Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
                 break;
@@ -443,7 +449,7 @@ public sealed class RedundantPairReconciler : IReconciler
                 annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
                 annotations.Remove(FencingAnnotations.HandoverRequested);
                 c.Terms.WriteTo(update);
-                c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
                 c.Granted = true;
                 Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
                 Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
@@ -464,7 +470,7 @@ public sealed class RedundantPairReconciler : IReconciler
                         update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
                     }
 
-                    c.Lease = await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false);
+                    c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
                 }
 
                 break;
@@ -794,7 +800,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
         var update = Clone(pair);
         update.Status = status;
-        await _client.ReplaceStatusAsync(OperatorCaches.PairType, update, cancellationToken).ConfigureAwait(false);
+        Remember(_writtenPairs, ObjectKey.Of(pair), await _client.ReplaceStatusAsync(OperatorCaches.PairType, update, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task ClearSwitchoverRequestAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
@@ -821,7 +827,7 @@ public sealed class RedundantPairReconciler : IReconciler
         }
 
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } };
-        await _client.PatchAsync<RedundantPair>(OperatorCaches.PairType, c.Namespace, c.Name, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false);
+        Remember(_writtenPairs, c.Key, await _client.PatchAsync<RedundantPair>(OperatorCaches.PairType, c.Namespace, c.Name, KubePatch.Merge(patch), cancellationToken).ConfigureAwait(false));
     }
 
     private async Task InvalidAsync(string key, RedundantPair pair, IReadOnlyList<ValidationError> errors, DateTimeOffset now, CancellationToken cancellationToken)
@@ -887,8 +893,38 @@ public sealed class RedundantPairReconciler : IReconciler
         Forget(key, ns ?? "", name);
     }
 
+    private static T Remember<T>(ConcurrentDictionary<string, T> written, string key, T obj)
+        where T : KubernetesObject
+    {
+        written[key] = obj;
+        return obj;
+    }
+
+    /// <summary>The newer of the cached object and our own last write of it (resourceVersions compared as numbers).</summary>
+    private static T Fresher<T>(ConcurrentDictionary<string, T> written, string key, T cached)
+        where T : KubernetesObject
+    {
+        if (!written.TryGetValue(key, out var mine))
+        {
+            return cached;
+        }
+
+        if (long.TryParse(mine.Metadata.ResourceVersion, CultureInfo.InvariantCulture, out var w)
+            && long.TryParse(cached.Metadata.ResourceVersion, CultureInfo.InvariantCulture, out var c) && w > c
+            && mine.Metadata.Uid == cached.Metadata.Uid)
+        {
+            return mine;
+        }
+
+        // The cache caught up (or the versions cannot be compared): it is the truth from now on.
+        written.TryRemove(new KeyValuePair<string, T>(key, mine));
+        return cached;
+    }
+
     private void Forget(string key, string ns, string name)
     {
+        _writtenPairs.TryRemove(key, out _);
+        _writtenLeases.TryRemove(key, out _);
         _probes.Remove(key);
         _engineState.TryRemove(key, out _);
         _clock.Forget("lease/" + key);

@@ -34,6 +34,24 @@ public sealed class ImageMap
         return this;
     }
 
+    /// <summary>
+    /// Adds an entry written as <c>image=program arg1 arg2</c> (arguments split on spaces), for command-line flags;
+    /// <c>image=</c> maps a passthrough image. Throws <see cref="FormatException"/> with the offending text otherwise.
+    /// </summary>
+    public ImageMap Add(string entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var eq = entry.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new FormatException($"image map entry "{entry}" is not image=program [args...]");
+        }
+
+        var image = entry[..eq].Trim();
+        var words = entry[(eq + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return words.Length == 0 ? AddPassthrough(image) : Add(image, words[0], words[1..]);
+    }
+
     /// <summary>Finds the entry for an image reference, or null.</summary>
     public ImageCommand? Resolve(string? image)
     {

@@ -121,10 +121,10 @@ public sealed partial class ProcessPodRuntime : IPodRuntime
     {
         public Task<int> Exited => exited;
 
-        public ValueTask KillAsync()
+        public async ValueTask KillAsync()
         {
             KillTree();
-            return ValueTask.CompletedTask;
+            await ReapAsync();
         }
 
         public async ValueTask StopAsync(TimeSpan grace)
@@ -150,6 +150,21 @@ public sealed partial class ProcessPodRuntime : IPodRuntime
             }
 
             KillTree();
+            await ReapAsync();
+        }
+
+        /// <summary>Waits briefly for the exit to be observed, then frees the process handle.</summary>
+        private async Task ReapAsync()
+        {
+            try
+            {
+                await exited.WaitAsync(TimeSpan.FromSeconds(2), time);
+                process.Dispose();
+            }
+            catch (TimeoutException)
+            {
+                // a process that ignores SIGKILL cannot be helped; its handle stays
+            }
         }
 
         private bool HasExited()
