@@ -22,6 +22,15 @@ manifests: ## Generate crds/edgeha.io_redundantpairs.yaml (and its chart and kus
 	$(DOTNET) run --project src/EdgeHa.Api.CrdGen -- crds/ --docs docs/EdgeHa.Api.md
 	tests/manifests/sync-crds.sh
 
+##@ Sandbox
+.PHONY: sandbox
+sandbox: ## Run the sandbox API server (kubeconfig in .sandbox/kubeconfig) until Ctrl-C.
+	$(DOTNET) run --project src/EdgeHa.Sandbox -c $(CONFIG) -- apiserver --port 0 --kubeconfig .sandbox/kubeconfig
+
+.PHONY: kubectl-sandbox
+kubectl-sandbox: ## Drive the real kubectl against the sandbox API server.
+	tests/kubectl/kubectl-sandbox.sh
+
 ##@ Benchmarks
 .PHONY: bench
 bench: bench-modbus ## Run every benchmark and print its table.

@@ -114,18 +114,18 @@ public static class CollectorCommandLine
         switch (flag)
         {
             case "--device":
-            {
-                var colon = value.LastIndexOf(':');
-                if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
                 {
-                    errors.Add($"{name}: '{value}' is not HOST:PORT");
+                    var colon = value.LastIndexOf(':');
+                    if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                    {
+                        errors.Add($"{name}: '{value}' is not HOST:PORT");
+                        return;
+                    }
+
+                    o.DeviceHost = value[..colon].Trim('[', ']');
+                    o.DevicePort = port;
                     return;
                 }
-
-                o.DeviceHost = value[..colon].Trim('[', ']');
-                o.DevicePort = port;
-                return;
-            }
 
             case "--unit":
                 if (Int(value, 0, 255, name, errors) is { } unit)

@@ -52,7 +52,7 @@ public static class MapLoader
         }
         catch (YamlException e)
         {
-            throw new MapException(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML/JSON: {Inner(e).Message}");
+            throw new MapException(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML/JSON: {e.Message}");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -89,8 +89,6 @@ public static class MapLoader
 
         return new SimulatorMap(units);
     }
-
-    private static Exception Inner(Exception e) => e.InnerException is { } inner && e.Message.Contains("Exception during", StringComparison.Ordinal) ? inner : e;
 
     private static UnitMap ParseUnit(Reader reader, YamlNode node, string path)
     {
@@ -350,41 +348,41 @@ public static class MapLoader
                 reader.OnlyKeys(map, path, ["kind", "amplitude", "offset", "periodMilliseconds", "phaseDegrees"]);
                 return new SineGenerator(Num("amplitude", 1), Num("offset", 0), Period(60000), Num("phaseDegrees", 0));
             case "sawtooth":
-            {
-                reader.OnlyKeys(map, path, ["kind", "min", "max", "periodMilliseconds"]);
-                var (min, max) = (Num("min", 0), Num("max", 100));
-                if (max <= min)
                 {
-                    throw reader.Error(map, $"{path}.max", $"max ({max.ToString(CultureInfo.InvariantCulture)}) must be greater than min ({min.ToString(CultureInfo.InvariantCulture)})");
-                }
+                    reader.OnlyKeys(map, path, ["kind", "min", "max", "periodMilliseconds"]);
+                    var (min, max) = (Num("min", 0), Num("max", 100));
+                    if (max <= min)
+                    {
+                        throw reader.Error(map, $"{path}.max", $"max ({max.ToString(CultureInfo.InvariantCulture)}) must be greater than min ({min.ToString(CultureInfo.InvariantCulture)})");
+                    }
 
-                return new SawtoothGenerator(min, max, Period(60000));
-            }
+                    return new SawtoothGenerator(min, max, Period(60000));
+                }
 
             case "randomWalk":
-            {
-                reader.OnlyKeys(map, path, ["kind", "start", "step", "min", "max", "periodMilliseconds", "seed"]);
-                var (min, max) = (Num("min", 0), Num("max", 100));
-                if (max <= min)
                 {
-                    throw reader.Error(map, $"{path}.max", $"max ({max.ToString(CultureInfo.InvariantCulture)}) must be greater than min ({min.ToString(CultureInfo.InvariantCulture)})");
-                }
+                    reader.OnlyKeys(map, path, ["kind", "start", "step", "min", "max", "periodMilliseconds", "seed"]);
+                    var (min, max) = (Num("min", 0), Num("max", 100));
+                    if (max <= min)
+                    {
+                        throw reader.Error(map, $"{path}.max", $"max ({max.ToString(CultureInfo.InvariantCulture)}) must be greater than min ({min.ToString(CultureInfo.InvariantCulture)})");
+                    }
 
-                var start = Num("start", min);
-                if (start < min || start > max)
-                {
-                    throw reader.Error(map, $"{path}.start", "start must lie between min and max");
-                }
+                    var start = Num("start", min);
+                    if (start < min || start > max)
+                    {
+                        throw reader.Error(map, $"{path}.start", "start must lie between min and max");
+                    }
 
-                var step = Num("step", 1);
-                if (step <= 0)
-                {
-                    throw reader.Error(map, $"{path}.step", "step must be greater than 0");
-                }
+                    var step = Num("step", 1);
+                    if (step <= 0)
+                    {
+                        throw reader.Error(map, $"{path}.step", "step must be greater than 0");
+                    }
 
-                var seed = reader.Optional(map, "seed") is { } s ? (int)reader.Integer(s, $"{path}.seed", int.MinValue, int.MaxValue) : 0;
-                return new RandomWalkGenerator(start, step, min, max, Period(1000), seed);
-            }
+                    var seed = reader.Optional(map, "seed") is { } s ? (int)reader.Integer(s, $"{path}.seed", int.MinValue, int.MaxValue) : 0;
+                    return new RandomWalkGenerator(start, step, min, max, Period(1000), seed);
+                }
 
             case "timestamp":
                 reader.OnlyKeys(map, path, ["kind"]);

@@ -137,17 +137,17 @@ internal static class RegisterReadout
                 json.WriteNumberValue(ModbusValues.GetSingle(registers, p.WordOrder));
                 break;
             default:
-            {
-                var chars = new List<char>();
-                foreach (var r in registers)
                 {
-                    chars.Add((char)(r >> 8));
-                    chars.Add((char)(r & 0xFF));
-                }
+                    var chars = new List<char>();
+                    foreach (var r in registers)
+                    {
+                        chars.Add((char)(r >> 8));
+                        chars.Add((char)(r & 0xFF));
+                    }
 
-                json.WriteStringValue(new string([.. chars]).TrimEnd('\0'));
-                break;
-            }
+                    json.WriteStringValue(new string([.. chars]).TrimEnd('\0'));
+                    break;
+                }
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class SimulatorDevice
 
     public SimulatorMap Map { get; }
 
-    public ModbusDataStore Store { get; }  = new();
+    public ModbusDataStore Store { get; } = new();
 
     public TimeProvider TimeProvider { get; }
 
@@ -126,20 +126,20 @@ public sealed class SimulatorDevice
                 unit.SetBit(point.Table, point.Address, point.Number != 0);
                 break;
             case PointType.String:
-            {
-                var registers = new ushort[point.Length];
-                PointEncoder.EncodeText(point.Text ?? "", registers);
-                unit.TryWriteRegisters(point.Table, point.Address, registers);
-                break;
-            }
+                {
+                    var registers = new ushort[point.Length];
+                    PointEncoder.EncodeText(point.Text ?? "", registers);
+                    unit.TryWriteRegisters(point.Table, point.Address, registers);
+                    break;
+                }
 
             default:
-            {
-                var registers = new ushort[point.Length];
-                PointEncoder.Encode(point, point.Number, wrap: false, registers);
-                unit.TryWriteRegisters(point.Table, point.Address, registers);
-                break;
-            }
+                {
+                    var registers = new ushort[point.Length];
+                    PointEncoder.Encode(point, point.Number, wrap: false, registers);
+                    unit.TryWriteRegisters(point.Table, point.Address, registers);
+                    break;
+                }
         }
     }
 

@@ -11,7 +11,7 @@ namespace EdgeHa.ModbusSimulator;
 public sealed class SimulatorRequestHandler(SimulatorDevice device, SimulatorMetrics? metrics = null) : IModbusRequestHandler
 {
     private readonly DataStoreRequestHandler _store = new(device.Store);
-    private readonly Dictionary<DropFault, long> _dropCounters = [];
+    private readonly Dictionary<DropFault, long> _dropCounters = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _dropGate = new();
 
     public async ValueTask<ModbusResponse> HandleAsync(ModbusRequest request, CancellationToken cancellationToken)

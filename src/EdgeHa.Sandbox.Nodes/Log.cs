@@ -93,4 +93,7 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Information, "Sandbox cluster up: nodes {Nodes}, lifecycle grace {GraceSeconds} s")]
     public static partial void ClusterStarted(ILogger logger, string nodes, double graceSeconds);
+
+    [LoggerMessage(31, LogLevel.Warning, "Power switch: node {Node} switched {State} through its Node annotation")]
+    public static partial void PowerSwitch(ILogger logger, string node, string state);
 }

@@ -12,8 +12,13 @@ namespace EdgeHa.Sandbox.Nodes;
 /// </summary>
 public sealed class SandboxCluster : IAsyncDisposable
 {
+    /// <summary>The Node annotation that crashes (off) or restores (on) a simulated node.</summary>
+    public const string PowerAnnotation = NodePowerSwitch.PowerAnnotation;
+
     private readonly List<SimulatedNode> _nodes;
     private readonly KubernetesClient? _ownedClient;
+    private readonly CancellationTokenSource _cts = new();
+    private Task[] _switchLoops = [];
 
     private SandboxCluster(IKubernetesClient client, List<SimulatedNode> nodes, NodeLifecycleController lifecycle, LoopbackLoadBalancer? loadBalancer, KubernetesClient? ownedClient)
     {
@@ -61,6 +66,16 @@ public sealed class SandboxCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _cts.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_switchLoops).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            // stopping
+        }
+
         if (LoadBalancer is not null)
         {
             await LoadBalancer.DisposeAsync();
@@ -69,6 +84,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         await Lifecycle.DisposeAsync();
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         _ownedClient?.Dispose();
+        _cts.Dispose();
     }
 
     private static async Task<SandboxCluster> StartAsync(IKubernetesClient client, SandboxClusterOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, KubernetesClient? owned, CancellationToken cancellationToken)
@@ -109,6 +125,11 @@ public sealed class SandboxCluster : IAsyncDisposable
         }
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SandboxCluster>();
+        if (options.EnablePowerSwitch)
+        {
+            cluster._switchLoops = new NodePowerSwitch(client, nodes, timeProvider ?? TimeProvider.System, logger).Start(cluster._cts.Token);
+        }
+
         Log.ClusterStarted(logger, string.Join(", ", options.NodeNames), options.Lifecycle.GracePeriod.TotalSeconds);
         return cluster;
     }

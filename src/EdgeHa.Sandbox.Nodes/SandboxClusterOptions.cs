@@ -30,6 +30,12 @@ public sealed class SandboxClusterOptions
     /// <summary>Run the load balancer (default true).</summary>
     public bool EnableLoadBalancer { get; set; } = true;
 
+    /// <summary>
+    /// Crash / restore a node when its annotation sandbox.edgeha.io/power is set to off / on (default true), so a user
+    /// of a running sandbox can pull the plug with kubectl.
+    /// </summary>
+    public bool EnablePowerSwitch { get; set; } = true;
+
     /// <summary>Seed of pod names; null = random.</summary>
     public int? Seed { get; set; }
 }

@@ -175,9 +175,10 @@ public sealed partial class SimulatedNode
                 }
             }
 
+            var byOwner = pods.ToLookup(p => ControllerOf(p)?.Uid ?? "", StringComparer.Ordinal);
             foreach (var deployment in mine.Values)
             {
-                await SyncDeploymentAsync(deployment, pods.Where(p => ControllerOf(p)?.Uid == deployment.Metadata.Uid).ToList());
+                await SyncDeploymentAsync(deployment, byOwner[deployment.Metadata.Uid ?? ""].ToList());
             }
         }
 

@@ -437,7 +437,11 @@ internal sealed class PairSimulation
         }
 
         _lease = change(_lease) with { Rv = ++_rv };
-        Log($"lease -> holder {_lease.Holder ?? "-"} renew {_lease.RenewTime?.ToUnixTimeMilliseconds() - Epoch0.ToUnixTimeMilliseconds()} released-by {_lease.ReleasedBy ?? "-"} rv {_lease.Rv}");
+        if (_trace is not null)
+        {
+            Log($"lease -> holder {_lease.Holder ?? "-"} renew {_lease.RenewTime?.ToUnixTimeMilliseconds() - Epoch0.ToUnixTimeMilliseconds()} released-by {_lease.ReleasedBy ?? "-"} rv {_lease.Rv}");
+        }
+
         // The operator watches the Lease: it sees the change one network latency later (its informer cache lags).
         var snapshot = _lease;
         _q.After(Latency(), () =>
@@ -763,9 +767,13 @@ internal sealed class PairSimulation
         if (newStatus != _status || roles[0] != _roles[0] || roles[1] != _roles[1])
         {
             // Status (and the Deployments' roles) first, so a new leader knows what was decided; the lease next round.
-            Log($"decision: active {decision.ActiveNode} roles {roles[0]}/{roles[1]} phase {decision.Phase} "
-                + $"{string.Join(",", decision.Conditions.Where(c => c.Status == ConditionValue.True).Select(c => c.Type + ":" + c.Reason))} "
-                + $"state {decision.State} {(decision.Transition is { } tr ? "transition " + tr.Kind : "")}");
+            if (_trace is not null)
+            {
+                Log($"decision: active {decision.ActiveNode} roles {roles[0]}/{roles[1]} phase {decision.Phase} "
+                    + $"{string.Join(",", decision.Conditions.Where(c => c.Status == ConditionValue.True).Select(c => c.Type + ":" + c.Reason))} "
+                    + $"state {decision.State} {(decision.Transition is { } tr ? "transition " + tr.Kind : "")}");
+            }
+
             _op.WriteInFlight = true;
             Call(2, () =>
             {

@@ -49,7 +49,7 @@ public sealed class EventFormatterTests
     {
         var e = Make("e1", "RedundantPair", "line1", "Paused", "paused", Pairs.Now.AddSeconds(-3), ns: "plant");
 
-        Assert.Equal(["plant", "3s", "Normal", "Paused", "RedundantPair/line1", "paused"], EventFormatter.Cells(e, Pairs.Now, withNamespace: true));
+        Assert.Equal(["plant", "3s", "Normal", "Paused", "RedundantPair/line1", "paused"], EventFormatter.Cells(e, Pairs.Now, withNamespace: true).Select(c => c ?? "<null>"));
     }
 
     [Fact]

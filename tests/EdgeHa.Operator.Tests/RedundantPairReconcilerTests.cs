@@ -18,7 +18,7 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     private CancellationToken Ct => _timeout.Token;
 
     public async Task InitializeAsync() =>
-        _cluster = await TestCluster.StartAsync(Ct, LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(output))));
+        _cluster = await TestCluster.StartAsync(Ct, LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Debug)).SetMinimumLevel(LogLevel.Debug).AddFilter("EdgeHa.Kube", LogLevel.Information).AddFilter("EdgeHa.Controller", LogLevel.Information).AddFilter("EdgeHa.Fencing", LogLevel.Information).AddFilter("EdgeHa.Operator.Informer", LogLevel.Information)));
 
     public async Task DisposeAsync()
     {

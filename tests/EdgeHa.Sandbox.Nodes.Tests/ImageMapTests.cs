@@ -28,13 +28,13 @@ public sealed class ImageMapTests
     }
 
     [Fact]
-    public void Add_Entry_ParsesProgramArgsAndPassthrough()
+    public void AddEntry_ParsesProgramArgsAndPassthrough()
     {
-        var map = new ImageMap().Add("edgeha/collector=dotnet /opt/EdgeHa.Collector.dll --verbose").Add("busybox=");
+        var map = new ImageMap().AddEntry("edgeha/collector=dotnet /opt/EdgeHa.Collector.dll --verbose").AddEntry("busybox=");
 
         Assert.Equal(new ImageCommand("dotnet", ["/opt/EdgeHa.Collector.dll", "--verbose"]).FileName, map.Resolve("edgeha/collector")!.FileName);
         Assert.Equal(["/opt/EdgeHa.Collector.dll", "--verbose"], map.Resolve("edgeha/collector")!.Args);
         Assert.Null(map.Resolve("busybox:1")!.FileName);
-        Assert.Throws<FormatException>(() => new ImageMap().Add("no-equals-sign"));
+        Assert.Throws<FormatException>(() => new ImageMap().AddEntry("no-equals-sign"));
     }
 }

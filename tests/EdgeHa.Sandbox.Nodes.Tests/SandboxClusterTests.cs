@@ -45,6 +45,28 @@ public sealed class SandboxClusterTests
     }
 
     [Fact]
+    public async Task PowerAnnotation_OffCrashesOnRestores()
+    {
+        await using var api = await TestApi.StartAsync();
+        var echo = new EchoContainer();
+        var name = $"edge-{TestApi.NextNodeIndex()}";
+        await using var cluster = await SandboxCluster.StartAsync(api.Client, new SandboxClusterOptions
+        {
+            NodeNames = [name],
+            Runtime = echo.Runtime(),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            EnableLoadBalancer = false,
+        });
+        var node = cluster.Node(name);
+
+        await api.Client.PatchAsync<Node>(name, KubePatch.Merge(new { metadata = new { annotations = new Dictionary<string, string> { [SandboxCluster.PowerAnnotation] = "off" } } }));
+        await Eventually.TrueAsync(() => node.IsCrashed, "the node crashed by annotation");
+
+        await api.Client.PatchAsync<Node>(name, KubePatch.Merge(new { metadata = new { annotations = new Dictionary<string, string> { [SandboxCluster.PowerAnnotation] = "on" } } }));
+        await Eventually.TrueAsync(() => node.IsRunning, "the node restored by annotation");
+    }
+
+    [Fact]
     public async Task StartAsync_NoRuntime_Throws()
     {
         await using var api = await TestApi.StartAsync();

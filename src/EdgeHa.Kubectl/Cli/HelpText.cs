@@ -94,7 +94,7 @@ internal static class HelpText
         sb.AppendLine();
         AppendFlags(sb, "Global flags:", CommandLineParser.Flags.Where(f => f.Commands is null));
         sb.AppendLine();
-        sb.AppendLine("Every command changes only the RedundantPair's spec or annotations, so the same can be done by");
+        sb.AppendLine("switchover, pause and resume change only the pair's spec or annotations, so the same can be done by");
         sb.AppendLine("editing its YAML. Exit codes: 0 ok, 1 refused or failed, 2 usage error.");
         sb.AppendLine("Run 'kubectl edgeha COMMAND --help' for more about a command.");
         return sb.ToString();
@@ -135,7 +135,7 @@ internal static class HelpText
         foreach (var f in flags)
         {
             var name = (f.Short is { } s ? $"  -{s}, --{f.Long}" : $"      --{f.Long}") + (f.ValueName is { } v ? " " + v : "");
-            sb.Append(name.PadRight(28)).Append(' ').AppendLine(f.Help);
+            sb.Append(name.PadRight(29)).Append(' ').AppendLine(f.Help);
         }
     }
 }

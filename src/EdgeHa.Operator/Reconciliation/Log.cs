@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pair {Pair}: finalizing (deleting what the operator created)")]
     public static partial void Finalizing(ILogger logger, string pair);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pair {Pair}: phase {Phase}, active {Active}, lease {LeaseAction}; decided after {DecidedMs:0.0} ms, fenced after {FencedMs:0.0} ms, done after {TotalMs:0.0} ms")]
+    public static partial void Reconciled(ILogger logger, string pair, string phase, string? active, string leaseAction, double decidedMs, double fencedMs, double totalMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pair {Pair}: {Reason}: {Message}")]
+    public static partial void EngineEvent(ILogger logger, string pair, string reason, string message);
 }

@@ -119,19 +119,26 @@ public sealed class RedundantPairReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
+        var started = _time.GetTimestamp();
         var context = new PairContext(key, pair, PolicyMapper.Map(pair.Spec), PolicyMapper.Terms(pair.Spec), now);
         await EnsureLeaseAsync(context, cancellationToken).ConfigureAwait(false);
+        now = context.Now = _time.GetUtcNow(); // the decision's time: everything it looks at was read just now
         var observation = Observe(context);
         var decision = F.FailoverEngine.Decide(observation, context.Policy, now);
         _engineState[key] = decision.State;
+        var decided = _time.GetElapsedTime(started);
 
-        await ApplyDeploymentsAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        // The switch's critical path first (the Lease, then the labels the VIP selects on), the rest after.
         await ApplyLeaseAsync(context, decision, cancellationToken).ConfigureAwait(false);
         await ApplyPodLabelsAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        var fenced = _time.GetElapsedTime(started);
+        await ApplyDeploymentsAsync(context, decision, cancellationToken).ConfigureAwait(false);
         var vipRouted = await ApplyVipAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplySimulatorAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplyStatusAsync(context, decision, vipRouted, cancellationToken).ConfigureAwait(false);
         await ClearSwitchoverRequestAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        Log.Reconciled(_logger, key, decision.Phase.ToString(), decision.ActiveNode, decision.Lease.Kind.ToString(),
+            decided.TotalMilliseconds, fenced.TotalMilliseconds, _time.GetElapsedTime(started).TotalMilliseconds);
 
         var next = _options.ResyncPeriod;
         if (decision.NextEvaluationAt is { } at && at - now < next)
@@ -785,6 +792,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
         foreach (var ev in decision.Events.Where(e => e.Reason is not ("LeaseGranted" or "LeaseRevoked")))
         {
+            Log.EngineEvent(_logger, c.Key, ev.Reason, ev.Message);
             Emit(_events.RecordAsync(pair, null, ev.Warning ? EventTypes.Warning : EventTypes.Normal, ev.Reason, "Decide", Truncate(ev.Message, 1000), cancellationToken));
         }
 
@@ -965,7 +973,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
         public LeaseTerms Terms { get; } = terms;
 
-        public DateTimeOffset Now { get; } = now;
+        public DateTimeOffset Now { get; set; } = now;
 
         public Lease? Lease { get; set; }
 

@@ -226,11 +226,17 @@ public sealed class LoopbackLoadBalancer : IAsyncDisposable
             .ThenBy(s => ResourceInformer<Service>.Key(s.Metadata.Namespace, s.Metadata.Name), StringComparer.Ordinal)
             .ToList();
         var wanted = new HashSet<(string, int)>();
+        // Candidates once per pass, by namespace: a pass is O(services x pods of their namespace).
+        var candidates = _pods.Items
+            .Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase == "Running" && p.IsReady && !string.IsNullOrEmpty(p.Status.PodIP))
+            .OrderBy(p => p.Metadata.CreationTimestamp)
+            .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
+            .ToLookup(p => p.Metadata.Namespace ?? "", StringComparer.Ordinal);
         foreach (var service in services)
         {
             var key = ResourceInformer<Service>.Key(service.Metadata.Namespace, service.Metadata.Name);
             var vips = VipsOf(service);
-            var pod = SelectPod(service, key);
+            var pod = SelectPod(service, key, candidates[service.Metadata.Namespace ?? ""]);
             Serve(service, key, vips, pod, wanted);
             await WriteStatusAsync(service, vips, ct);
             await AnnounceAsync(service, key, pod?.Spec?.NodeName, ct);
@@ -259,7 +265,7 @@ public sealed class LoopbackLoadBalancer : IAsyncDisposable
     }
 
     /// <summary>A Ready, running pod the selector matches: the current one while it stays eligible, else the oldest.</summary>
-    private Pod? SelectPod(Service service, string key)
+    private Pod? SelectPod(Service service, string key, IEnumerable<Pod> candidates)
     {
         var selector = service.Spec?.Selector;
         if (selector is null || selector.Count == 0)
@@ -267,16 +273,7 @@ public sealed class LoopbackLoadBalancer : IAsyncDisposable
             return null;
         }
 
-        var eligible = _pods.Items
-            .Where(p => p.Metadata.Namespace == service.Metadata.Namespace
-                && p.Metadata.DeletionTimestamp is null
-                && p.Status?.Phase == "Running"
-                && p.IsReady
-                && !string.IsNullOrEmpty(p.Status.PodIP)
-                && selector.All(kv => p.Metadata.Labels?.ValueOrNull(kv.Key) == kv.Value))
-            .OrderBy(p => p.Metadata.CreationTimestamp)
-            .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
-            .ToList();
+        var eligible = candidates.Where(p => selector.All(kv => p.Metadata.Labels?.ValueOrNull(kv.Key) == kv.Value)).ToList();
         string? currentUid;
         lock (_gate)
         {

@@ -38,13 +38,13 @@ public sealed class ImageMap
     /// Adds an entry written as <c>image=program arg1 arg2</c> (arguments split on spaces), for command-line flags;
     /// <c>image=</c> maps a passthrough image. Throws <see cref="FormatException"/> with the offending text otherwise.
     /// </summary>
-    public ImageMap Add(string entry)
+    public ImageMap AddEntry(string entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var eq = entry.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0)
         {
-            throw new FormatException($"image map entry "{entry}" is not image=program [args...]");
+            throw new FormatException($"image map entry \"{entry}\" is not image=program [args...]");
         }
 
         var image = entry[..eq].Trim();

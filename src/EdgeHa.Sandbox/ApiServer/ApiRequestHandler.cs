@@ -55,8 +55,9 @@ internal sealed class ApiRequestHandler
             // JsonNode throws these when a field has the wrong JSON type (e.g. a numeric metadata.name).
             await WriteErrorAsync(ctx, ApiException.BadRequest($"the object could not be decoded: {e.Message}"));
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A sandbox bug must still answer with a Status body, never drop the connection.
             Log.Unexpected(_logger, e, ctx.Request.Method, path);
             await WriteErrorAsync(ctx, ApiException.Internal($"sandbox internal error: {e.Message}"));
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EdgeHa.Api;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
+using EdgeHa.Kube.Models;
 using EdgeHa.Kube.Serialization;
 using EdgeHa.Kubectl.Cli;
 using EdgeHa.Sandbox.ApiServer;
@@ -63,11 +64,25 @@ public sealed class SandboxFixture : IAsyncLifetime
     /// <summary>Creates a pair from the sample in config/samples under a new name, optionally edited first.</summary>
     public async Task<RedundantPair> CreatePairAsync(string ns, string name, Action<RedundantPair>? edit = null)
     {
+        await EnsureNamespaceAsync(ns);
         var json = YamlJson.ReadDocuments(RepoPaths.SamplePair).Single();
         json["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns };
         var pair = KubeJson.Deserialize<RedundantPair>(json.ToJsonString());
         edit?.Invoke(pair);
         return await Client.CreateAsync(PairTypes.Pair, pair);
+    }
+
+    /// <summary>Creates the namespace unless it exists (the sandbox, as a cluster, requires it).</summary>
+    public async Task EnsureNamespaceAsync(string ns)
+    {
+        try
+        {
+            await Client.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } });
+        }
+        catch (AlreadyExistsException)
+        {
+            // Another test of the class made it first.
+        }
     }
 
     /// <summary>Writes a status through the /status subresource, as the operator does.</summary>

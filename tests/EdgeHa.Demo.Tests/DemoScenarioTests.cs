@@ -1,0 +1,108 @@
+using EdgeHa.Demo.Data;
+using EdgeHa.Demo.Measurement;
+using EdgeHa.Demo.Scenario;
+
+namespace EdgeHa.Demo.Tests;
+
+public class DemoScenarioTests
+{
+    private static readonly ScenarioTimings Fast = new()
+    {
+        SteadyState = TimeSpan.FromMilliseconds(200),
+        AfterFailover = TimeSpan.FromMilliseconds(200),
+        AfterFailback = TimeSpan.FromMilliseconds(200),
+        PlacementTimeout = TimeSpan.FromSeconds(10),
+        FailoverTimeout = TimeSpan.FromSeconds(10),
+        FailbackExtraTimeout = TimeSpan.FromSeconds(10),
+        DeleteTimeout = TimeSpan.FromSeconds(5),
+        Poll = TimeSpan.FromMilliseconds(20),
+        Reader = new VipReaderOptions { Period = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(1) },
+    };
+
+    [Fact]
+    public async Task RunAsync_HotPair_PlaysTheScriptAndPasses()
+    {
+        using var env = new FakeEnvironment(new FakeVip());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
+
+        Assert.Null(result.FailedStep);
+        Assert.Equal(["apply demo-hot", "crash edge-a", "restore edge-a", "delete demo-hot"], env.Calls);
+        Assert.True(result.Verdict.Passed, string.Join("; ", result.Verdict.Checks.Select(c => $"{c.Name}: {c.Detail}")));
+        Assert.Equal(3800, result.PredictedFailoverMs);
+        Assert.Collection(result.Transitions,
+            f =>
+            {
+                Assert.Equal((TransitionKind.Failover, "edge-a", "edge-b", "ProbeFailed"), (f.Kind, f.From, f.To, f.Reason));
+                Assert.Equal(0, f.LostAtHandover);
+                Assert.InRange(f.Duplicates, 0, 2);
+                Assert.NotNull(f.TriggerToData);
+                Assert.True(f.VipOutage > TimeSpan.Zero, "reads fail between the crash and the promotion");
+                Assert.Equal(30, f.OperatorSwitchMs);
+            },
+            b =>
+            {
+                Assert.Equal((TransitionKind.Failback, "edge-b", "edge-a", "Failback"), (b.Kind, b.From, b.To, b.Reason));
+                Assert.Equal(0, b.LostAtHandover);
+            });
+        Assert.Equal(0, result.Continuity.Lost);
+        Assert.True(result.Continuity.First > 65000 && result.Continuity.Last < 1000, "the run crosses the counter's wrap");
+        Assert.Contains(result.Timeline.Entries, e => e.Source == "event" && e.Text.StartsWith("FailoverCompleted", StringComparison.Ordinal));
+        Assert.Contains(result.Timeline.Entries, e => e.Text == "node edge-a crashed: heartbeats stop, its collector process is killed");
+    }
+
+    [Fact]
+    public async Task RunAsync_ColdPair_MeasuresTheGapAndPasses()
+    {
+        using var env = new FakeEnvironment(new FakeVip());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.ColdPair, deleteAfter: false, cts.Token);
+
+        Assert.Null(result.FailedStep);
+        Assert.True(result.Verdict.Passed);
+        var failover = result.Transitions[0];
+        Assert.True(failover.LostAtHandover > 0, "a cold standby starts after the crash: the values in between are lost");
+        Assert.Equal(failover.LostAtHandover, result.Continuity.LostAtHandover);
+        Assert.Contains(result.Verdict.Checks, c => c.Passed is null && c.Name.StartsWith("cold standby", StringComparison.Ordinal));
+        Assert.DoesNotContain("delete demo-cold", env.Calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_OperatorNeverFailsOver_StopsAtThatStepAndFails()
+    {
+        using var env = new FakeEnvironment(new FakeVip()) { NeverFailover = true };
+        var timings = new ScenarioTimings
+        {
+            SteadyState = Fast.SteadyState,
+            PlacementTimeout = Fast.PlacementTimeout,
+            FailoverTimeout = TimeSpan.FromMilliseconds(500),
+            Poll = Fast.Poll,
+            Reader = Fast.Reader,
+        };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, timings).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
+
+        Assert.False(result.Verdict.Passed);
+        Assert.Equal("step \"wait for the failover to edge-b\": timed out after 0.5 s waiting for: status.activeNode edge-b (now edge-a, phase Active)", result.FailedStep);
+        Assert.Equal(["apply demo-hot", "crash edge-a"], env.Calls);
+        var failover = Assert.Single(result.Transitions);
+        Assert.Null(failover.FirstNewSampleAt);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoStatusEver_FailsPlacementSayingTheOperatorMayNotRun()
+    {
+        using var env = new FakeEnvironment(new FakeVip()) { StatusError = "connection refused" };
+        var timings = new ScenarioTimings { PlacementTimeout = TimeSpan.FromMilliseconds(300), Poll = Fast.Poll, Reader = Fast.Reader };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, timings).RunAsync(FakeEnvironment.HotPair, deleteAfter: false, cts.Token);
+
+        Assert.NotNull(result.FailedStep);
+        Assert.Contains("the pair's status (is the operator reconciling?); last read error: connection refused", result.FailedStep, StringComparison.Ordinal);
+        Assert.Empty(result.Transitions);
+    }
+}

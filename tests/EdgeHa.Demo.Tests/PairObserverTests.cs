@@ -1,0 +1,61 @@
+using EdgeHa.Demo.Measurement;
+using EdgeHa.Demo.Scenario;
+
+namespace EdgeHa.Demo.Tests;
+
+public class PairObserverTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Observe_ChangesAndCompletedTransitions_GoToTheTimelineOnce()
+    {
+        var timeline = new Timeline();
+        var env = new FakeEnvironment(new FakeVip());
+        var observer = new PairObserver(env, FakeEnvironment.HotPair, timeline, TimeProvider.System);
+        var placed = new PairSnapshot { Phase = "Active", ActiveNode = "edge-a", Epoch = 1, PredictedFailoverMs = 3800 };
+        var transition = new TransitionSnapshot(T0.AddSeconds(5), "ProbeFailed", "edge-a", "edge-b", 800, null);
+
+        observer.Observe(placed, T0);
+        observer.Observe(placed, T0.AddSeconds(1));
+        observer.Observe(placed with { Phase = "FailingOver", LastTransition = transition, PredictedFailoverMs = null }, T0.AddSeconds(5));
+        observer.Observe(placed with { ActiveNode = "edge-b", Epoch = 2, LastTransition = transition with { SwitchMs = 40 } }, T0.AddSeconds(6));
+        observer.Observe(placed with { ActiveNode = "edge-b", Epoch = 2, LastTransition = transition with { SwitchMs = 40 } }, T0.AddSeconds(7));
+
+        Assert.Equal(
+            [
+                "phase Active, active edge-a, epoch 1",
+                "phase FailingOver, active edge-a, epoch 1",
+                "lastTransition ProbeFailed: edge-a -> edge-b, detection 800 ms, switch 40 ms (decided at this time)",
+                "phase Active, active edge-b, epoch 2",
+            ],
+            timeline.Entries.Select(e => e.Text));
+        Assert.Equal(3800, observer.PredictedFailoverMs);
+    }
+
+    [Fact]
+    public async Task PollOnceAsync_ReadError_IsRememberedNotThrown()
+    {
+        var env = new FakeEnvironment(new FakeVip()) { StatusError = "connection refused" };
+        var observer = new PairObserver(env, FakeEnvironment.HotPair, new Timeline(), TimeProvider.System);
+
+        await observer.PollOnceAsync(events: true, CancellationToken.None);
+
+        Assert.Equal("connection refused", observer.LastError);
+        Assert.Null(observer.Latest);
+    }
+
+    [Fact]
+    public async Task PollOnceAsync_Events_AddedOncePerKey()
+    {
+        var timeline = new Timeline();
+        var env = new FakeEnvironment(new FakeVip());
+        env.Events.Add(new PairEvent("uid-1/1", T0, "Normal", "FailoverCompleted", "edge-b is active"));
+        var observer = new PairObserver(env, FakeEnvironment.HotPair, timeline, TimeProvider.System);
+
+        await observer.PollOnceAsync(events: true, CancellationToken.None);
+        await observer.PollOnceAsync(events: true, CancellationToken.None);
+
+        Assert.Single(timeline.Entries, e => e.Source == "event");
+    }
+}

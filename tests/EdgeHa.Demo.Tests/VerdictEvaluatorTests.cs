@@ -1,0 +1,103 @@
+using EdgeHa.Demo.Measurement;
+
+namespace EdgeHa.Demo.Tests;
+
+public class VerdictEvaluatorTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan ReadPeriod = TimeSpan.FromMilliseconds(100);
+
+    private static TransitionMeasurement Failover(int dataAfterMs, long lost = 0) => new()
+    {
+        Kind = TransitionKind.Failover,
+        TriggerAt = T0,
+        From = "edge-a",
+        To = "edge-b",
+        FirstNewSampleAt = T0.AddMilliseconds(dataAfterMs),
+        LostAtHandover = lost,
+    };
+
+    private static ContinuityReport Continuity(long lostAtHandover = 0, long polling = 0) =>
+        new() { SamplesRead = 100, LostAtHandover = lostAtHandover, MissedByPolling = polling };
+
+    [Fact]
+    public void Evaluate_HotWithinPredictionNoLoss_Passes()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", hot: true, 3800, ReadPeriod, [Failover(2000)], Continuity(), null);
+
+        Assert.True(verdict.Passed);
+    }
+
+    [Fact]
+    public void Evaluate_DataWithinPredictionPlusReadPeriod_Passes()
+    {
+        // 3850 ms > 3800 predicted, but within the demo's 100 ms read resolution.
+        Assert.True(VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(3850)], Continuity(), null).Passed);
+    }
+
+    [Fact]
+    public void Evaluate_SlowerThanPredicted_Fails()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(3901)], Continuity(), null);
+
+        Assert.False(verdict.Passed);
+        var failed = Assert.Single(verdict.Checks, c => c.Passed == false);
+        Assert.Contains("3901 ms, limit 3900 ms", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_HotLostAtHandover_Fails()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000, lost: 2)], Continuity(lostAtHandover: 2), null);
+
+        Assert.False(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Passed == false && c.Name.Contains("zero lost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_ColdWithGap_PassesAndReportsTheGap()
+    {
+        var verdict = VerdictEvaluator.Evaluate("cold", false, 3800, ReadPeriod, [Failover(3000, lost: 25)], Continuity(lostAtHandover: 25), null);
+
+        Assert.True(verdict.Passed);
+        var gap = Assert.Single(verdict.Checks, c => c.Name.StartsWith("cold standby", StringComparison.Ordinal));
+        Assert.Null(gap.Passed);
+        Assert.Contains("25 sequence numbers lost", gap.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_PollingMisses_AreReportedNotFailed()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000)], Continuity(polling: 3), null);
+
+        Assert.True(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Passed is null && c.Detail.Contains("3 counter values skipped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_NoPrediction_Fails()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", true, null, ReadPeriod, [Failover(1000)], Continuity(), null);
+
+        Assert.False(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Detail.Contains("predictedFailoverMilliseconds was never reported", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_FailedStepOrNoFailover_Fails()
+    {
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [], Continuity(), "step \"wait for the failover\": timed out");
+
+        Assert.False(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Name == "script completed" && c.Passed == false);
+        Assert.Contains(verdict.Checks, c => c.Detail == "no failover was measured");
+    }
+
+    [Fact]
+    public void Evaluate_NoDataFromTheNewActive_Fails()
+    {
+        var noData = Failover(1000) with { FirstNewSampleAt = null };
+
+        Assert.False(VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [noData], Continuity(), null).Passed);
+    }
+}
