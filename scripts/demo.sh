@@ -41,9 +41,9 @@ kill_group() {
   kill -KILL -- "-$pgid" 2>/dev/null || true
 }
 
+pid="" pgid="" watchdog=""
 run() {
   build
-  local pid="" pgid="" watchdog=""
   cleanup() {
     [[ -n $watchdog ]] && kill "$watchdog" 2>/dev/null
     kill_group "$pgid" 10

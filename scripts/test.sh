@@ -17,6 +17,8 @@ dotnet test EdgeHaOperator.sln -c Release --no-build --nologo \
 rc=$?
 read -r dn_passed dn_failed dn_skipped < <(scripts/test-summary.sh "$results" | awk '{print $1, $3, $5}')
 echo "dotnet: ${dn_passed} passed, ${dn_failed} failed, ${dn_skipped} skipped"
+# Figures the suites report about themselves (the simulation's schedule count and violations), from the TRX output.
+grep -ho 'simulation[^&<]*violat[^&<]*' "$results"/*.trx 2>/dev/null | sort -u || true
 
 echo "== manifest checks (chart, kustomize, samples, CRD copies, RBAC, scripts)"
 manifests_log=$(mktemp)

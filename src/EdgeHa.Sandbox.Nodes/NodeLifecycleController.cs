@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
+using EdgeHa.Kube.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -141,8 +142,9 @@ public sealed class NodeLifecycleController : IAsyncDisposable
         }
     }
 
-    private async Task MarkUnknownAsync(Node node, CancellationToken ct)
+    private async Task MarkUnknownAsync(Node cached, CancellationToken ct)
     {
+        var node = KubeJson.Deserialize<Node>(KubeJson.Serialize(cached)); // never edit the cache: a failed write must be retried
         var name = node.Metadata.Name!;
         var now = _time.GetUtcNow();
         node.Status ??= new NodeStatus();

@@ -144,6 +144,7 @@ public sealed partial class SimulatedNode
                     continue;
                 }
 
+                _ct.ThrowIfCancellationRequested(); // a dead machine starts nothing
                 var ip = _node._ips.Allocate(uid, pod.Status?.PodIP);
                 var worker = new PodWorker(pod, ip, _node.HostIP, _node.Name, _node._runtime, _node._client, _node._options.ProbePeriodOverride, _node._time, _node._logger, _dirty.Set, _ct);
                 _node._workers[uid] = worker;

@@ -103,14 +103,9 @@ public sealed partial class SimulatedNode : IAsyncDisposable
 
             _state = 2;
             await _run!.CancelAsync();
-            await Task.WhenAll(_workers.Values.Select(w => w.KillAsync().AsTask()));
-            foreach (var uid in _workers.Keys.ToList())
-            {
-                _workers.TryRemove(uid, out _);
-                _ips.Release(uid);
-            }
-
+            await KillWorkersAsync();
             await WaitLoopsAsync();
+            await KillWorkersAsync(); // any a reconcile pass under way started meanwhile
             Log.NodeCrashed(_logger, Name);
         }
         finally
@@ -150,9 +145,9 @@ public sealed partial class SimulatedNode : IAsyncDisposable
                 await _run.CancelAsync();
             }
 
+            await WaitLoopsAsync();
             await Task.WhenAll(_workers.Values.Select(w => w.DisposeAsync().AsTask()));
             _workers.Clear();
-            await WaitLoopsAsync();
             _run?.Dispose();
             _run = null;
             _state = 0;
@@ -161,6 +156,21 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         {
             _transition.Release();
         }
+    }
+
+    private async Task KillWorkersAsync()
+    {
+        var killed = new List<Task>();
+        foreach (var uid in _workers.Keys.ToList())
+        {
+            if (_workers.TryRemove(uid, out var worker))
+            {
+                killed.Add(worker.KillAsync().AsTask());
+                _ips.Release(uid);
+            }
+        }
+
+        await Task.WhenAll(killed);
     }
 
     private async Task BootAsync(CancellationToken cancellationToken)

@@ -37,10 +37,10 @@ public sealed class EventFormatterTests
         EventFormatter.Write(w, events, now, withNamespace: false);
 
         Assert.Equal(
-            "LAST SEEN            TYPE      REASON        OBJECT                   MESSAGE\n" +
-            "5m1s                 Warning   Failover      RedundantPair/line1      ipc-a -> ipc-b: ProbeFailed (detection 3.012s, switch 84ms)\n" +
-            "5m                   Normal    ScaledUp      Deployment/line1-ipc-b   scaled to 1\n" +
-            "30s (x4 over 10m)    Warning   ProbeFailed   RedundantPair/line1      ipc-a: GET /healthz: connection refused\n",
+            "LAST SEEN           TYPE      REASON        OBJECT                   MESSAGE\n" +
+            "5m1s                Warning   Failover      RedundantPair/line1      ipc-a -> ipc-b: ProbeFailed (detection 3.012s, switch 84ms)\n" +
+            "5m                  Normal    ScaledUp      Deployment/line1-ipc-b   scaled to 1\n" +
+            "30s (x4 over 10m)   Warning   ProbeFailed   RedundantPair/line1      ipc-a: GET /healthz: connection refused\n",
             w.ToString());
     }
 

@@ -7,6 +7,8 @@ public sealed class HumanDurationTests
     [Theory]
     [InlineData(-5, "<invalid>")]
     [InlineData(-1, "0s")]
+    [InlineData(-1.9, "0s")]
+    [InlineData(-2, "<invalid>")]
     [InlineData(0, "0s")]
     [InlineData(45, "45s")]
     [InlineData(119, "119s")]
@@ -21,7 +23,7 @@ public sealed class HumanDurationTests
     [InlineData(10 * 86400, "10d")]
     [InlineData((800 * 86400) + 3600, "2y70d")]
     [InlineData(9L * 365 * 86400, "9y")]
-    public void Age_Seconds_KubectlStyle(long seconds, string expected)
+    public void Age_Seconds_KubectlStyle(double seconds, string expected)
     {
         Assert.Equal(expected, HumanDuration.Age(TimeSpan.FromSeconds(seconds)));
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using EdgeHa.Kubectl.Tests.Support;
 
 namespace EdgeHa.Kubectl.Tests;
@@ -20,7 +21,7 @@ public sealed class KubectlFactAttribute : FactAttribute
 /// kubectl on PATH as `kubectl edgeha`, talking to the sandbox API server.
 /// </summary>
 [Collection(SandboxCollection.Name)]
-public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox)
+public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox, ITestOutputHelper output)
 {
     private const string Ns = "e2e";
 
@@ -30,7 +31,7 @@ public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox)
         var bin = Path.Combine(sandbox.Directory, "bin");
         var app = Path.Combine(sandbox.Directory, "app");
         // The test's own build produced the plugin (Debug): publish that without building again.
-        var install = await RunAsync("bash", [RepoPaths.Installer, "--no-build", "--configuration", Configuration, "--prefix", app, bin], bin);
+        var install = await RunAsync("bash", [RepoPaths.Installer, "--no-build", "--configuration", Configuration, "--prefix", app, bin], bin, isolateHome: false);
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.True(File.Exists(Path.Combine(bin, "kubectl-edgeha")), install.ToString());
 
@@ -64,7 +65,8 @@ public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox)
     private static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    private async Task<CliResult> RunAsync(string file, string[] args, string bin)
+    // kubectl runs with its own HOME so its discovery cache stays out of the user's ~/.kube.
+    private async Task<CliResult> RunAsync(string file, string[] args, string bin, bool isolateHome = true)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -74,16 +76,21 @@ public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox)
             {
                 ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
                 ["KUBECONFIG"] = sandbox.KubeconfigPath,
-                ["HOME"] = sandbox.Directory,
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
                 ["DOTNET_NOLOGO"] = "1",
             },
         };
+        if (isolateHome)
+        {
+            start.Environment["HOME"] = sandbox.Directory;
+        }
+
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
         }
 
+        var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -98,6 +105,7 @@ public sealed class KubectlPluginEndToEndTests(SandboxFixture sandbox)
             throw;
         }
 
+        output.WriteLine($"{watch.ElapsedMilliseconds,6} ms  {file} {string.Join(' ', args)}");
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

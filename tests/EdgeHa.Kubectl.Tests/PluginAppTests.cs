@@ -40,7 +40,7 @@ public sealed class PluginAppTests(SandboxFixture sandbox)
     [InlineData(new[] { "--help" }, "Usage:\n  kubectl edgeha COMMAND [PAIR] [flags]\n")]
     [InlineData(new[] { "help", "switchover" }, "    failover:\n      switchoverTo: ipc-b\n")]
     [InlineData(new[] { "pause", "--help" }, "  spec:\n    paused: true\n")]
-    [InlineData(new[] { "status", "-h" }, "  -o, --output FORMAT          Output format: table (default) or json\n")]
+    [InlineData(new[] { "status", "-h" }, "  -o, --output FORMAT         Output format: table (default) or json\n")]
     public async Task Run_Help_PrintsPageWithoutClient(string[] args, string expected)
     {
         var result = await SandboxFixture.RunWithAsync(args, NoClient);

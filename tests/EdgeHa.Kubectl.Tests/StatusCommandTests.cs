@@ -48,9 +48,9 @@ public sealed class StatusCommandTests(SandboxFixture sandbox)
     public async Task Status_NoPair_TableOfNamespace()
     {
         const string ns = "status-table";
-        var now = DateTimeOffset.UtcNow;
         await sandbox.CreatePairAsync(ns, "alpha");
         await sandbox.CreatePairAsync(ns, "beta");
+        var now = DateTimeOffset.UtcNow;
         await sandbox.WriteStatusAsync(ns, "beta", Pairs.FailedOver(now));
 
         var result = await sandbox.RunAsync(["status", "--namespace", ns], new FixedTime(now));
@@ -58,9 +58,9 @@ public sealed class StatusCommandTests(SandboxFixture sandbox)
         Assert.Equal(0, result.ExitCode);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("NAME    PHASE      ACTIVE   PRIMARY   STANDBY   MODE   VIP   READY   EPOCH   FAILOVERS   LAST FAILOVER           AGE", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("alpha   -          -        ipc-a     ipc-b     Hot    -     -       -       0           -", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("beta    Degraded   ipc-b    ipc-a     ipc-b     Hot    -     True    4       3           ProbeFailed 5m12s ago", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("NAME    PHASE      ACTIVE   PRIMARY   STANDBY   MODE   VIP             READY   EPOCH   FAILOVERS   LAST FAILOVER           AGE", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("alpha   -          -        ipc-a     ipc-b     Hot    -               -       -       0           -", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("beta    Degraded   ipc-b    ipc-a     ipc-b     Hot    192.168.10.50   True    4       3           ProbeFailed 5m12s ago", lines[2], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeHa.Api;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
@@ -70,5 +71,234 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         var pods = (await _cluster.Admin.ListAsync<Pod>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/role=active" }, Ct)).Items;
         Assert.Equal(lease.Spec.HolderIdentity, Assert.Single(pods).Metadata.Name);
         output.WriteLine($"first placement: switch {placed.Status.LastTransition!.SwitchMilliseconds} ms");
+    }
+
+    private async Task<RedundantPair> FailOverAsync(string name, string to, Func<Task> fault, string what)
+    {
+        var before = await _cluster.GetPairAsync(name, Ct);
+        await fault();
+        return await _cluster.WaitForPairAsync(name, p => ActiveOn(p, to) && p.Status!.Epoch > before.Status!.Epoch, Settle, what, Ct);
+    }
+
+    private void Report(string scenario, RedundantPair pair)
+    {
+        var t = pair.Status!.LastTransition!;
+        output.WriteLine($"MEASURED {scenario}: {t.Reason} {t.From} -> {t.To}: detection {t.DetectionMilliseconds} ms, switch {t.SwitchMilliseconds} ms, predicted worst case {pair.Status.PredictedFailoverMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Reconcile_ActiveProbesFail_FailsOverToStandbyWithinPredictedTime()
+    {
+        var placed = await PlaceAsync(_cluster.NewPair());
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var after = await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].Health = HealthMode.Failing; return Task.CompletedTask; }, "failover to node-b");
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
+
+        var acting = _cluster.Acting.FirstOn("node-b", t0)!;
+        var failoverMs = System.Diagnostics.Stopwatch.GetElapsedTime(t0, acting.Start).TotalMilliseconds;
+        output.WriteLine($"MEASURED probe failure -> standby acting: {failoverMs:0} ms");
+        Report("probe failure", after);
+        Assert.Equal("ProbeFailed", after.Status!.LastTransition!.Reason);
+        Assert.Equal("node-a", after.Status.LastTransition.From);
+        Assert.Equal(1, after.Status.FailoverCount);
+        Assert.Equal(placed.Status!.Epoch + 1, after.Status.Epoch);
+        Assert.Equal(after.Status.Epoch, acting.Epoch);
+        Assert.True(failoverMs <= after.Status.PredictedFailoverMilliseconds, $"failover took {failoverMs:0} ms, predicted at most {after.Status.PredictedFailoverMilliseconds} ms");
+        var pods = (await _cluster.Admin.ListAsync<Pod>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/role=active" }, Ct)).Items;
+        Assert.Equal("node-b", Assert.Single(pods).Metadata.Labels![PairLabels.Node]);
+    }
+
+    [Fact]
+    public async Task Reconcile_ActiveNodeNotReady_FailsOver()
+    {
+        await PlaceAsync(_cluster.NewPair());
+
+        var after = await FailOverAsync("line1", "node-b", () => _cluster.Nodes["node-a"].SetReadyAsync(false, Ct), "failover on NotReady");
+
+        Report("node not ready", after);
+        Assert.Equal("NodeNotReady", after.Status!.LastTransition!.Reason);
+        Assert.False(after.Status.Nodes!.Single(n => n.Name == "node-a").Ready);
+    }
+
+    [Fact]
+    public async Task Reconcile_ActivePartitionedFromApi_StandbyActsOnlyAfterTheLeaseExpired()
+    {
+        var pair = _cluster.NewPair();
+        await PlaceAsync(pair);
+        var node = _cluster.Nodes["node-a"];
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // The active node loses the network: its lease holder cannot renew and the operator's probes get no answer.
+        var after = await FailOverAsync("line1", "node-b", () =>
+        {
+            node.Handler.Cut = true;
+            node.Health = HealthMode.Silent;
+            return Task.CompletedTask;
+        }, "failover after partition");
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
+
+        var old = _cluster.Acting.Snapshot().Last(i => i.Node == "node-a");
+        var fresh = _cluster.Acting.FirstOn("node-b", t0)!;
+        Assert.NotNull(old.End);
+        Assert.True(fresh.Start >= old.End, "the standby acted while the partitioned active still did");
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(t0, fresh.Start).TotalMilliseconds;
+        var minimum = pair.Spec.Fencing.LeaseDurationMilliseconds - pair.Spec.Fencing.RenewIntervalMilliseconds;
+        output.WriteLine($"MEASURED partition -> standby acting: {waited:0} ms (lease can have been renewed {pair.Spec.Fencing.RenewIntervalMilliseconds} ms before the cut; expiry at least {minimum} ms after it)");
+        Report("partition", after);
+        Assert.True(waited >= minimum, $"the standby acted {waited:0} ms after the partition, before the old lease could have expired ({minimum} ms)");
+    }
+
+    [Fact]
+    public async Task Reconcile_PrimaryRecoversWithAutomaticFailback_SwitchesBackAfterStabilization()
+    {
+        await PlaceAsync(_cluster.NewPair());
+        await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].Health = HealthMode.Failing; return Task.CompletedTask; }, "failover");
+        var healedAt = DateTime.UtcNow;
+
+        var back = await FailOverAsync("line1", "node-a", () => { _cluster.Nodes["node-a"].Health = HealthMode.Healthy; return Task.CompletedTask; }, "automatic fail-back");
+
+        Report("automatic fail-back", back);
+        Assert.Equal("Failback", back.Status!.LastTransition!.Reason);
+        Assert.True(DateTime.UtcNow - healedAt >= TimeSpan.FromSeconds(1), "fail-back came before the stabilization window");
+        Assert.Equal(1, back.Status.FailoverCount);
+    }
+
+    [Fact]
+    public async Task Reconcile_ManualFailback_StaysOnStandbyUntilRequested()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.Failover.Failback = FailbackMode.Manual));
+        await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].Health = HealthMode.Failing; return Task.CompletedTask; }, "failover");
+        _cluster.Nodes["node-a"].Health = HealthMode.Healthy;
+        await _cluster.WaitForPairAsync("line1", p => p.Status!.Nodes!.Single(n => n.Name == "node-a").Healthy == true, Settle, "node-a healthy again", Ct);
+
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct); // twice the stabilization window
+        Assert.Equal("node-b", (await _cluster.GetPairAsync("line1", Ct)).Status!.ActiveNode);
+
+        var back = await FailOverAsync("line1", "node-a",
+            () => _cluster.PatchPairAsync("line1", new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RedundantPair.SwitchoverAnnotation] = "node-a" } } }, Ct),
+            "switchover on request");
+        Report("manual fail-back", back);
+        Assert.Equal("SwitchoverRequested", back.Status!.LastTransition!.Reason);
+        Assert.Equal("node-a", back.Status.Switchover!.RequestedTo);
+        Assert.Equal("Succeeded", back.Status.Switchover.Result);
+        var cleared = await _cluster.WaitForPairAsync("line1", p => p.Metadata.Annotations?.ContainsKey(RedundantPair.SwitchoverAnnotation) != true, Settle, "the annotation cleared", Ct);
+        Assert.Equal("node-a", cleared.Status!.ActiveNode);
+    }
+
+    [Fact]
+    public async Task Reconcile_SpecSwitchoverRequest_SwitchesOnceAndAcknowledges()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.Failover.Failback = FailbackMode.Manual));
+
+        var after = await FailOverAsync("line1", "node-b",
+            () => _cluster.PatchPairAsync("line1", new JsonObject { ["spec"] = new JsonObject { ["failover"] = new JsonObject { ["switchoverTo"] = "node-b" } } }, Ct),
+            "switchover to node-b");
+
+        Report("switchover request", after);
+        Assert.Equal("SwitchoverRequested", after.Status!.LastTransition!.Reason);
+        Assert.Equal(0, after.Status.FailoverCount);
+        Assert.Equal("node-b", after.Status.Switchover!.RequestedTo);
+        Assert.NotNull(after.Status.Switchover.AcknowledgedAt);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        var later = await _cluster.GetPairAsync("line1", Ct);
+        Assert.Equal(after.Status.Epoch, later.Status!.Epoch);
+    }
+
+    [Fact]
+    public async Task Reconcile_Paused_TakesNoActionWhenTheActiveFails()
+    {
+        var placed = await PlaceAsync(_cluster.NewPair());
+        await _cluster.PatchPairAsync("line1", new JsonObject { ["spec"] = new JsonObject { ["paused"] = true } }, Ct);
+        await _cluster.WaitForPairAsync("line1", p => p.Status!.Phase == PairPhase.Paused, Settle, "phase Paused", Ct);
+
+        _cluster.Nodes["node-a"].Health = HealthMode.Failing;
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+
+        var paused = await _cluster.GetPairAsync("line1", Ct);
+        Assert.Equal("node-a", paused.Status!.ActiveNode);
+        Assert.Equal(placed.Status!.Epoch, paused.Status.Epoch);
+        Assert.True(Controller.Conditions.IsTrue(paused.Status.Conditions, ConditionTypes.ReconciliationPaused));
+        var lease = await _cluster.Admin.GetAsync<Lease>("line1-active", TestCluster.Namespace, Ct);
+        Assert.Contains("-node-a-", lease.Spec!.HolderIdentity, StringComparison.Ordinal);
+        Assert.NotNull(_cluster.ActingPodOn("node-a"));
+
+        var resumed = await FailOverAsync("line1", "node-b", () => _cluster.PatchPairAsync("line1", new JsonObject { ["spec"] = new JsonObject { ["paused"] = false } }, Ct), "failover after resume");
+        Assert.Equal("ProbeFailed", resumed.Status!.LastTransition!.Reason);
+    }
+
+    [Fact]
+    public async Task Reconcile_ActiveNodeCordoned_SwitchesOverGracefully()
+    {
+        await PlaceAsync(_cluster.NewPair());
+
+        var after = await FailOverAsync("line1", "node-b", () => _cluster.Nodes["node-a"].SetUnschedulableAsync(true, Ct), "switchover on cordon");
+
+        Report("cordon", after);
+        Assert.Equal("ActiveNodeCordoned", after.Status!.LastTransition!.Reason);
+        Assert.Equal(0, after.Status.FailoverCount);
+    }
+
+    [Fact]
+    public async Task Reconcile_InvalidSpec_SetsSpecValidFalseAndCreatesNothing()
+    {
+        await _cluster.StartOperatorAsync(Ct);
+        var pair = _cluster.NewPair("bad");
+        pair.Spec.Template = JsonNode.Parse("""{"spec":{"nodeName":"node-a","containers":[{"name":"c","image":"i"}]}}""")!.AsObject();
+        await _cluster.CreatePairAsync(pair, Ct);
+
+        var invalid = await _cluster.WaitForPairAsync("bad", p => p.Status?.Phase == PairPhase.Invalid, Settle, "phase Invalid", Ct);
+
+        var specValid = Controller.Conditions.Find(invalid.Status!.Conditions, ConditionTypes.SpecValid)!;
+        Assert.Equal("False", specValid.Status);
+        Assert.Contains("spec.template.spec.nodeName", specValid.Message, StringComparison.Ordinal);
+        Assert.Empty((await _cluster.Admin.ListAsync<Deployment>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/pair=bad" }, Ct)).Items);
+        Assert.Empty((await _cluster.Admin.ListAsync<Lease>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/pair=bad" }, Ct)).Items);
+        await TestCluster.WaitUntilAsync(() => EventsAbout("bad").Result.Any(e => e.Reason == "InvalidSpec" && e.Type == "Warning"), Settle, "an InvalidSpec Event", Ct);
+    }
+
+    private async Task<List<Event>> EventsAbout(string name) =>
+        (await _cluster.Admin.ListAsync<Event>(TestCluster.Namespace, cancellationToken: Ct)).Items.Where(e => e.Regarding?.Name == name).ToList();
+
+    [Fact]
+    public async Task Reconcile_ApiFaults_ConvergesAndStillFailsOver()
+    {
+        var faults = _cluster.Server.Faults;
+        faults.ConflictRate = 0.2;
+        faults.ErrorRate = 0.05;
+        faults.ErrorStatusCode = 500;
+        await PlaceAsync(_cluster.NewPair());
+
+        faults.DropWatches();
+        faults.ExpireWatchHistory();
+        faults.DropWatches();
+        var after = await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].Health = HealthMode.Failing; return Task.CompletedTask; }, "failover under API faults");
+
+        faults.Reset();
+        Report("API faults", after);
+        Assert.Equal("ProbeFailed", after.Status!.LastTransition!.Reason);
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
+    }
+
+    [Fact]
+    public async Task Reconcile_PairDeleted_LeavesNothingBehind()
+    {
+        await PlaceAsync(_cluster.NewPair());
+
+        await _cluster.Admin.DeleteAsync<RedundantPair>(OperatorCaches.PairType, TestCluster.Namespace, "line1", cancellationToken: Ct);
+
+        await TestCluster.WaitUntilAsync(() => Gone().Result, Settle, "the pair and everything it owned gone", Ct);
+        Assert.Empty(_cluster.Kubelet.Collectors);
+
+        async Task<bool> Gone()
+        {
+            var selector = new ListOptions { LabelSelector = "edgeha.io/pair=line1" };
+            var pairs = await _cluster.Admin.ListAsync<RedundantPair>(OperatorCaches.PairType, TestCluster.Namespace, cancellationToken: Ct);
+            return pairs.Items.Count == 0
+                && (await _cluster.Admin.ListAsync<Deployment>(TestCluster.Namespace, selector, Ct)).Items.Count == 0
+                && (await _cluster.Admin.ListAsync<Service>(TestCluster.Namespace, selector, Ct)).Items.Count == 0
+                && (await _cluster.Admin.ListAsync<Lease>(TestCluster.Namespace, selector, Ct)).Items.Count == 0
+                && (await _cluster.Admin.ListAsync<Pod>(TestCluster.Namespace, selector, Ct)).Items.Count == 0;
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
+using EdgeHa.Sandbox.Nodes.Runtime;
 using EdgeHa.Sandbox.Nodes.Tests.Support;
 
 namespace EdgeHa.Sandbox.Nodes.Tests;
@@ -271,6 +272,32 @@ public sealed class SimulatedNodeTests
         Assert.False(pod.IsReady);
         Assert.Equal(running.Metadata.Uid, pod.Metadata.Uid);
         Assert.Equal(0, (await api.Client.GetAsync<Deployment>("collector", "default")).Status?.ReadyReplicas ?? 0);
+    }
+
+    [ToolFact("/usr/bin/python3", "apt-get install python3")]
+    public async Task ProcessRuntime_PythonPodBindsPodIpAndPassesHttpProbe_CrashKillsIt()
+    {
+        await using var api = await TestApi.StartAsync();
+        var logs = Path.Combine(Path.GetTempPath(), $"edgeha-nodes-{Guid.NewGuid():N}");
+        var runtime = new ProcessPodRuntime(new ProcessPodRuntimeOptions { Images = new ImageMap().Add("python", "/usr/bin/python3"), LogDirectory = logs });
+        await using var node = api.Node("node-a", runtime);
+        await node.StartAsync();
+        var deployment = TestApi.Deployment("web", "node-a", image: "docker.io/library/python:3.12", readiness: new Probe { HttpGet = new HttpGetAction { Port = "echo", Path = "/" }, PeriodSeconds = 1 });
+        var container = deployment.Spec!.Template!.Spec!.Containers[0];
+        container.Args = ["-m", "http.server", "--bind", "$(EDGEHA_BIND_ADDRESS)", "8080"];
+
+        await api.Client.CreateAsync(deployment);
+
+        var pod = (await api.ReadyPodsAsync("app=web", 1, TimeSpan.FromSeconds(20))).Single();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var url = new Uri($"http://{pod.Status!.PodIP}:8080/");
+        Assert.Contains("Directory listing", await http.GetStringAsync(url), StringComparison.Ordinal);
+        Assert.True(File.Exists(runtime.LogPath("default", pod.Metadata.Name!)));
+
+        await node.CrashAsync();
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(url));
+        Directory.Delete(logs, recursive: true);
     }
 
     [Theory]

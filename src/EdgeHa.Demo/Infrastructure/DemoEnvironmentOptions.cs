@@ -19,6 +19,9 @@ public sealed class DemoEnvironmentOptions
 
     public int PlcPort { get; init; } = 5020;
 
+    /// <summary>The first three octets of the loopback addresses that stand in for VIPs.</summary>
+    public string VipLoopbackPrefix { get; init; } = "127.88.0.";
+
     /// <summary>The API server's port on 127.0.0.1 (0 = any free port).</summary>
     public int ApiServerPort { get; init; }
 

@@ -11,6 +11,7 @@ using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
 using EdgeHa.Sandbox.ApiServer;
 using EdgeHa.Sandbox.Nodes;
+using EdgeHa.Sandbox.Nodes.LoadBalancer;
 using EdgeHa.Sandbox.Nodes.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -132,6 +133,7 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
                 Runtime = runtime,
                 HeartbeatInterval = TimeSpan.FromMilliseconds(500),
                 ProbePeriodOverride = TimeSpan.FromMilliseconds(200),
+                LoadBalancer = new LoopbackLoadBalancerOptions { LoopbackPrefix = _options.VipLoopbackPrefix },
             }, loggerFactory: _loggerFactory, cancellationToken: ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

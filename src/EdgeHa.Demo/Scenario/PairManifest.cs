@@ -33,7 +33,7 @@ public sealed record PairManifest(string Name, string Namespace, bool Hot, strin
         var ports = vip["ports"] as JsonArray ?? throw new FormatException("the RedundantPair has no spec.vip.ports");
         var port = ports.OfType<JsonObject>().FirstOrDefault(p => p["name"]?.GetValue<string>() == "http") ?? ports.OfType<JsonObject>().FirstOrDefault()
             ?? throw new FormatException("the RedundantPair has no spec.vip.ports entry");
-        var stabilization = spec["failover"]?["failbackStabilizationSeconds"] is JsonValue sv && sv.TryGetValue<int>(out var seconds) ? seconds : 30;
+        var stabilization = Int(spec["failover"]?["failbackStabilizationSeconds"]) ?? 30;
         return new PairManifest(
             Text(obj["metadata"]?["name"], "metadata.name"),
             obj["metadata"]?["namespace"] is JsonValue ns && ns.TryGetValue<string>(out var n) && n.Length > 0 ? n : "default",
@@ -41,8 +41,16 @@ public sealed record PairManifest(string Name, string Namespace, bool Hot, strin
             Text(spec["primaryNode"], "spec.primaryNode"),
             Text(spec["standbyNode"], "spec.standbyNode"),
             Text(vip["address"], "spec.vip.address"),
-            port["port"] is JsonValue pv && pv.TryGetValue<int>(out var p) ? p : throw new FormatException("spec.vip.ports[].port is missing"),
+            Int(port["port"]) ?? throw new FormatException("spec.vip.ports[].port is missing"),
             TimeSpan.FromSeconds(stabilization),
             obj);
     }
+
+    /// <summary>An integer however the JSON was built (parsed, or from YAML as a long).</summary>
+    private static int? Int(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<int>(out var i) => i,
+        JsonValue v when v.TryGetValue<long>(out var l) && l is >= int.MinValue and <= int.MaxValue => (int)l,
+        _ => null,
+    };
 }

@@ -11,7 +11,7 @@ internal static class HumanDuration
     /// </summary>
     public static string Age(TimeSpan d)
     {
-        var seconds = (long)Math.Floor(d.TotalSeconds);
+        var seconds = (long)d.TotalSeconds; // truncated toward zero, as Go's int(d.Seconds())
         if (seconds < -1)
         {
             return "<invalid>";

@@ -47,6 +47,9 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly ConcurrentDictionary<string, RedundantPair> _writtenPairs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lease> _writtenLeases = new(StringComparer.Ordinal);
 
+    // status.lastTransition.time has whole seconds (metav1.Time); the switch is measured from the precise decision time.
+    private readonly ConcurrentDictionary<string, (string To, DateTimeOffset At)> _decidedAt = new(StringComparer.Ordinal);
+
     public RedundantPairReconciler(
         IKubernetesClient client,
         OperatorCaches caches,
@@ -652,6 +655,7 @@ public sealed class RedundantPairReconciler : IReconciler
                 To = t.To,
                 DetectionMilliseconds = (long)t.Detection.TotalMilliseconds,
             };
+            _decidedAt[c.Key] = (t.To, t.At);
             Log.Promoted(_logger, c.Key, t.Kind.ToString(), t.From, t.To, t.Reason, t.Detection.TotalMilliseconds);
             if (t.Kind != F.TransitionKind.Initial)
             {
@@ -665,7 +669,7 @@ public sealed class RedundantPairReconciler : IReconciler
         var routed = vipServiceReady && IsHolderOf(c, decision.ActiveNode);
         if (status.LastTransition is { SwitchMilliseconds: null, Time: { } decidedAt } last && last.To == decision.ActiveNode && confirmed && routed)
         {
-            var took = now - decidedAt;
+            var took = now - (_decidedAt.TryGetValue(c.Key, out var precise) && precise.To == last.To && precise.At >= decidedAt.AddSeconds(-1) ? precise.At : decidedAt);
             last.SwitchMilliseconds = Math.Max(0, (long)took.TotalMilliseconds);
             Log.SwitchCompleted(_logger, c.Key, last.To!, last.SwitchMilliseconds.Value);
             if (last.Reason != "InitialPromotion")
@@ -933,6 +937,7 @@ public sealed class RedundantPairReconciler : IReconciler
     {
         _writtenPairs.TryRemove(key, out _);
         _writtenLeases.TryRemove(key, out _);
+        _decidedAt.TryRemove(key, out _);
         _probes.Remove(key);
         _engineState.TryRemove(key, out _);
         _clock.Forget("lease/" + key);

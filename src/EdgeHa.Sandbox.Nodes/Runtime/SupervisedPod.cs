@@ -56,7 +56,7 @@ internal sealed class SupervisedPod : IRunningPod
 
     public async ValueTask KillAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        if (!MarkStopped())
         {
             return;
         }
@@ -68,7 +68,7 @@ internal sealed class SupervisedPod : IRunningPod
 
     public async ValueTask StopAsync(TimeSpan grace)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        if (!MarkStopped())
         {
             return;
         }
@@ -82,6 +82,21 @@ internal sealed class SupervisedPod : IRunningPod
     {
         await StopAsync(TimeSpan.FromSeconds(2));
         _stop.Dispose();
+    }
+
+    /// <summary>Sets the stopped flag under the lock that registers instances, so every instance is either seen by the stop or killed by its loop.</summary>
+    private bool MarkStopped()
+    {
+        lock (_gate)
+        {
+            if (_stopped != 0)
+            {
+                return false;
+            }
+
+            _stopped = 1;
+            return true;
+        }
     }
 
     private IContainerInstance[] Instances()
@@ -175,7 +190,17 @@ internal sealed class SupervisedPod : IRunningPod
                 }
 
                 var started = _time.GetUtcNow();
-                if (ct.IsCancellationRequested)
+                bool stopped;
+                lock (_gate)
+                {
+                    stopped = _stopped != 0;
+                    if (!stopped)
+                    {
+                        _instances[index] = instance;
+                    }
+                }
+
+                if (stopped)
                 {
                     // Stopped while starting: the stop path did not see this instance.
                     await instance.KillAsync();

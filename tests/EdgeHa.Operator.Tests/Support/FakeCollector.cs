@@ -26,7 +26,7 @@ internal sealed class FakeCollector : IAsyncDisposable
     private readonly Task _hold;
     private readonly LeaseHolder _holder;
 
-    public FakeCollector(string pod, string node, string ip, int port, IKubernetesClient client, string @namespace, string leaseName, ActingLog log, Func<HealthMode> mode)
+    public FakeCollector(string pod, string node, string ip, int port, IKubernetesClient client, string @namespace, string leaseName, ActingLog log, Func<HealthMode> mode, Microsoft.Extensions.Logging.ILoggerFactory logging)
     {
         Pod = pod;
         _listener = new TcpListener(IPAddress.Parse(ip), port);
@@ -40,7 +40,7 @@ internal sealed class FakeCollector : IAsyncDisposable
             Identity = pod,
             RequestTimeout = TimeSpan.FromMilliseconds(300),
             ShutdownTimeout = TimeSpan.FromSeconds(1),
-        }, () => null);
+        }, () => null, logger: Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<LeaseHolder>(logging));
         _holder.StateChanged += (_, s) =>
         {
             if (s.Acting)

@@ -17,18 +17,20 @@ internal sealed class FakeKubelet : IAsyncDisposable
     private readonly string _namespace;
     private readonly int _healthPort;
     private readonly ActingLog _log;
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory _logging;
     private readonly ConcurrentDictionary<string, (string Deployment, FakeCollector Collector)> _pods = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _counter;
 
-    public FakeKubelet(IKubernetesClient admin, IReadOnlyDictionary<string, FakeNode> nodes, string @namespace, int healthPort, ActingLog log)
+    public FakeKubelet(IKubernetesClient admin, IReadOnlyDictionary<string, FakeNode> nodes, string @namespace, int healthPort, ActingLog log, Microsoft.Extensions.Logging.ILoggerFactory logging)
     {
         _admin = admin;
         _nodes = nodes;
         _namespace = @namespace;
         _healthPort = healthPort;
         _log = log;
+        _logging = logging;
         _loop = Task.Run(() => LoopAsync(_stop.Token));
     }
 
@@ -132,7 +134,7 @@ internal sealed class FakeKubelet : IAsyncDisposable
         };
         var created = await _admin.CreateAsync(pod, cancellationToken);
         var lease = spec.Containers[0].Env!.First(e => e.Name == "EDGEHA_LEASE_NAME").Value!;
-        var collector = new FakeCollector(name, node.Name, node.Ip, _healthPort, node.Client, _namespace, lease, _log, () => node.Health);
+        var collector = new FakeCollector(name, node.Name, node.Ip, _healthPort, node.Client, _namespace, lease, _log, () => node.Health, _logging);
         _pods[name] = (deployment.Metadata.Name!, collector);
         await MarkRunningAsync(created, node, cancellationToken);
     }

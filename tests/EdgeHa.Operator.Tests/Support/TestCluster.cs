@@ -70,7 +70,7 @@ internal sealed class TestCluster : IAsyncDisposable
             cluster.Logging = logging;
         }
 
-        cluster.Kubelet = new FakeKubelet(admin, nodes, Namespace, cluster.HealthPort, cluster.Acting);
+        cluster.Kubelet = new FakeKubelet(admin, nodes, Namespace, cluster.HealthPort, cluster.Acting, cluster.Logging);
         return cluster;
     }
 
@@ -134,7 +134,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 FailureThreshold = 2,
                 SuccessThreshold = 1,
             },
-            Failover = new FailoverSpec { StartupGraceSeconds = 0, FailbackStabilizationSeconds = 1, Failback = FailbackMode.Automatic },
+            Failover = new FailoverSpec { StartupGraceSeconds = 2, FailbackStabilizationSeconds = 1, Failback = FailbackMode.Automatic },
             Fencing = new FencingSpec { LeaseDurationMilliseconds = 600, RenewIntervalMilliseconds = 150, ClockSkewMarginMilliseconds = 100 },
             Vip = new VipSpec { Provider = VipProvider.None, Ports = [new VipPort { Name = "modbus", Port = 502, TargetPort = 5020 }] },
         };

@@ -1,0 +1,39 @@
+using EdgeHa.Demo.Measurement;
+
+namespace EdgeHa.Demo.Tests;
+
+public class ResultsTableTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Render_OneColumnPerTransition_WithTheVerdictLines()
+    {
+        var failover = new TransitionMeasurement
+        {
+            Kind = TransitionKind.Failover,
+            TriggerAt = T0,
+            From = "edge-a",
+            To = "edge-b",
+            Reason = "ProbeFailed",
+            DecidedAt = T0.AddMilliseconds(900),
+            OperatorDetectionMs = 600,
+            OperatorSwitchMs = 45,
+            FirstNewSampleAt = T0.AddMilliseconds(1010),
+            VipOutage = TimeSpan.FromMilliseconds(1000),
+            Duplicates = 3,
+        };
+        var continuity = new ContinuityReport { SamplesRead = 10, First = 1, Last = 9, DistinctSequences = 9, Stints = 2, Duplicates = 3 };
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, TimeSpan.FromMilliseconds(100), [failover], continuity, null);
+
+        var text = ResultsTable.Render("hot", 3800, [failover], continuity, verdict);
+
+        Assert.Contains("hot standby                 failover edge-a -> edge-b", text, StringComparison.Ordinal);
+        Assert.Contains("trigger -> decision         900 ms", text, StringComparison.Ordinal);
+        Assert.Contains("trigger -> acting           945 ms", text, StringComparison.Ordinal);
+        Assert.Contains("trigger -> data via VIP     1010 ms", text, StringComparison.Ordinal);
+        Assert.Contains("predicted failover (status): 3800 ms", text, StringComparison.Ordinal);
+        Assert.Contains("[PASS] failover within predicted time", text, StringComparison.Ordinal);
+        Assert.Contains("[PASS] hot standby: zero lost samples", text, StringComparison.Ordinal);
+    }
+}
