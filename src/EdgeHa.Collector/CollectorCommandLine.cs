@@ -272,6 +272,12 @@ public static class CollectorCommandLine
             errors.Add($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}");
             return;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // The YAML scanner fails this way on some malformed input; it is still bad input, not a crash.
+            errors.Add($"{path}: not valid YAML: {e.Message}");
+            return;
+        }
 
         if (stream.Documents.Count == 0)
         {

@@ -226,7 +226,7 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
         var options = new DemoEnvironmentOptions { WorkDirectory = work, Repository = repo, Configuration = command.Configuration };
         try
         {
-            return await SandboxDemoEnvironment.StartAsync(options, s => ui.WriteLine("-- " + s), ct);
+            return await SandboxDemoEnvironment.StartAsync(options, s => ui.WriteLine(s.StartsWith(' ') ? s : "-- " + s), ct);
         }
         catch (DemoSetupException e)
         {

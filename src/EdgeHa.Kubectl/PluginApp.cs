@@ -91,6 +91,11 @@ internal static class PluginApp
             await stderr.WriteLineAsync("interrupted");
             return ExitCodes.Interrupted;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A plugin prints a reason, never a stack trace: anything unforeseen still ends as exit 1 with its message.
+            await stderr.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
+        }
         finally
         {
             (client as IDisposable)?.Dispose();

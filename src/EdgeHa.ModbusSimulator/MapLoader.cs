@@ -54,6 +54,11 @@ public static class MapLoader
         {
             throw new MapException(source, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML/JSON: {e.Message}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // The YAML scanner fails this way on some malformed input (found by the mutation test); it is still bad input.
+            throw new MapException(source, 0, 0, "", $"not valid YAML/JSON: {e.Message}");
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

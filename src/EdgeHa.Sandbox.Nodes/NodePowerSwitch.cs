@@ -29,17 +29,23 @@ internal sealed class NodePowerSwitch
         _informer = new ResourceInformer<Node>(client, null, null, null, time, logger, (_, _) => _changed.Set());
     }
 
-    public Task[] Start(CancellationToken ct) =>
-    [
-        Task.Run(() => _informer.RunAsync(ct), CancellationToken.None),
-        Task.Run(() => LoopAsync(ct), CancellationToken.None),
-    ];
+    /// <summary>Starts watching; returns once the current annotations are known (a change after this is acted on).</summary>
+    public async Task<Task[]> StartAsync(CancellationToken ct)
+    {
+        var informer = Task.Run(() => _informer.RunAsync(ct), CancellationToken.None);
+        await _informer.WaitSyncedAsync(ct);
+        foreach (var node in _nodes)
+        {
+            _seen[node.Name] = _informer.Get(null, node.Name)?.Metadata.Annotations?.ValueOrNull(PowerAnnotation);
+        }
+
+        return [informer, Task.Run(() => LoopAsync(ct), CancellationToken.None)];
+    }
 
     private async Task LoopAsync(CancellationToken ct)
     {
         try
         {
-            await _informer.WaitSyncedAsync(ct);
             while (!ct.IsCancellationRequested)
             {
                 await _changed.WaitAsync(TimeSpan.FromSeconds(5), _time, ct);

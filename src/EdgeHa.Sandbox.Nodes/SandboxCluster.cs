@@ -19,6 +19,7 @@ public sealed class SandboxCluster : IAsyncDisposable
     private readonly KubernetesClient? _ownedClient;
     private readonly CancellationTokenSource _cts = new();
     private Task[] _switchLoops = [];
+    private int[] _indexes = [];
 
     private SandboxCluster(IKubernetesClient client, List<SimulatedNode> nodes, NodeLifecycleController lifecycle, LoopbackLoadBalancer? loadBalancer, KubernetesClient? ownedClient)
     {
@@ -85,6 +86,8 @@ public sealed class SandboxCluster : IAsyncDisposable
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         _ownedClient?.Dispose();
         _cts.Dispose();
+        NodeIndexPool.Release(_indexes);
+        _indexes = [];
     }
 
     private static async Task<SandboxCluster> StartAsync(IKubernetesClient client, SandboxClusterOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, KubernetesClient? owned, CancellationToken cancellationToken)
@@ -97,10 +100,13 @@ public sealed class SandboxCluster : IAsyncDisposable
             throw new ArgumentException("NodeNames must hold 1 to 254 distinct names", nameof(options));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.FirstNodeIndex, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.FirstNodeIndex, 254);
+        var indexes = NodeIndexPool.Reserve(options.NodeNames.Count, options.FirstNodeIndex);
         var nodes = options.NodeNames.Select((name, i) => new SimulatedNode(client, new SimulatedNodeOptions
         {
             Name = name,
-            Index = i + 1,
+            Index = indexes[i],
             Labels = options.NodeLabels.TryGetValue(name, out var labels) ? labels : new Dictionary<string, string>(StringComparer.Ordinal),
             HeartbeatInterval = options.HeartbeatInterval,
             ProbePeriodOverride = options.ProbePeriodOverride,
@@ -108,7 +114,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         }, runtime, timeProvider, loggerFactory)).ToList();
         var lifecycle = new NodeLifecycleController(client, options.Lifecycle, timeProvider, loggerFactory);
         var loadBalancer = options.EnableLoadBalancer ? new LoopbackLoadBalancer(client, options.LoadBalancer, timeProvider, loggerFactory) : null;
-        var cluster = new SandboxCluster(client, nodes, lifecycle, loadBalancer, owned);
+        var cluster = new SandboxCluster(client, nodes, lifecycle, loadBalancer, owned) { _indexes = indexes };
         try
         {
             await Task.WhenAll(nodes.Select(n => n.StartAsync(cancellationToken)));
@@ -127,7 +133,16 @@ public sealed class SandboxCluster : IAsyncDisposable
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SandboxCluster>();
         if (options.EnablePowerSwitch)
         {
-            cluster._switchLoops = new NodePowerSwitch(client, nodes, timeProvider ?? TimeProvider.System, logger).Start(cluster._cts.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cluster._cts.Token);
+            try
+            {
+                cluster._switchLoops = await new NodePowerSwitch(client, nodes, timeProvider ?? TimeProvider.System, logger).StartAsync(cluster._cts.Token).WaitAsync(linked.Token);
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
         }
 
         Log.ClusterStarted(logger, string.Join(", ", options.NodeNames), options.Lifecycle.GracePeriod.TotalSeconds);

@@ -6,8 +6,14 @@ namespace EdgeHa.Sandbox.Nodes;
 /// <summary>Settings of a <see cref="SandboxCluster"/>.</summary>
 public sealed class SandboxClusterOptions
 {
-    /// <summary>The simulated nodes, in order (node i gets pod addresses 127.77.i.x).</summary>
+    /// <summary>The simulated nodes, in order.</summary>
     public IList<string> NodeNames { get; set; } = ["node-a", "node-b"];
+
+    /// <summary>
+    /// The first node index: node i gets pod addresses 127.77.(FirstNodeIndex + i).x. Clusters of one process never
+    /// share an index (a taken one is skipped); give clusters of different processes on one machine different ranges.
+    /// </summary>
+    public int FirstNodeIndex { get; set; } = 1;
 
     /// <summary>Extra labels per node name.</summary>
     public IDictionary<string, IDictionary<string, string>> NodeLabels { get; set; } = new Dictionary<string, IDictionary<string, string>>(StringComparer.Ordinal);
@@ -31,10 +37,10 @@ public sealed class SandboxClusterOptions
     public bool EnableLoadBalancer { get; set; } = true;
 
     /// <summary>
-    /// Crash / restore a node when its annotation sandbox.edgeha.io/power is set to off / on (default true), so a user
-    /// of a running sandbox can pull the plug with kubectl.
+    /// Crash / restore a node when its annotation sandbox.edgeha.io/power changes to off / on, so a user of a running
+    /// sandbox can pull the plug with kubectl. Off by default: a host that drives the annotation itself (the demo) keeps control.
     /// </summary>
-    public bool EnablePowerSwitch { get; set; } = true;
+    public bool EnablePowerSwitch { get; set; }
 
     /// <summary>Seed of pod names; null = random.</summary>
     public int? Seed { get; set; }

@@ -2,6 +2,7 @@ using EdgeHa.Demo.Data;
 using EdgeHa.Demo.Infrastructure;
 using EdgeHa.Demo.Measurement;
 using EdgeHa.Demo.Scenario;
+using Xunit.Abstractions;
 
 namespace EdgeHa.Demo.Tests;
 

@@ -36,7 +36,7 @@ public class DemoScenarioTests
             {
                 Assert.Equal((TransitionKind.Failover, "edge-a", "edge-b", "ProbeFailed"), (f.Kind, f.From, f.To, f.Reason));
                 Assert.Equal(0, f.LostAtHandover);
-                Assert.InRange(f.Duplicates, 0, 2);
+                Assert.InRange(f.Duplicates, 0, 3);
                 Assert.NotNull(f.TriggerToData);
                 Assert.True(f.VipOutage > TimeSpan.Zero, "reads fail between the crash and the promotion");
                 Assert.Equal(30, f.OperatorSwitchMs);

@@ -77,6 +77,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
         {
             _crashed = true;
             _vip.Failure = "ConnectionRefused: Connection refused";
+            _vip.Dead.Add(_activeBackend);
         }
 
         if (!NeverFailover)
@@ -119,7 +120,8 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
             _activeBackend = $"{node} 127.77.{(node == "edge-a" ? 1 : 2)}.{2 + _generation++}:8080";
             if (reason == "ProbeFailed" && hot)
             {
-                // Replays from two before the last value the old active published: two duplicates, nothing lost.
+                // Replays from two before the last value the old active published (as a lagging lease record makes it):
+                // up to three duplicates, nothing lost.
                 var start = _standbyBuffer.LastIndexOf((previous - 2) & 0xFFFF);
                 _vip.Publish(_activeBackend, [.. _standbyBuffer.Skip(Math.Max(0, start))]);
             }

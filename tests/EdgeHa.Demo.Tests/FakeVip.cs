@@ -23,7 +23,13 @@ internal sealed class FakeVip : IVipRoute, ISampleFetcher
 
     public List<int?> AfterRequests { get; } = [];
 
-    public VipTarget? Current() => Listening ? new VipTarget(Endpoint, Backend) : null;
+    /// <summary>Backends whose process is gone (direct reads of them fail).</summary>
+    public HashSet<string> Dead { get; } = new(StringComparer.Ordinal);
+
+    public VipTarget? Current() => Listening ? new VipTarget(Endpoint, Backend, Backend is null ? null : EndpointOf(Backend)) : null;
+
+    /// <summary>"edge-a 127.77.1.2:8080" -> 127.77.1.2:8080.</summary>
+    public static IPEndPoint EndpointOf(string backend) => IPEndPoint.Parse(backend.Split(' ')[1]);
 
     public void Publish(string backend, params int[] sequences)
     {
@@ -42,13 +48,28 @@ internal sealed class FakeVip : IVipRoute, ISampleFetcher
     {
         lock (_gate)
         {
-            AfterRequests.Add(after);
-            if (Failure is { } f)
+            string? backend;
+            if (endpoint.Equals(Endpoint))
             {
-                throw new SampleFetchException(f);
+                AfterRequests.Add(after);
+                if (Failure is { } f)
+                {
+                    throw new SampleFetchException(f);
+                }
+
+                backend = Backend;
+            }
+            else
+            {
+                // A direct read of a pod.
+                backend = _published.Keys.FirstOrDefault(b => EndpointOf(b).Equals(endpoint));
+                if (backend is null || Dead.Contains(backend))
+                {
+                    throw new SampleFetchException("ConnectionRefused: Connection refused");
+                }
             }
 
-            var list = Backend is not null && _published.TryGetValue(Backend, out var l) ? l : [];
+            var list = backend is not null && _published.TryGetValue(backend, out var l) ? l : [];
             // As the collector: after the last occurrence of `after` when it is there, else everything after it on the ring.
             var index = after is { } a ? list.LastIndexOf(a) : -1;
             var selected = after is null ? list

@@ -98,4 +98,39 @@ public class VipSampleReaderTests
         Assert.Equal(2, stint.Id);
         Assert.Null(reader.FirstStintWithDataSince(crash, s => s.Backend!.StartsWith("edge-a ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task ReadOnceAsync_PlannedHandover_ReadsWhatTheOldOnePublishedLastStraightFromIt()
+    {
+        var reader = Reader();
+        _vip.Publish("edge-b 127.77.2.2:8080", 50, 51);
+        _vip.Backend = "edge-b 127.77.2.2:8080";
+        await reader.ReadOnceAsync(CancellationToken.None);
+
+        // edge-b publishes 52 and 53, then hands over; edge-a starts exactly after 53.
+        _vip.Publish("edge-b 127.77.2.2:8080", 52, 53);
+        _vip.Backend = "edge-a 127.77.1.3:8080";
+        _vip.Publish("edge-a 127.77.1.3:8080", 54, 55);
+        await reader.ReadOnceAsync(CancellationToken.None);
+
+        var report = ContinuityAnalyzer.Analyze(reader.Samples);
+        Assert.Equal(0, report.Lost);
+        Assert.Equal(0, report.Duplicates);
+        Assert.Equal([1, 1, 1, 1, 2, 2], reader.Samples.Select(s => s.Stint));
+    }
+
+    [Fact]
+    public async Task ReadOnceAsync_OldBackendCrashed_DrainFailsQuietly()
+    {
+        var reader = Reader();
+        _vip.Publish("edge-a 127.77.1.2:8080", 1, 2);
+        await reader.ReadOnceAsync(CancellationToken.None);
+        _vip.Dead.Add("edge-a 127.77.1.2:8080");
+        _vip.Backend = "edge-b 127.77.2.2:8080";
+        _vip.Publish("edge-b 127.77.2.2:8080", 2, 3);
+        await reader.ReadOnceAsync(CancellationToken.None);
+
+        Assert.Equal([1, 2, 2, 3], reader.Samples.Select(s => s.Sequence));
+        Assert.All(reader.Probes, p => Assert.True(p.Answered));
+    }
 }

@@ -98,6 +98,34 @@ public sealed class InformerTests
         await run.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task RunAsync_LabelSelector_ObjectLeavingTheSelectionIsDeletedFromCache()
+    {
+        using var guard = Eventually.Guard();
+        await using var sandbox = await TestSandbox.StartAsync();
+        var client = sandbox.Client;
+        var ns = await sandbox.NewNamespaceAsync(guard.Token);
+        var active = new Dictionary<string, string> { ["edgeha.io/role"] = "active" };
+        await client.CreateAsync(Objects.ConfigMap("a", ns, active), guard.Token);
+        await client.CreateAsync(Objects.ConfigMap("b", ns), guard.Token);
+        var informer = new Informer<ConfigMap>(new KubeListerWatcher<ConfigMap>(client, ns, labelSelector: "edgeha.io/role=active"), new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(50) });
+        var deleted = new ConcurrentQueue<string>();
+        informer.AddEventHandler(new ResourceEventHandler<ConfigMap>(onDelete: o => deleted.Enqueue(o.Metadata.Name!)));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(guard.Token);
+        var run = informer.RunAsync(stop.Token);
+        Assert.True(await informer.WaitForCacheSyncAsync(guard.Token));
+        Assert.Equal(["a"], informer.Store.List().Select(o => o.Metadata.Name));
+
+        await client.PatchAsync<ConfigMap>("a", KubePatch.Merge(new { metadata = new { labels = new Dictionary<string, string> { ["edgeha.io/role"] = "standby" } } }), ns, guard.Token);
+        await client.PatchAsync<ConfigMap>("b", KubePatch.Merge(new { metadata = new { labels = active } }), ns, guard.Token);
+
+        await Eventually.TrueAsync(() => informer.Store.Get(ns, "b") is not null && informer.Store.Get(ns, "a") is null, "the cache follows the selection");
+        Assert.Equal(["a"], deleted.ToArray());
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     private static (Informer<ConfigMap> Informer, ConcurrentQueue<string> Log) NewInformer(KubernetesClient client, string ns, InformerOptions? options = null)
     {
         var informer = new Informer<ConfigMap>(

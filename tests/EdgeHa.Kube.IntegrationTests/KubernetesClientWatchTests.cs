@@ -83,6 +83,25 @@ public sealed class KubernetesClientWatchTests(SandboxFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task WatchAsync_OneObjectByNameFieldSelector_SeesOnlyThatObject()
+    {
+        using var guard = Eventually.Guard();
+        var ns = await _sandbox.NewNamespaceAsync(guard.Token);
+        var rv = (await Client.ListAsync<ConfigMap>(ns, cancellationToken: guard.Token)).Metadata.ResourceVersion;
+        await using var watch = new WatchCollector<ConfigMap>(Client.WatchAsync<ConfigMap>(ns, new WatchOptions { ResourceVersion = rv, FieldSelector = "metadata.name=target" }));
+
+        await Client.CreateAsync(Objects.ConfigMap("noise", ns), guard.Token);
+        await Client.CreateAsync(Objects.ConfigMap("target", ns), guard.Token);
+        await Client.DeleteAsync<ConfigMap>("noise", ns, cancellationToken: guard.Token);
+        await Client.DeleteAsync<ConfigMap>("target", ns, cancellationToken: guard.Token);
+
+        var added = await watch.NextAsync();
+        var deleted = await watch.NextAsync();
+        Assert.Equal((WatchEventType.Added, "target"), (added.Type, added.Object.Metadata.Name));
+        Assert.Equal((WatchEventType.Deleted, "target"), (deleted.Type, deleted.Object.Metadata.Name));
+    }
+
+    [Fact]
     public async Task WatchAsync_AllowWatchBookmarks_ReceivesBookmarkWithResourceVersion()
     {
         using var guard = Eventually.Guard();

@@ -73,12 +73,40 @@ public sealed class LeaderElectorTests(SandboxFixture fixture) : IClassFixture<S
         await Task.WhenAll(runA, runB).WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task RunAsync_LeaderVanishesWithoutRelease_OtherTakesOverAfterLeaseDurationKeepingLeaseLabels()
+    {
+        using var guard = Eventually.Guard();
+        var leaseName = TestSandbox.UniqueName("operator-lock");
+        var a = new Candidate(_sandbox.Client, leaseName, "replica-a", releaseOnCancel: false);
+        var b = new Candidate(_sandbox.Client, leaseName, "replica-b");
+        using var stopA = CancellationTokenSource.CreateLinkedTokenSource(guard.Token);
+        using var stopB = CancellationTokenSource.CreateLinkedTokenSource(guard.Token);
+        var runA = a.Elector.RunAsync(stopA.Token);
+        await Eventually.TrueAsync(() => a.Elector.IsLeader, "replica-a leads");
+        await _sandbox.Client.PatchAsync<Lease>(leaseName, KubePatch.Merge(new { metadata = new { labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "edgeha-operator" } } }), "default", guard.Token);
+        var runB = b.Elector.RunAsync(stopB.Token);
+        await Eventually.TrueAsync(() => b.Elector.ObservedLeader == "replica-a", "replica-b sees replica-a");
+
+        await stopA.CancelAsync(); // a crash as far as the lease is concerned: no release
+        await runA.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("replica-a", (await _sandbox.Client.GetAsync<Lease>(leaseName, "default", guard.Token)).Spec!.HolderIdentity);
+
+        await Eventually.TrueAsync(() => b.Elector.IsLeader, "replica-b takes over once the lease expired", TimeSpan.FromSeconds(6));
+        var lease = await _sandbox.Client.GetAsync<Lease>(leaseName, "default", guard.Token);
+        Assert.Equal("replica-b", lease.Spec!.HolderIdentity);
+        Assert.Equal("edgeha-operator", lease.Metadata.Labels?["app.kubernetes.io/name"]);
+
+        await stopB.CancelAsync();
+        await runB.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     private sealed class Candidate
     {
         private int _started;
         private int _stopped;
 
-        public Candidate(IKubernetesClient client, string leaseName, string identity) =>
+        public Candidate(IKubernetesClient client, string leaseName, string identity, bool releaseOnCancel = true) =>
             Elector = new LeaderElector(
                 new KubeLeaseLock(client, "default", leaseName),
                 new LeaderElectionOptions
@@ -89,6 +117,7 @@ public sealed class LeaderElectorTests(SandboxFixture fixture) : IClassFixture<S
                     LeaseDuration = TimeSpan.FromSeconds(1),
                     RenewDeadline = TimeSpan.FromMilliseconds(600),
                     RetryPeriod = TimeSpan.FromMilliseconds(100),
+                    ReleaseOnCancel = releaseOnCancel,
                     Random = new Random(identity.Length),
                 },
                 new LeaderCallbacks

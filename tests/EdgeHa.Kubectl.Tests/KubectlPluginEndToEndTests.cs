@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
 using EdgeHa.Kubectl.Tests.Support;
+using Xunit.Abstractions;
 
 namespace EdgeHa.Kubectl.Tests;
 

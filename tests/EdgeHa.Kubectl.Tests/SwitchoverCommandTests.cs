@@ -1,4 +1,5 @@
 using EdgeHa.Api;
+using EdgeHa.Kube;
 using EdgeHa.Kubectl.Commands;
 using EdgeHa.Kubectl.Tests.Support;
 
@@ -75,10 +76,15 @@ public sealed class SwitchoverCommandTests(SandboxFixture sandbox)
     public void RequestPatch_StaleForceAndContradictingAnnotation_Removed()
     {
         var pair = Pairs.Pair();
-        pair.Metadata.Annotations = new Dictionary<string, string> { ["edgeha.io/switchover-force"] = "true", ["edgeha.io/switchover-to"] = "ipc-a" };
+        pair.Metadata.Annotations = new Dictionary<string, string>
+        {
+            ["edgeha.io/switchover-force"] = "true",
+            ["edgeha.io/switchover-to"] = "ipc-a",
+            ["edgeha.io/switchover-handled"] = "spec/ipc-b",
+        };
 
         Assert.Equal(
-            """{"spec":{"failover":{"switchoverTo":"ipc-b"}},"metadata":{"annotations":{"edgeha.io/switchover-force":null,"edgeha.io/switchover-to":null}}}""",
+            """{"spec":{"failover":{"switchoverTo":"ipc-b"}},"metadata":{"annotations":{"edgeha.io/switchover-force":null,"edgeha.io/switchover-handled":null,"edgeha.io/switchover-to":null}}}""",
             SwitchoverCommand.RequestPatch(pair, "ipc-b", force: false).ToJsonString());
     }
 
@@ -160,19 +166,19 @@ public sealed class SwitchoverCommandTests(SandboxFixture sandbox)
     }
 
     [Fact]
-    public async Task Switchover_SameTargetAgain_NewGeneration()
+    public async Task Switchover_SameTargetAfterHandled_HandledNoteRemoved()
     {
-        await sandbox.CreatePairAsync(Ns, "again");
+        await sandbox.CreatePairAsync(Ns, "again", p => p.Spec.Failover.SwitchoverTo = "ipc-b");
         await sandbox.WriteStatusAsync(Ns, "again", Pairs.Healthy(DateTimeOffset.UtcNow));
-        Assert.Equal(0, (await sandbox.RunAsync(["switchover", "again", "--to", "ipc-b", "-n", Ns])).ExitCode);
-        var first = await sandbox.GetPairAsync(Ns, "again");
+        // The operator acted on the first request and noted it.
+        await sandbox.Client.PatchAsync<RedundantPair>(PairTypes.Pair, Ns, "again", KubePatch.Merge("""{"metadata":{"annotations":{"edgeha.io/switchover-handled":"spec/ipc-b"}}}"""));
 
         var result = await sandbox.RunAsync(["switchover", "again", "--to", "ipc-b", "-n", Ns]);
 
         Assert.Equal(0, result.ExitCode);
-        var second = await sandbox.GetPairAsync(Ns, "again");
-        Assert.Equal("ipc-b", second.Spec.Failover.SwitchoverTo);
-        Assert.True(second.Metadata.Generation > first.Metadata.Generation, "a repeated request must be a new generation the operator sees");
+        var pair = await sandbox.GetPairAsync(Ns, "again");
+        Assert.Equal("ipc-b", pair.Spec.Failover.SwitchoverTo);
+        Assert.False(pair.Metadata.Annotations?.ContainsKey("edgeha.io/switchover-handled") ?? false, "a repeated request must not look handled to the operator");
     }
 
     [Fact]

@@ -131,4 +131,45 @@ public class MapLoaderTests
 
         Assert.StartsWith("/nonexistent/map.yaml: cannot read the map: ", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_SeededMutationsOfSampleMap_OnlyEverThrowMapException()
+    {
+        var original = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "simulator-map.yaml"));
+        const string alphabet = " :-,{}[]#&*!|>'\"%@`0123456789xX.\n\tabcdefgholuvy~";
+        var random = new Random(20260101);
+        for (var i = 0; i < 500; i++)
+        {
+            var chars = original.ToCharArray().ToList();
+            for (var m = random.Next(1, 6); m > 0; m--)
+            {
+                var at = random.Next(chars.Count);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        chars.RemoveAt(at);
+                        break;
+                    case 1:
+                        chars.Insert(at, alphabet[random.Next(alphabet.Length)]);
+                        break;
+                    default:
+                        chars[at] = alphabet[random.Next(alphabet.Length)];
+                        break;
+                }
+            }
+
+            var text = new string([.. chars]);
+            try
+            {
+                MapLoader.Parse(text, "m.yaml");
+            }
+            catch (MapException)
+            {
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"mutation {i} threw {e}\n{text}");
+            }
+        }
+    }
 }

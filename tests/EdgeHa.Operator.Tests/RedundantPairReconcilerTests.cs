@@ -288,7 +288,8 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         await _cluster.Admin.DeleteAsync<RedundantPair>(OperatorCaches.PairType, TestCluster.Namespace, "line1", cancellationToken: Ct);
 
         await TestCluster.WaitUntilAsync(() => Gone().Result, Settle, "the pair and everything it owned gone", Ct);
-        Assert.Empty(_cluster.Kubelet.Collectors);
+        await TestCluster.WaitUntilAsync(() => _cluster.Kubelet.Collectors.Count == 0, Settle, "the collectors stopped", Ct);
+        Assert.Null(_cluster.ActingPodOn("node-a"));
 
         async Task<bool> Gone()
         {
@@ -300,5 +301,20 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
                 && (await _cluster.Admin.ListAsync<Lease>(TestCluster.Namespace, selector, Ct)).Items.Count == 0
                 && (await _cluster.Admin.ListAsync<Pod>(TestCluster.Namespace, selector, Ct)).Items.Count == 0;
         }
+    }
+
+    [Fact]
+    public async Task Reconcile_ColdStandby_StartsTheStandbyOnlyWhenPromoted()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.StandbyMode = StandbyMode.Cold));
+        Assert.Equal(0, (await _cluster.Admin.GetAsync<Deployment>("line1-node-b", TestCluster.Namespace, Ct)).Spec!.Replicas);
+        Assert.DoesNotContain(_cluster.Kubelet.Collectors.Keys, p => p.Contains("-node-b-", StringComparison.Ordinal));
+
+        var after = await FailOverAsync("line1", "node-b", () => _cluster.Nodes["node-a"].SetReadyAsync(false, Ct), "cold failover");
+
+        Report("cold standby, node not ready", after);
+        Assert.Equal(1, (await _cluster.Admin.GetAsync<Deployment>("line1-node-b", TestCluster.Namespace, Ct)).Spec!.Replicas);
+        Assert.Equal(0, (await _cluster.Admin.GetAsync<Deployment>("line1-node-a", TestCluster.Namespace, Ct)).Spec!.Replicas);
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the promoted cold standby acting", Ct);
     }
 }

@@ -7,13 +7,17 @@ namespace EdgeHa.Sandbox.Nodes.Tests;
 
 public sealed class SandboxClusterTests
 {
+    // Above the range TestApi hands out (60..249); the pool keeps the clusters of this class apart.
+    private const int ClusterIndexes = 250;
     private static int _prefix;
 
     [Fact]
     public async Task StartAsync_Kubeconfig_TwoReadyNodes_CrashAndRestoreByName()
     {
         await using var api = await TestApi.StartAsync();
-        var kubeconfig = Path.Combine(Path.GetTempPath(), $"edgeha-nodes-{Guid.NewGuid():N}", "config");
+        var directory = Path.Combine(Path.GetTempPath(), $"edgeha-nodes-{Guid.NewGuid():N}");
+        using var cleanup = new DirectoryCleanup(directory);
+        var kubeconfig = Path.Combine(directory, "config");
         api.Server.WriteKubeconfig(kubeconfig);
         var echo = new EchoContainer();
         var first = TestApi.NextNodeIndex();
@@ -21,6 +25,7 @@ public sealed class SandboxClusterTests
         await using var cluster = await SandboxCluster.StartAsync(kubeconfig, new SandboxClusterOptions
         {
             NodeNames = names,
+            FirstNodeIndex = ClusterIndexes,
             Runtime = echo.Runtime(),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
             ProbePeriodOverride = TimeSpan.FromMilliseconds(100),
@@ -53,9 +58,11 @@ public sealed class SandboxClusterTests
         await using var cluster = await SandboxCluster.StartAsync(api.Client, new SandboxClusterOptions
         {
             NodeNames = [name],
+            FirstNodeIndex = ClusterIndexes,
             Runtime = echo.Runtime(),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
             EnableLoadBalancer = false,
+            EnablePowerSwitch = true,
         });
         var node = cluster.Node(name);
 

@@ -208,8 +208,8 @@ public sealed class SimulatedNodeTests
         {
             var pod = (await api.PodsAsync("app=mystery")).SingleOrDefault();
             var state = pod?.Status?.ContainerStatuses?.SingleOrDefault()?.State;
-            return state is { } s && s.TryGetProperty("waiting", out var w) ? w.GetRawText() : null;
-        }, "a waiting container");
+            return state is { } s && s.TryGetProperty("waiting", out var w) && w.GetProperty("reason").GetString() != "ContainerCreating" ? w.GetRawText() : null;
+        }, "a container waiting for its image");
         using var json = JsonDocument.Parse(waiting);
         Assert.Equal("ErrImagePull", json.RootElement.GetProperty("reason").GetString());
         Assert.Contains("mystery", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -279,6 +279,7 @@ public sealed class SimulatedNodeTests
     {
         await using var api = await TestApi.StartAsync();
         var logs = Path.Combine(Path.GetTempPath(), $"edgeha-nodes-{Guid.NewGuid():N}");
+        using var cleanup = new DirectoryCleanup(logs);
         var runtime = new ProcessPodRuntime(new ProcessPodRuntimeOptions { Images = new ImageMap().Add("python", "/usr/bin/python3"), LogDirectory = logs });
         await using var node = api.Node("node-a", runtime);
         await node.StartAsync();
@@ -297,7 +298,6 @@ public sealed class SimulatedNodeTests
         await node.CrashAsync();
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(url));
-        Directory.Delete(logs, recursive: true);
     }
 
     [Theory]

@@ -45,6 +45,11 @@ public sealed class HttpSampleFetcher : ISampleFetcher, IDisposable
         {
             throw new SampleFetchException(Describe(e), e);
         }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // A forwarder that accepts and closes at once can surface as a bare socket error.
+            throw new SampleFetchException($"connection dropped: {e.Message}", e);
+        }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SampleFetchException($"no answer within {_http.Timeout.TotalMilliseconds} ms", e);

@@ -5,8 +5,10 @@ namespace EdgeHa.Demo.Data;
 /// <summary>
 /// Reads samples through the VIP at a fixed period, as a consumer of the pair would: each read records whether the
 /// VIP answered (for the outage windows) and the samples it returned, tagged with the stint (the collector in turn)
-/// that published them. When a new collector starts answering, its first read asks from a little before what was
-/// already read, so samples it publishes again are seen (duplicates) and gaps at the switch are exact.
+/// that published them. When a new collector starts answering, the old one is read once more directly (after a
+/// planned handover it is still alive and holds what it published after the last read through the VIP), and the
+/// new one's first read asks from a little before what was already read, so samples it publishes again are seen
+/// (duplicates) and gaps at the switch are exact.
 /// </summary>
 public sealed class VipSampleReader
 {
@@ -64,6 +66,7 @@ public sealed class VipSampleReader
         }
 
         Stint? current;
+        Stint? ended = null;
         int? after;
         lock (_gate)
         {
@@ -71,11 +74,17 @@ public sealed class VipSampleReader
             if (current is not null && target.Backend is not null && target.Backend != current.Backend)
             {
                 // A different collector answers now: a new stint, whose first samples are read with an overlap.
+                ended = current;
                 current = null;
                 _overlapPending = _samples.Count > 0;
             }
 
             after = _overlapPending ? OverlapAnchorLocked() : _cursor;
+        }
+
+        if (ended?.BackendEndpoint is { } previous)
+        {
+            await DrainAsync(ended, previous, cancellationToken);
         }
 
         SampleBatch batch;
@@ -95,6 +104,12 @@ public sealed class VipSampleReader
             Record(new VipProbe(start, _time.GetUtcNow(), false, e.Message, target.Backend));
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+        {
+            // Whatever else goes wrong with one read is an unanswered read, never the end of the demo.
+            Record(new VipProbe(start, _time.GetUtcNow(), false, $"{e.GetType().Name}: {e.Message}", target.Backend));
+            return;
+        }
 
         var now = _time.GetUtcNow();
         lock (_gate)
@@ -102,7 +117,7 @@ public sealed class VipSampleReader
             _probes.Add(new VipProbe(start, now, true, null, target.Backend));
             if (current is null)
             {
-                current = new Stint(_stints.Count + 1, target.Backend, now, null);
+                current = new Stint(_stints.Count + 1, target.Backend, now, null, target.BackendEndpoint);
                 _stints.Add(current);
             }
 
@@ -195,6 +210,41 @@ public sealed class VipSampleReader
         lock (_gate)
         {
             return _stints.FirstOrDefault(s => s.StartedAt >= since && s.FirstSampleAt is not null && (where is null || where(s)));
+        }
+    }
+
+    /// <summary>
+    /// Reads what the previous collector published after the last read through the VIP, straight from it; a crashed
+    /// one does not answer, and what it published unread is then up to the new one to publish again.
+    /// </summary>
+    private async Task DrainAsync(Stint ended, System.Net.IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        int? after;
+        lock (_gate)
+        {
+            after = _cursor;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        SampleBatch batch;
+        try
+        {
+            batch = await _fetcher.FetchAsync(endpoint, after, timeout.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var s in batch.Samples.Where(s => s.Sequence is not null))
+            {
+                _samples.Add(new ObservedSample(s.Sequence!.Value, ended.Id, now, s.Epoch));
+                _recent.Enqueue((now, s.Sequence.Value));
+            }
         }
     }
 

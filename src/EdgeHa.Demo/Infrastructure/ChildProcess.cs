@@ -87,7 +87,7 @@ public sealed class ChildProcess : IAsyncDisposable
             using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
             var all = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            return string.Join('\n', all.TakeLast(lines).Select(l => "    | " + l.TrimEnd('\r')));
+            return string.Join('\n', all.TakeLast(lines).Select(l => "    | " + Clip(l.TrimEnd('\r'))));
         }
         catch (IOException e)
         {
@@ -137,6 +137,8 @@ public sealed class ChildProcess : IAsyncDisposable
             }
         }
     }
+
+    private static string Clip(string line) => line.Length <= 240 ? line : line[..240] + " ...";
 
     private static int SafeExitCode(Process process)
     {

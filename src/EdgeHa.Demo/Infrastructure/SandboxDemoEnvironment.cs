@@ -401,7 +401,7 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
 
             var ip = backend.Address.ToString();
             var node = cluster.Nodes.FirstOrDefault(n => n.RunningPods.Values.Contains(ip))?.Name ?? NodeOfAddress(ip);
-            return new VipTarget(endpoint, $"{node ?? "?"} {backend}");
+            return new VipTarget(endpoint, $"{node ?? "?"} {backend}", backend);
         }
 
         private string? NodeOfAddress(string ip)

@@ -23,6 +23,11 @@ public static class YamlJson
         {
             throw new FormatException($"{source}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner reports some malformed input this way.
+            throw new FormatException($"{source}: not valid YAML: {e.Message}", e);
+        }
 
         var result = new List<JsonObject>();
         foreach (var doc in stream.Documents)

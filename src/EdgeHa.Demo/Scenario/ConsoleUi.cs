@@ -8,7 +8,7 @@ public sealed class ConsoleUi(TextWriter output, bool interactive)
 {
     private readonly Lock _gate = new();
     private string _status = "";
-    private long _lastPlainStatus;
+    private long? _lastPlainStatus;
 
     public static ConsoleUi ForConsole() => new(Console.Out, !Console.IsOutputRedirected);
 
@@ -44,7 +44,7 @@ public sealed class ConsoleUi(TextWriter output, bool interactive)
                 output.Write("\r" + Clip(text) + (old.Length > text.Length ? new string(' ', Math.Min(old.Length - text.Length, 200)) : ""));
                 output.Flush();
             }
-            else if (nowMs - _lastPlainStatus >= 3000)
+            else if (_lastPlainStatus is not { } last || nowMs - last >= 3000)
             {
                 _lastPlainStatus = nowMs;
                 output.WriteLine("   " + text);

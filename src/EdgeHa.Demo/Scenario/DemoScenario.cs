@@ -117,7 +117,16 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
 
         var results = await new StepRunner(time, timeline, ui is null ? null : ui.WriteLine).RunAsync(steps, cancellationToken);
         await background.CancelAsync();
-        await Task.WhenAll(loops);
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The measurements below use what was collected; say that a monitor stopped early.
+            timeline.Add(time.GetUtcNow(), "demo", $"a monitor stopped early: {e.GetType().Name}: {e.Message}");
+        }
+
         ui?.EndStatus();
 
         var continuity = ContinuityAnalyzer.Analyze(reader.Samples);

@@ -15,6 +15,12 @@ internal static class SwitchoverCommand
     /// <summary>Asks the operator to switch even though the target looks unable to serve.</summary>
     public const string ForceAnnotation = "edgeha.io/switchover-force";
 
+    /// <summary>
+    /// The operator's note that it acted on spec.failover.switchoverTo ("spec/NODE"); it ignores a spec request it
+    /// has handled, so a new request for the same node removes the note.
+    /// </summary>
+    public const string HandledAnnotation = "edgeha.io/switchover-handled";
+
     /// <summary>How often --wait reads the status.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -50,14 +56,6 @@ internal static class SwitchoverCommand
         }
 
         var previousAck = status?.Switchover?.AcknowledgedAt;
-        if (spec.Failover.SwitchoverTo == to)
-        {
-            // The same value again would not change the object, so the operator would see no new request:
-            // clear it first, so setting it is a new generation the operator acts on.
-            var clear = new JsonObject { ["spec"] = new JsonObject { ["failover"] = new JsonObject { ["switchoverTo"] = null } } };
-            await PairClient.PatchAsync(ctx.Client, ns, pairName, KubePatch.Merge(clear), cancellationToken);
-        }
-
         await PairClient.PatchAsync(ctx.Client, ns, pairName, KubePatch.Merge(RequestPatch(pair, to, force)), cancellationToken);
         await ctx.Out.WriteLineAsync($"{PairClient.Display(pairName)} switchover to {to} requested{(force ? " (forced)" : "")}");
         if (wait is not { } timeout)
@@ -71,7 +69,8 @@ internal static class SwitchoverCommand
 
     /// <summary>
     /// The merge patch of a request: spec.failover.switchoverTo, the force annotation set or removed (a stale one
-    /// must not force this request), and a request annotation naming another node removed (it would contradict this one).
+    /// must not force this request), the operator's handled note removed (so asking for the same node again is a new
+    /// request), and a request annotation naming another node removed (it would contradict this one).
     /// </summary>
     internal static JsonObject RequestPatch(RedundantPair pair, string to, bool force)
     {
@@ -89,6 +88,11 @@ internal static class SwitchoverCommand
         else if (existing.ContainsKey(ForceAnnotation))
         {
             annotations[ForceAnnotation] = null;
+        }
+
+        if (existing.ContainsKey(HandledAnnotation))
+        {
+            annotations[HandledAnnotation] = null;
         }
 
         if (existing.TryGetValue(RedundantPair.SwitchoverAnnotation, out var other) && other != to)

@@ -24,18 +24,19 @@ public sealed partial class OperatorHost : IAsyncDisposable
 {
     private readonly OperatorOptions _options;
     private readonly KubernetesClient _client;
-    private readonly OperatorCaches _caches;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly EventRecorder _events;
+    private readonly EndToEndChecker _endToEnd;
     private readonly ProbeScheduler _probes;
     private readonly NetworkProbe _networkProbe = new();
     private readonly ObservedClock _clock;
     private readonly OperatorMetrics _metrics;
     private readonly PrometheusExporter _exporter;
-    private readonly RedundantPairReconciler _reconciler;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private WebApplication? _web;
-    private Task _informers = Task.CompletedTask;
+    private volatile OperatorCaches? _caches;
     private Task _run = Task.CompletedTask;
     private volatile ReconcileController? _controller;
     private DateTimeOffset _leaderSince;
@@ -47,21 +48,19 @@ public sealed partial class OperatorHost : IAsyncDisposable
         _time = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<OperatorHost>();
         _client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>(), _time);
-        _caches = new OperatorCaches(_client, options.Namespace, _time, loggerFactory);
+        _loggerFactory = loggerFactory;
         _clock = new ObservedClock(_time);
         _metrics = new OperatorMetrics();
         _exporter = new PrometheusExporter([ControllerMetrics.MeterName, KubeClientMetrics.MeterName, OperatorMetrics.MeterName]);
         _probes = new ProbeScheduler(_networkProbe, _time, _metrics, key => _controller?.Enqueue(key), loggerFactory.CreateLogger<ProbeScheduler>());
-        var events = new EventRecorder(new KubeEventSink(_client), new EventRecorderOptions
+        _endToEnd = new EndToEndChecker(_time, _metrics, key => _controller?.Enqueue(key));
+        _events = new EventRecorder(new KubeEventSink(_client), new EventRecorderOptions
         {
             ReportingController = "edgeha.io/operator",
             ReportingInstance = options.Identity,
             TimeProvider = _time,
             Logger = loggerFactory.CreateLogger<EventRecorder>(),
         });
-        _reconciler = new RedundantPairReconciler(_client, _caches, _probes, _clock, events, _metrics, () => _leaderSince,
-            new ReconcilerOptions(), _time, loggerFactory.CreateLogger<RedundantPairReconciler>());
-        WireHandlers();
     }
 
     /// <summary>The URLs /healthz and /readyz answer on (empty when disabled).</summary>
@@ -76,8 +75,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
     /// <summary>This instance's identity.</summary>
     public string Identity => _options.Identity;
 
-    /// <summary>The informer caches (read-only use).</summary>
-    public OperatorCaches Caches => _caches;
+    /// <summary>The informer caches of the current term of leadership (null while not leading).</summary>
+    public OperatorCaches? Caches => _caches;
 
     /// <summary>Completes when the operator stopped (after <see cref="StopAsync"/> or a fatal error).</summary>
     public Task Completion => _run;
@@ -109,7 +108,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         return host;
     }
 
-    private void WireHandlers()
+    private void WireHandlers(OperatorCaches caches, RedundantPairReconciler reconciler)
     {
         void Enqueue(string key) => _controller?.Enqueue(key);
         void EnqueueLabelled(KubernetesObject o)
@@ -122,19 +121,19 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         void EnqueueForNode(string node)
         {
-            foreach (var key in _caches.PairsOnNode(node))
+            foreach (var key in caches.PairsOnNode(node))
             {
                 Enqueue(key);
             }
         }
 
-        _caches.Pairs.AddEventHandler(new ResourceEventHandler<RedundantPair>(
+        caches.Pairs.AddEventHandler(new ResourceEventHandler<RedundantPair>(
             p => Enqueue(ObjectKey.Of(p)), (_, p) => Enqueue(ObjectKey.Of(p)), p => Enqueue(ObjectKey.Of(p))));
-        _caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
-        _caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
-        _caches.Pods.AddEventHandler(new ResourceEventHandler<Pod>(
-            p => { _reconciler.NotePod(p); EnqueueLabelled(p); },
-            (_, p) => { _reconciler.NotePod(p); EnqueueLabelled(p); },
+        caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
+        caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
+        caches.Pods.AddEventHandler(new ResourceEventHandler<Pod>(
+            p => { reconciler.NotePod(p); EnqueueLabelled(p); },
+            (_, p) => { reconciler.NotePod(p); EnqueueLabelled(p); },
             EnqueueLabelled));
 
         // Pair Leases: the observation clock starts when the informer delivers the change, not when a worker gets to it.
@@ -147,8 +146,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
             }
         }
 
-        _caches.Leases.AddEventHandler(new ResourceEventHandler<Lease>(OnPairLease, (_, l) => OnPairLease(l), EnqueueLabelled));
-        _caches.Nodes.AddEventHandler(new ResourceEventHandler<Node>(
+        caches.Leases.AddEventHandler(new ResourceEventHandler<Lease>(OnPairLease, (_, l) => OnPairLease(l), EnqueueLabelled));
+        caches.Nodes.AddEventHandler(new ResourceEventHandler<Node>(
             n => EnqueueForNode(n.Metadata.Name!), (old, n) =>
             {
                 // Heartbeat-only updates change nothing the engine looks at.
@@ -158,7 +157,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
                 }
             },
             n => EnqueueForNode(n.Metadata.Name!)));
-        _caches.NodeLeases.AddEventHandler(new ResourceEventHandler<Lease>(
+        caches.NodeLeases.AddEventHandler(new ResourceEventHandler<Lease>(
             l => EnqueueForNode(l.Metadata.Name!),
             (_, l) =>
             {
@@ -194,7 +193,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () => _caches.HasSynced ? Results.Text("ok\n") : Results.Text("informers not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        // A replica waiting for leadership is ready; a leader is ready once its caches have synced.
+        app.MapGet("/readyz", () => _caches is not { HasSynced: false } ? Results.Text("ok\n") : Results.Text("informers not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPrometheusMetrics(_exporter);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _web = app;
@@ -210,7 +210,6 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private void Start()
     {
         var token = _stop.Token;
-        _informers = Task.Run(() => _caches.RunAsync(token), CancellationToken.None);
         _run = Task.Run(() => RunAsync(token), CancellationToken.None);
     }
 
@@ -259,17 +258,40 @@ public sealed partial class OperatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the controller for one term of leadership (or for good without leader election).</summary>
+    /// <summary>
+    /// Runs the informers and the controller for one term of leadership (or for good without leader election). The
+    /// caches start with the term: a standby replica keeps no watches open, and a new leader starts from a fresh list.
+    /// </summary>
     private async Task LeadAsync(CancellationToken cancellationToken)
     {
         _leaderSince = _time.GetUtcNow();
-        _reconciler.ResetState();
-        if (!await _caches.WaitForSyncAsync(cancellationToken).ConfigureAwait(false))
+        var caches = new OperatorCaches(_client, _options.Namespace, _time, _loggerFactory);
+        var reconciler = new RedundantPairReconciler(_client, caches, _probes, _clock, _events, _metrics, () => _leaderSince,
+            new ReconcilerOptions(), _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd);
+        WireHandlers(caches, reconciler);
+        using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var informers = Task.Run(() => caches.RunAsync(informersStop.Token), CancellationToken.None);
+        _caches = caches;
+        try
+        {
+            await LeadWithCachesAsync(caches, reconciler, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await informersStop.CancelAsync().ConfigureAwait(false);
+            await informers.ConfigureAwait(false);
+            _caches = null;
+        }
+    }
+
+    private async Task LeadWithCachesAsync(OperatorCaches caches, RedundantPairReconciler reconciler, CancellationToken cancellationToken)
+    {
+        if (!await caches.WaitForSyncAsync(cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        var controller = new ReconcileController("redundantpair", _reconciler, new ControllerOptions
+        var controller = new ReconcileController("redundantpair", reconciler, new ControllerOptions
         {
             MaxConcurrentReconciles = _options.MaxConcurrentReconciles,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
@@ -277,8 +299,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
             Logger = _logger,
         });
         _controller = controller;
-        Log.Leading(_logger, _options.Identity, _caches.Pairs.Store.Count);
-        foreach (var key in _caches.Pairs.Store.ListKeys())
+        Log.Leading(_logger, _options.Identity, caches.Pairs.Store.Count);
+        foreach (var key in caches.Pairs.Store.ListKeys())
         {
             controller.Enqueue(key);
         }
@@ -312,7 +334,6 @@ public sealed partial class OperatorHost : IAsyncDisposable
             // Logged where it happened.
         }
 
-        await _informers.ConfigureAwait(false);
         _probes.Clear();
         if (_web is not null)
         {
@@ -335,6 +356,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         await _probes.DisposeAsync().ConfigureAwait(false);
         _networkProbe.Dispose();
+        _endToEnd.Dispose();
         _exporter.Dispose();
         _metrics.Dispose();
         _client.Dispose();

@@ -40,6 +40,7 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly ReconcilerOptions _options;
     private readonly ILogger _logger;
     private readonly Func<DateTimeOffset> _leaderSince;
+    private readonly EndToEndChecker? _endToEnd;
     private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _podNodes = new(StringComparer.Ordinal);
 
@@ -60,8 +61,10 @@ public sealed class RedundantPairReconciler : IReconciler
         Func<DateTimeOffset> leaderSince,
         ReconcilerOptions? options = null,
         TimeProvider? time = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        EndToEndChecker? endToEnd = null)
     {
+        _endToEnd = endToEnd;
         _client = client;
         _caches = caches;
         _probes = probes;
@@ -152,6 +155,13 @@ public sealed class RedundantPairReconciler : IReconciler
         if (context.WakeAt is { } wake && wake - now < next)
         {
             next = wake - now;
+        }
+
+        if (decision.ActiveNode is not null && !IsConfirmed(context, decision.ActiveNode) && decision.Phase != F.PairPhase.Paused)
+        {
+            // Waiting for a release or a confirming renewal: look again at half the renew interval.
+            var poll = context.Policy.RenewInterval / 2;
+            next = poll < next ? poll : next;
         }
 
         return ReconcileResult.After(next > TimeSpan.FromMilliseconds(1) ? next : TimeSpan.FromMilliseconds(1));
@@ -334,6 +344,13 @@ public sealed class RedundantPairReconciler : IReconciler
         var name = PairLabels.LeaseName(c.Name);
         var cachedLease = _caches.Leases.Store.Get(c.Namespace, name);
         var lease = cachedLease is null ? null : Fresher(_writtenLeases, c.Key, cachedLease);
+        if (lease is not null && SwitchInFlight(c.Pair.Status))
+        {
+            // While a switch is in flight the Lease is read from the API: a late or lost watch event must not stall it.
+            lease = Fresher(_writtenLeases, c.Key, await _client.GetAsync<Lease>(name, c.Namespace, cancellationToken).ConfigureAwait(false));
+            _clock.Observe("lease/" + c.Key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture));
+        }
+
         if (lease is null)
         {
             try
@@ -487,6 +504,10 @@ public sealed class RedundantPairReconciler : IReconciler
             }
         }
     }
+
+    /// <summary>A promotion was decided and its switch has not been confirmed yet.</summary>
+    private static bool SwitchInFlight(RedundantPairStatus? status) =>
+        status is not null && (status.Phase == PairPhase.FailingOver || status.LastTransition is { SwitchMilliseconds: null });
 
     private static bool IsHolderOf(PairContext c, string? node) =>
         node is not null && c.CurrentPods.TryGetValue(node, out var pod) && pod is not null
@@ -780,15 +801,17 @@ public sealed class RedundantPairReconciler : IReconciler
             Conditions.Remove(conditions, ConditionTypes.VipAssigned);
         }
 
-        if (pair.Spec.Simulator is { Enabled: true })
+        if (pair.Spec.Simulator is { Enabled: true } simulator)
         {
-            if (Conditions.Find(conditions, ConditionTypes.EndToEndDataFlowing) is null)
-            {
-                Conditions.Set(conditions, ConditionTypes.EndToEndDataFlowing, null, "NotCheckedYet", "the end-to-end check has not run yet", generation, now);
-            }
+            // The check follows the confirmed active collector only; during a switch there is nobody to ask.
+            var activeIp = confirmed && decision.ActiveNode is { } an && c.CurrentPods.TryGetValue(an, out var ap) ? ap?.Status?.PodIP : null;
+            _endToEnd?.Sync(c.Key, activeIp, _options.CollectorHttpPort, TimeSpan.FromSeconds(simulator.CheckPeriodSeconds));
+            var result = _endToEnd?.Result(c.Key) ?? new EndToEndResult(null, "NotChecked", "no confirmed active collector to check");
+            Conditions.Set(conditions, ConditionTypes.EndToEndDataFlowing, result.Flowing, result.Reason, result.Message, generation, now);
         }
         else
         {
+            _endToEnd?.Remove(c.Key);
             Conditions.Remove(conditions, ConditionTypes.EndToEndDataFlowing);
         }
 
@@ -935,6 +958,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
     private void Forget(string key, string ns, string name)
     {
+        _endToEnd?.Remove(key);
         _writtenPairs.TryRemove(key, out _);
         _writtenLeases.TryRemove(key, out _);
         _decidedAt.TryRemove(key, out _);

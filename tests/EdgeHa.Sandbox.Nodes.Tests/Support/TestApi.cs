@@ -9,7 +9,8 @@ namespace EdgeHa.Sandbox.Nodes.Tests.Support;
 /// <summary>The real sandbox API server in-process over HTTP, plus a client for it.</summary>
 internal sealed class TestApi : IAsyncDisposable
 {
-    private static int _nextIndex;
+    // Start at a random point of 60..249: default clusters of other test projects running at the same time use 1, 2, ...
+    private static int _nextIndex = Random.Shared.Next(190);
 
     private TestApi(SandboxApiServer server, KubernetesClient client)
     {
@@ -22,7 +23,7 @@ internal sealed class TestApi : IAsyncDisposable
     public KubernetesClient Client { get; }
 
     /// <summary>A node index no other test in this run uses, so parallel tests never share pod addresses.</summary>
-    public static int NextNodeIndex() => (Interlocked.Increment(ref _nextIndex) % 250) + 1;
+    public static int NextNodeIndex() => (Interlocked.Increment(ref _nextIndex) % 190) + 60;
 
     public static async Task<TestApi> StartAsync()
     {
