@@ -31,6 +31,10 @@ sandbox: ## Run the sandbox API server (kubeconfig in .sandbox/kubeconfig) until
 kubectl-sandbox: ## Drive the real kubectl against the sandbox API server.
 	tests/kubectl/kubectl-sandbox.sh
 
+.PHONY: kubectl-plugin
+kubectl-plugin: ## Install the kubectl edgeha plugin (launcher in ~/.local/bin, or BIN_DIR=...).
+	scripts/install-kubectl-plugin.sh $(BIN_DIR)
+
 ##@ Benchmarks
 .PHONY: bench
 bench: bench-modbus ## Run every benchmark and print its table.

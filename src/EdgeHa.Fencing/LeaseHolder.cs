@@ -28,6 +28,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private readonly ITimer _deadlineTimer;
     private HoldingState _state = HoldingState.NotHolding("not started");
     private long _deadlineTimestamp;
+    private long? _lastApiSuccess;
     private LeaseTerms _terms;
 
     /// <param name="client">The API client (the holder's own service account).</param>
@@ -64,6 +65,21 @@ public sealed partial class LeaseHolder : IAsyncDisposable
                 }
 
                 return _state;
+            }
+        }
+    }
+
+    /// <summary>The lease terms in force (the operator's, once read from the Lease).</summary>
+    public LeaseTerms Terms => _terms;
+
+    /// <summary>How long since the API server last answered us (null before the first answer).</summary>
+    public TimeSpan? SinceLastApiSuccess
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastApiSuccess is long at ? _time.GetElapsedTime(at) : null;
             }
         }
     }
@@ -364,11 +380,27 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            return await call(timeout.Token).ConfigureAwait(false);
+            var result = await call(timeout.Token).ConfigureAwait(false);
+            MarkApiSuccess();
+            return result;
+        }
+        catch (KubernetesApiException)
+        {
+            // The server answered (a conflict, a 404): it is reachable.
+            MarkApiSuccess();
+            throw;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the API call did not finish within {_options.RequestTimeout.TotalMilliseconds} ms");
+        }
+    }
+
+    private void MarkApiSuccess()
+    {
+        lock (_gate)
+        {
+            _lastApiSuccess = _time.GetTimestamp();
         }
     }
 

@@ -317,4 +317,19 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         Assert.Equal(0, (await _cluster.Admin.GetAsync<Deployment>("line1-node-a", TestCluster.Namespace, Ct)).Spec!.Replicas);
         await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the promoted cold standby acting", Ct);
     }
+
+    [Fact]
+    public async Task Reconcile_SimulatorEnabled_RunsTheSimulatorAndReportsDataFlowing()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.Simulator = new SimulatorSpec { Enabled = true, CheckPeriodSeconds = 1 }));
+
+        var flowing = await _cluster.WaitForPairAsync("line1",
+            p => Controller.Conditions.IsTrue(p.Status?.Conditions, ConditionTypes.EndToEndDataFlowing), Settle, "EndToEndDataFlowing=True", Ct);
+
+        Assert.Equal("SequenceAdvancing", Controller.Conditions.Find(flowing.Status!.Conditions, ConditionTypes.EndToEndDataFlowing)!.Reason);
+        var simulator = await _cluster.Admin.GetAsync<Deployment>("line1-simulator", TestCluster.Namespace, Ct);
+        Assert.Equal("edgeha/modbus-simulator", simulator.Spec!.Template!.Spec!.Containers[0].Image);
+        var service = await _cluster.Admin.GetAsync<Service>("line1-simulator", TestCluster.Namespace, Ct);
+        Assert.Equal(5020, service.Spec!.Ports!.Single().Port);
+    }
 }

@@ -267,7 +267,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         _leaderSince = _time.GetUtcNow();
         var caches = new OperatorCaches(_client, _options.Namespace, _time, _loggerFactory);
         var reconciler = new RedundantPairReconciler(_client, caches, _probes, _clock, _events, _metrics, () => _leaderSince,
-            new ReconcilerOptions(), _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd);
+            new ReconcilerOptions { CollectorHttpPort = _options.CollectorHttpPort }, _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd);
         WireHandlers(caches, reconciler);
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var informers = Task.Run(() => caches.RunAsync(informersStop.Token), CancellationToken.None);
@@ -313,6 +313,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         {
             _controller = null;
             _probes.Clear();
+            _endToEnd.Clear();
             Log.StoppedLeading(_logger, _options.Identity);
         }
     }

@@ -45,6 +45,9 @@ public sealed class OperatorOptions
     /// <summary>How many pairs are reconciled at once (never one pair twice).</summary>
     public int MaxConcurrentReconciles { get; set; } = 4;
 
+    /// <summary>The collector's HTTP port the end-to-end data check asks for /samples (the reference collector's 8080).</summary>
+    public int CollectorHttpPort { get; set; } = 8080;
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Every problem with the settings, naming the flag (empty when valid).</summary>

@@ -78,13 +78,18 @@ public sealed class EndToEndChecker : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Stops every check (leadership lost).</summary>
+    public void Clear()
     {
         foreach (var key in _checks.Keys.ToList())
         {
             Remove(key);
         }
+    }
 
+    public void Dispose()
+    {
+        Clear();
         _http.Dispose();
     }
 

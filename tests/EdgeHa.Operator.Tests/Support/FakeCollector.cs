@@ -25,6 +25,7 @@ internal sealed class FakeCollector : IAsyncDisposable
     private readonly Task _serve;
     private readonly Task _hold;
     private readonly LeaseHolder _holder;
+    private long _sequence;
 
     public FakeCollector(string pod, string node, string ip, int port, IKubernetesClient client, string @namespace, string leaseName, ActingLog log, Func<HealthMode> mode, Microsoft.Extensions.Logging.ILoggerFactory logging)
     {
@@ -84,7 +85,18 @@ internal sealed class FakeCollector : IAsyncDisposable
                     try
                     {
                         var buffer = new byte[4096];
-                        await socket.ReceiveAsync(buffer, cancellationToken);
+                        var read = await socket.ReceiveAsync(buffer, cancellationToken);
+                        var requestLine = Encoding.ASCII.GetString(buffer, 0, read);
+                        if (requestLine.StartsWith("GET /samples", StringComparison.Ordinal))
+                        {
+                            // The collector's sample feed: one new sample with an advancing sequence per request.
+                            var n = Interlocked.Increment(ref _sequence);
+                            var json = $"{{\"role\":\"active\",\"samples\":[{{\"sample\":{n},\"sequence\":{n},\"epoch\":1}}]}}";
+                            await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}"), cancellationToken);
+                            socket.Shutdown(SocketShutdown.Both);
+                            return;
+                        }
+
                         var m = mode();
                         if (m == HealthMode.Silent)
                         {

@@ -106,6 +106,7 @@ internal sealed class TestCluster : IAsyncDisposable
             MetricsBindAddress = "127.0.0.1:0",
             Namespace = Namespace,
             LeaderElectionNamespace = Namespace,
+            CollectorHttpPort = HealthPort,
         };
         if (identity is not null)
         {
