@@ -17,7 +17,13 @@ public static class CollectorCommandLine
           --unit N                  unit id (default 1)
           --read TABLE:ADDRESS:COUNT  block to poll; TABLE is coil, discrete, holding or input (repeatable)
           --interval-ms N           poll interval (default 1000)
-          --role active|standby|stopped  initial role (default active); change it with PUT /role
+          --role active|standby|stopped|lease  initial role (default active; lease when EDGEHA_LEASE_NAME is set);
+                                    with lease the pair Lease decides (fencing) and PUT /role is refused
+          --lease-namespace NS      the pair Lease's namespace (default EDGEHA_LEASE_NAMESPACE, then POD_NAMESPACE)
+          --lease-name NAME         the pair Lease (default EDGEHA_LEASE_NAME)
+          --identity POD            this holder's identity (default POD_NAME)
+          --kubeconfig FILE         kubeconfig for the lease (default: KUBECONFIG, ~/.kube/config, in-cluster)
+          --once                    poll once, print the sample as JSON and exit (0 when the device answered)
           --http-port N             HTTP port for /healthz /metrics /samples /role (default 8080)
           --sequence TABLE:ADDRESS  the device's 16-bit sequence register (holding or input)
           --config FILE             YAML config; flags override it
@@ -25,18 +31,22 @@ public static class CollectorCommandLine
           --buffer-seconds N        seconds of samples kept for replay (default 60)
           --stale-after-ms N        unhealthy when the device has not answered for this long (default 3 intervals)
           --request-timeout-ms N    timeout of each Modbus request (default: interval, clamped to 1000..5000)
-          --bind ADDRESS            HTTP bind address (default 0.0.0.0)
+          --bind ADDRESS            HTTP bind address (default EDGEHA_BIND_ADDRESS, then 0.0.0.0)
 
         """;
 
     private static readonly string[] ValueFlags =
-        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind"];
+        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig"];
 
     private static readonly string[] ConfigKeys =
         ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind"];
 
     /// <summary>False with an empty error for --help; false with every problem found otherwise (exit code 2).</summary>
-    public static bool TryParse(IReadOnlyList<string> args, out CollectorOptions options, out string error)
+    /// <param name="args">The command line.</param>
+    /// <param name="options">The options built.</param>
+    /// <param name="error">Every problem, one per line.</param>
+    /// <param name="environment">Where the operator's injected variables are read (see <see cref="CollectorOptions.ApplyEnvironment"/>); null reads none.</param>
+    public static bool TryParse(IReadOnlyList<string> args, out CollectorOptions options, out string error, Func<string, string?>? environment = null)
     {
         options = new CollectorOptions();
         var flags = new List<(string Flag, string? Value)>();
@@ -55,6 +65,12 @@ public static class CollectorCommandLine
             {
                 value = arg[(eq + 1)..];
                 arg = arg[..eq];
+            }
+
+            if (arg == "--once")
+            {
+                options.Once = true;
+                continue;
             }
 
             if (arg == "--stdout-jsonl")
@@ -97,6 +113,11 @@ public static class CollectorCommandLine
         foreach (var (flag, value) in flags.Where(f => f.Flag != "--config"))
         {
             Apply(options, flag, flag, value!, errors);
+        }
+
+        if (environment is not null)
+        {
+            options.ApplyEnvironment(environment, bindGiven: !options.HttpBindAddress.Equals(IPAddress.Any));
         }
 
         if (errors.Count == 0)
@@ -153,15 +174,33 @@ public static class CollectorCommandLine
 
                 return;
             case "--role":
-                if (TryParseRole(value, out var role))
+                o.RoleGiven = true;
+                if (string.Equals(value.Trim(), "lease", StringComparison.OrdinalIgnoreCase))
+                {
+                    o.UseLease = true;
+                }
+                else if (TryParseRole(value, out var role))
                 {
                     o.Role = role;
+                    o.UseLease = false;
                 }
                 else
                 {
-                    errors.Add($"{name}: '{value}' is not active, standby or stopped");
+                    errors.Add($"{name}: '{value}' is not active, standby, stopped or lease");
                 }
 
+                return;
+            case "--lease-namespace":
+                o.LeaseNamespace = value;
+                return;
+            case "--lease-name":
+                o.LeaseName = value;
+                return;
+            case "--identity":
+                o.Identity = value;
+                return;
+            case "--kubeconfig":
+                o.Kubeconfig = value;
                 return;
             case "--http-port":
                 if (Int(value, 0, 65535, name, errors) is { } httpPort)

@@ -202,7 +202,14 @@ public sealed class CollectorEngine
         IReadOnlyList<Sample> replayed;
         lock (_publishGate)
         {
-            if (Roles is not IRoleController && Roles.Current != CollectorRole.Active)
+            var lease = Roles as LeaseRoleSource;
+            if (lease is not null && !lease.Holding.Acting)
+            {
+                // The holding ended before the promotion ran: publishing now would break the fencing.
+                return Task.FromResult(new PromotionResult(0, _lastPublished));
+            }
+
+            if (Roles is not IRoleController && lease is null && Roles.Current != CollectorRole.Active)
             {
                 throw new InvalidOperationException($"the role source does not take requests and the role is {CollectorCommandLine.RoleName(Roles.Current)}; promotion needs the active role");
             }
@@ -215,6 +222,7 @@ public sealed class CollectorEngine
 
             // Switch inside the lock so that no live sample can be published before the replayed ones.
             (Roles as IRoleController)?.SetRole(CollectorRole.Active);
+            lease?.TryMarkPromoted();
         }
 
         Log.Promoted(_logger, replayed.Count, lastPublishedSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
@@ -238,6 +246,11 @@ public sealed class CollectorEngine
         if (role == CollectorRole.Stopped)
         {
             return (false, "role is stopped: not polling the device");
+        }
+
+        if ((Roles as LeaseRoleSource)?.Problem is { } fencing)
+        {
+            return (false, $"{roleName}: {fencing}");
         }
 
         var lastError = _lastError.Length > 0 ? $"; last error: {_lastError}" : "";

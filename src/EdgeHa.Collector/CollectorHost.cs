@@ -20,6 +20,7 @@ public sealed class CollectorHost : IAsyncDisposable
     private readonly JsonLinesSampleSink? _stdout;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Task _lease;
     private int _disposed;
 
     private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout)
@@ -30,6 +31,9 @@ public sealed class CollectorHost : IAsyncDisposable
         _reader = reader;
         _stdout = stdout;
         _loop = Task.Run(() => engine.RunAsync(_stop.Token));
+
+        // With the lease role the holder runs beside the poll loop; stopping it releases the lease.
+        _lease = engine.Roles is LeaseRoleSource lease ? Task.Run(() => lease.RunAsync(_stop.Token)) : Task.CompletedTask;
     }
 
     public CollectorEngine Engine { get; }
@@ -77,6 +81,7 @@ public sealed class CollectorHost : IAsyncDisposable
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
         JsonLinesSampleSink? stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
         var engine = new CollectorEngine(options, reader, roles, time, logger, stdout is null ? null : [stdout]);
+        (roles as LeaseRoleSource)?.Attach(engine);
         MapEndpoints(web, engine);
         try
         {
@@ -108,6 +113,7 @@ public sealed class CollectorHost : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        await _lease.ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);

@@ -47,6 +47,48 @@ public sealed class CollectorOptions
     /// <summary>Timeout to open the TCP connection to the device.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Take the role from the pair Lease (fencing) instead of <see cref="Role"/>.</summary>
+    public bool UseLease { get; set; }
+
+    /// <summary>True when --role (or role:) was given; otherwise the environment may select the lease.</summary>
+    public bool RoleGiven { get; set; }
+
+    /// <summary>The pair Lease's namespace.</summary>
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>The pair Lease's name.</summary>
+    public string? LeaseName { get; set; }
+
+    /// <summary>This holder's identity (the pod name).</summary>
+    public string? Identity { get; set; }
+
+    /// <summary>Kubeconfig for the lease; null = the standard order.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Poll once, print the sample and exit.</summary>
+    public bool Once { get; set; }
+
+    /// <summary>
+    /// Fills what the operator injects into a pair's pods: the lease (EDGEHA_LEASE_NAMESPACE, EDGEHA_LEASE_NAME,
+    /// POD_NAME) selects the lease role unless --role was given, and EDGEHA_BIND_ADDRESS the HTTP address.
+    /// </summary>
+    public void ApplyEnvironment(Func<string, string?> env, bool bindGiven)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        LeaseNamespace ??= env("EDGEHA_LEASE_NAMESPACE") ?? env("POD_NAMESPACE");
+        LeaseName ??= env("EDGEHA_LEASE_NAME");
+        Identity ??= env("POD_NAME");
+        if (!RoleGiven && !string.IsNullOrEmpty(LeaseName))
+        {
+            UseLease = true;
+        }
+
+        if (!bindGiven && env("EDGEHA_BIND_ADDRESS") is { Length: > 0 } bind && IPAddress.TryParse(bind, out var address))
+        {
+            HttpBindAddress = address;
+        }
+    }
+
     /// <summary>Least severe log level written to the console (stderr when JSON lines go to stdout).</summary>
     public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
 
@@ -94,6 +136,24 @@ public sealed class CollectorOptions
         if (StaleAfter is { } stale && stale < Interval)
         {
             errors.Add($"--stale-after-ms (staleAfterMilliseconds): {stale.TotalMilliseconds} must be at least the interval ({Interval.TotalMilliseconds})");
+        }
+
+        if (UseLease)
+        {
+            if (string.IsNullOrWhiteSpace(LeaseNamespace))
+            {
+                errors.Add("--lease-namespace: the lease role needs the pair Lease's namespace (or EDGEHA_LEASE_NAMESPACE)");
+            }
+
+            if (string.IsNullOrWhiteSpace(LeaseName))
+            {
+                errors.Add("--lease-name: the lease role needs the pair Lease's name (or EDGEHA_LEASE_NAME)");
+            }
+
+            if (string.IsNullOrWhiteSpace(Identity))
+            {
+                errors.Add("--identity: the lease role needs this pod's name (or POD_NAME)");
+            }
         }
 
         if (RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)

@@ -1,7 +1,8 @@
 using EdgeHa.Collector;
 
-// Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad config file, 1 for any other start-up failure.
-if (!CollectorCommandLine.TryParse(args, out var options, out var error))
+// Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad config file, 1 for any other start-up failure
+// (with --once: 1 when the device did not answer).
+if (!CollectorCommandLine.TryParse(args, out var options, out var error, Environment.GetEnvironmentVariable))
 {
     if (error.Length == 0)
     {
@@ -14,14 +15,25 @@ if (!CollectorCommandLine.TryParse(args, out var options, out var error))
     return 2;
 }
 
+if (options.Once)
+{
+    return await CollectorOnce.RunAsync(options, Console.Out, Console.Error);
+}
+
 try
 {
-    await using var host = await CollectorHost.StartAsync(options);
+    await using var roles = options.UseLease ? LeaseRoleSourceFactory.Create(options) : null;
+    await using var host = await CollectorHost.StartAsync(options, roles);
     await host.WaitForShutdownAsync();
     return 0;
 }
 catch (IOException e)
 {
     Console.Error.WriteLine($"error: cannot listen: {e.Message}");
+    return 1;
+}
+catch (EdgeHa.Kube.Config.KubeConfigException e)
+{
+    Console.Error.WriteLine($"error: the lease role needs access to the Kubernetes API: {e.Message}");
     return 1;
 }

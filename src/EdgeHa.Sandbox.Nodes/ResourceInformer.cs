@@ -135,7 +135,8 @@ internal sealed class ResourceInformer<T>
                 Log.InformerFailed(_logger, typeof(T).Name, ex.Message);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6)))), _time, cancellationToken);
+                    // Short and capped: a stale cache delays failover in the sandbox, and a relist is cheap here.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 50 * Math.Pow(2, Math.Min(failures, 5)))), _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -75,7 +75,7 @@ public sealed class CollectorCommandLineTests : IDisposable
     [InlineData(new[] { "--read", "holding:0:1" }, "--device (device): HOST:PORT is required")]
     [InlineData(new[] { "--device", "plc:502" }, "--read (reads): at least one TABLE:ADDRESS:COUNT block is required")]
     [InlineData(new[] { "--device", "plc", "--read", "holding:0:1" }, "--device: 'plc' is not HOST:PORT")]
-    [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--role", "leader" }, "--role: 'leader' is not active, standby or stopped")]
+    [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--role", "leader" }, "--role: 'leader' is not active, standby, stopped or lease")]
     [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--interval-ms", "5" }, "--interval-ms: '5' is not an integer in 10..3600000")]
     [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--interval-ms", "1000", "--stale-after-ms", "500" }, "--stale-after-ms (staleAfterMilliseconds): 500 must be at least the interval (1000)")]
     [InlineData(new[] { "--device", "plc:1", "--read", "bits:0:1" }, "--read: unknown table 'bits' in 'bits:0:1' (expected coil, discrete, holding or input)")]

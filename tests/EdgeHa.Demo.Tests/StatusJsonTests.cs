@@ -49,7 +49,8 @@ public class StatusJsonTests
         var events = StatusJson.Events(list, new HashSet<string> { "demo-hot", "demo-hot-vip" }).ToList();
 
         Assert.Equal(["u1/1", "u3/2", "u4/3"], events.Select(e => e.Key));
-        Assert.Equal("announcing from edge-b", events[1].Note);
+        Assert.Equal("repeated (2 times in all)", events[1].Note);
+        Assert.Equal("edge-b is active", events[0].Note);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 9, TimeSpan.Zero), events[2].At);
     }
 }

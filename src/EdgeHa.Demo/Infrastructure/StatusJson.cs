@@ -50,8 +50,11 @@ public static class StatusJson
                 continue;
             }
 
-            var key = $"{Str(e["metadata"]?["uid"])}/{Long(e["series"]?["count"]) ?? Long(e["count"]) ?? 1}";
-            yield return new PairEvent(key, at.Value, Str(e["type"]), Str(e["reason"]), Str(e["note"]) ?? Str(e["message"]));
+            var count = Long(e["series"]?["count"]) ?? Long(e["count"]) ?? 1;
+            var key = $"{Str(e["metadata"]?["uid"])}/{count}";
+            var note = Str(e["note"]) ?? Str(e["message"]);
+            // A repeat keeps the first occurrence's note, which would be stale here: say it is a repeat instead.
+            yield return new PairEvent(key, at.Value, Str(e["type"]), Str(e["reason"]), count > 1 ? $"repeated ({count} times in all)" : note);
         }
     }
 

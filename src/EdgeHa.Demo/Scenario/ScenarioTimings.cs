@@ -10,7 +10,7 @@ public sealed class ScenarioTimings
     public TimeSpan AfterFailback { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Limit for the first placement (pods start, start-up grace, first grant).</summary>
-    public TimeSpan PlacementTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan PlacementTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>Limit for a failover, beyond which the step fails (the verdict compares with the prediction).</summary>
     public TimeSpan FailoverTimeout { get; init; } = TimeSpan.FromSeconds(40);

@@ -47,9 +47,13 @@ public sealed class RedundantPairReconciler : IReconciler
     // Read-your-writes: the informer may not have delivered our own last write yet when the next reconcile starts.
     private readonly ConcurrentDictionary<string, RedundantPair> _writtenPairs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lease> _writtenLeases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _leaseStale = new(StringComparer.Ordinal);
 
     // status.lastTransition.time has whole seconds (metav1.Time); the switch is measured from the precise decision time.
     private readonly ConcurrentDictionary<string, (string To, DateTimeOffset At)> _decidedAt = new(StringComparer.Ordinal);
+
+    // A promotion whose status write has not succeeded yet (the grant may have): carried until status records it.
+    private readonly ConcurrentDictionary<string, (F.TransitionRecord Transition, long FailoverCount)> _unrecorded = new(StringComparer.Ordinal);
 
     public RedundantPairReconciler(
         IKubernetesClient client,
@@ -131,7 +135,12 @@ public sealed class RedundantPairReconciler : IReconciler
         now = context.Now = _time.GetUtcNow(); // the decision's time: everything it looks at was read just now
         var observation = Observe(context);
         var decision = F.FailoverEngine.Decide(observation, context.Policy, now);
-        _engineState[key] = decision.State;
+        if (decision.Transition is { } promoted)
+        {
+            // Remembered before anything is written: if the grant goes through but a later write fails, the retry
+            // (which may then only adopt the new holder) still records this promotion in status.
+            _unrecorded[key] = (promoted, decision.FailoverCount);
+        }
         var decided = _time.GetElapsedTime(started);
 
         // The switch's critical path first (the Lease, then the labels the VIP selects on), the rest after.
@@ -143,6 +152,10 @@ public sealed class RedundantPairReconciler : IReconciler
         await ApplySimulatorAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplyStatusAsync(context, decision, vipRouted, cancellationToken).ConfigureAwait(false);
         await ClearSwitchoverRequestAsync(context, decision, cancellationToken).ConfigureAwait(false);
+
+        // Only a decision that was applied in full moves the engine's memory on: after a failed write the retry decides
+        // again from the same state (a switchover request is then still pending, not marked as handled).
+        _engineState[key] = decision.State;
         Log.Reconciled(_logger, key, decision.Phase.ToString(), decision.ActiveNode, decision.Lease.Kind.ToString(),
             decided.TotalMilliseconds, fenced.TotalMilliseconds, _time.GetElapsedTime(started).TotalMilliseconds);
 
@@ -344,9 +357,10 @@ public sealed class RedundantPairReconciler : IReconciler
         var name = PairLabels.LeaseName(c.Name);
         var cachedLease = _caches.Leases.Store.Get(c.Namespace, name);
         var lease = cachedLease is null ? null : Fresher(_writtenLeases, c.Key, cachedLease);
-        if (lease is not null && SwitchInFlight(c.Pair.Status))
+        if (lease is not null && (SwitchInFlight(c.Pair.Status) || _leaseStale.TryRemove(c.Key, out _)))
         {
-            // While a switch is in flight the Lease is read from the API: a late or lost watch event must not stall it.
+            // While a switch is in flight (or after a conflict showed our copy stale) the Lease is read from the API:
+            // a late or lost watch event must not stall a switch.
             lease = Fresher(_writtenLeases, c.Key, await _client.GetAsync<Lease>(name, c.Namespace, cancellationToken).ConfigureAwait(false));
             _clock.Observe("lease/" + c.Key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture));
         }
@@ -444,7 +458,7 @@ public sealed class RedundantPairReconciler : IReconciler
 
                 var update = Clone(lease);
                 (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
-                c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
+                c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                 Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
                 Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
                 break;
@@ -476,7 +490,7 @@ public sealed class RedundantPairReconciler : IReconciler
                 annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
                 annotations.Remove(FencingAnnotations.HandoverRequested);
                 c.Terms.WriteTo(update);
-                c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
+                c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                 c.Granted = true;
                 Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
                 Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
@@ -497,11 +511,26 @@ public sealed class RedundantPairReconciler : IReconciler
                         update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
                     }
 
-                    c.Lease = Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
+                    c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
             }
+        }
+    }
+
+    /// <summary>Writes the Lease (compare-and-swap). On a conflict our copy is stale: the next attempt reads it from the API.</summary>
+    private async Task<Lease> ReplaceLeaseAsync(PairContext c, Lease update, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Remember(_writtenLeases, c.Key, await _client.ReplaceAsync(update, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ConflictException)
+        {
+            _writtenLeases.TryRemove(c.Key, out _);
+            _leaseStale[c.Key] = true;
+            throw;
         }
     }
 
@@ -582,7 +611,8 @@ public sealed class RedundantPairReconciler : IReconciler
             }
             catch (AlreadyExistsException)
             {
-                return false;
+                // Our cache is behind: read it, it is the truth.
+                c.VipService = await _client.GetAsync<Service>(name, c.Namespace, cancellationToken).ConfigureAwait(false);
             }
         }
         else if (PairObjects.HashOf(existing.Metadata) != PairObjects.HashOf(desired.Metadata))
@@ -666,7 +696,23 @@ public sealed class RedundantPairReconciler : IReconciler
         status.FailoverCount = decision.FailoverCount;
         status.PredictedFailoverMilliseconds = (long)F.FailoverTiming.PredictWorstCase(c.Policy).Total.TotalMilliseconds;
 
-        if (decision.Transition is { } t)
+        var transition = decision.Transition;
+        if (transition is null && _unrecorded.TryGetValue(c.Key, out var pending) && pending.Transition.To == decision.ActiveNode
+            && (old.LastTransition?.To != pending.Transition.To || old.LastTransition.Time < pending.Transition.At.AddSeconds(-1)))
+        {
+            // The promotion was applied (granted) but its status write failed: record it now, once.
+            status.LastTransition = new TransitionStatus
+            {
+                Time = pending.Transition.At,
+                Reason = pending.Transition.Reason,
+                From = pending.Transition.From,
+                To = pending.Transition.To,
+                DetectionMilliseconds = (long)pending.Transition.Detection.TotalMilliseconds,
+            };
+            status.FailoverCount = Math.Max(status.FailoverCount ?? 0, pending.FailoverCount);
+        }
+
+        if (transition is { } t)
         {
             status.LastTransition = new TransitionStatus
             {
@@ -830,12 +876,22 @@ public sealed class RedundantPairReconciler : IReconciler
     {
         if (KubeJson.Serialize(old) == KubeJson.Serialize(status) && pair.Status is not null)
         {
+            if (_unrecorded.TryGetValue(ObjectKey.Of(pair), out var recorded) && status.LastTransition?.To == recorded.Transition.To)
+            {
+                _unrecorded.TryRemove(ObjectKey.Of(pair), out _);
+            }
+
             return;
         }
 
         var update = Clone(pair);
         update.Status = status;
-        Remember(_writtenPairs, ObjectKey.Of(pair), await _client.ReplaceStatusAsync(OperatorCaches.PairType, update, cancellationToken).ConfigureAwait(false));
+        var key = ObjectKey.Of(pair);
+        Remember(_writtenPairs, key, await _client.ReplaceStatusAsync(OperatorCaches.PairType, update, cancellationToken).ConfigureAwait(false));
+        if (_unrecorded.TryGetValue(key, out var pending) && status.LastTransition?.To == pending.Transition.To)
+        {
+            _unrecorded.TryRemove(key, out _);
+        }
     }
 
     private async Task ClearSwitchoverRequestAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
@@ -962,6 +1018,7 @@ public sealed class RedundantPairReconciler : IReconciler
         _writtenPairs.TryRemove(key, out _);
         _writtenLeases.TryRemove(key, out _);
         _decidedAt.TryRemove(key, out _);
+        _unrecorded.TryRemove(key, out _);
         _probes.Remove(key);
         _engineState.TryRemove(key, out _);
         _clock.Forget("lease/" + key);

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net;
+using EdgeHa.Fencing;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Config;
+using EdgeHa.Kube.Models;
+using EdgeHa.Modbus;
+using EdgeHa.ModbusSimulator;
+using EdgeHa.Sandbox.ApiServer;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeHa.Collector.Tests;
+
+/// <summary>
+/// Two collectors on one device, their roles from a pair Lease on the sandbox API server, the test playing the
+/// operator (the grantor): the holder publishes, the other only buffers, and a handover loses no sample.
+/// </summary>
+public sealed class LeaseRoleSourceTests : IAsyncLifetime
+{
+    private const string LeaseName = "line-1-active";
+    private static readonly LeaseTerms Fast = new(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
+
+    // The device counts slowly so that a poll can never miss a value on a busy machine: any gap is a failover gap.
+    private const string Map = """
+        units:
+          - unit: 1
+            inputRegisters: [{ start: 0, count: 10 }]
+            values:
+              - { name: sequence, table: input, address: 0, type: uint16, generator: { kind: counter, step: 1, periodMilliseconds: 300 } }
+        """;
+
+    private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"edgeha-collector-lease-{Guid.NewGuid():N}.yaml");
+    private SandboxApiServer _api = null!;
+    private KubernetesClient _client = null!;
+    private SimulatorHost _device = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0 });
+        _api.WriteKubeconfig(_kubeconfig);
+        _client = new KubernetesClient(KubeConfigLoader.FromKubeConfigFiles([_kubeconfig]));
+        _device = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Map = MapLoader.Parse(Map, "test map"),
+            BindAddress = IPAddress.Loopback,
+            ModbusPort = 0,
+            HttpPort = null,
+            MinimumLogLevel = LogLevel.Warning,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _disposables.Count - 1; i >= 0; i--)
+        {
+            await _disposables[i].DisposeAsync();
+        }
+
+        await _device.DisposeAsync();
+        _client.Dispose();
+        await _api.DisposeAsync();
+        File.Delete(_kubeconfig);
+    }
+
+    [Fact]
+    public async Task Holder_PublishesWhileTheOtherOnlyBuffers()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var a = await StartCollectorAsync("pod-a");
+        var b = await StartCollectorAsync("pod-b");
+
+        await WaitUntil(() => Published(a).Any(s => s.Epoch == 1));
+
+        Assert.Equal(CollectorRole.Active, a.Engine.Roles.Current);
+        Assert.Equal(CollectorRole.Standby, b.Engine.Roles.Current);
+        Assert.True(b.Engine.Buffer.Count > 0, "the hot standby polls and buffers");
+        Assert.Empty(b.Engine.Buffer.PublishedAfterNumber(null, 100));
+        // A sample carries the epoch in force when it was polled: replayed ones from before the holding carry 0.
+        Assert.All(Published(a).SkipWhile(s => s.Epoch == 0), s => Assert.Equal(1, s.Epoch));
+    }
+
+    [Fact]
+    public async Task Handover_NewHolderContinuesAfterTheOldOnesLastSequence()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var a = await StartCollectorAsync("pod-a");
+        var b = await StartCollectorAsync("pod-b");
+        await WaitUntil(() => Published(a).Count >= 3);
+
+        // The operator asks for a handover, waits for the release, then grants the standby.
+        await EditLeaseAsync(l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+        await WaitUntilAsync(async () => (await ReadLease()).Spec!.HolderIdentity is null);
+        Assert.NotEqual(CollectorRole.Active, a.Engine.Roles.Current);
+        var recorded = int.Parse((await ReadLease()).Metadata.Annotations![FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture);
+        await EditLeaseAsync(l =>
+        {
+            l.Spec!.HolderIdentity = "pod-b";
+            l.Metadata.Annotations![FencingAnnotations.Epoch] = "2";
+        });
+        await WaitUntil(() => Published(b).Any(s => s.Epoch == 2));
+
+        var last = Published(a).Max(s => s.Sequence!.Value);
+        Assert.Equal(last, recorded);
+        var first = Published(b).Min(s => s.Sequence!.Value);
+        Assert.True(first <= last + 1, $"lost samples: the old holder published up to {last}, the new one started at {first}");
+        Assert.Equal(2, Published(b)[^1].Epoch);
+        Assert.Equal(CollectorRole.Active, b.Engine.Roles.Current);
+        Assert.Equal(CollectorRole.Standby, a.Engine.Roles.Current);
+    }
+
+    [Fact]
+    public async Task Health_ApiServerUnreachable_ReportsThatTheLeaseCannotBeHeld()
+    {
+        await CreateLeaseAsync(holder: "pod-b", epoch: 1);
+        var a = await StartCollectorAsync("pod-a");
+        await WaitUntil(() => a.Engine.GetState().Healthy);
+
+        await _api.DisposeAsync(); // the API server is gone for this collector
+
+        await WaitUntil(() => a.Engine.GetState().Reason.Contains("cannot hold the pair lease", StringComparison.Ordinal), message: () => a.Engine.GetState().Reason);
+        Assert.False(a.Engine.GetState().Healthy);
+    }
+
+    private static List<Sample> Published(CollectorHost host) => [.. host.Engine.Buffer.PublishedAfterNumber(null, 10_000)];
+
+    private async Task<CollectorHost> StartCollectorAsync(string identity)
+    {
+        var options = new CollectorOptions
+        {
+            DeviceHost = "127.0.0.1",
+            DevicePort = _device.ModbusEndPoint.Port,
+            HttpPort = 0,
+            HttpBindAddress = IPAddress.Loopback,
+            Interval = TimeSpan.FromMilliseconds(50),
+            Sequence = new SequenceRegister(ModbusTable.InputRegisters, 0),
+            RequestTimeout = TimeSpan.FromSeconds(5),
+            MinimumLogLevel = LogLevel.Warning,
+        };
+        options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 2));
+        var roles = new LeaseRoleSource(last => new LeaseHolder(
+            _client,
+            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = identity, DefaultTerms = Fast },
+            last));
+        var host = await CollectorHost.StartAsync(options, roles);
+        _disposables.Add(roles);
+        _disposables.Add(host);
+        return host;
+    }
+
+    private async Task CreateLeaseAsync(string holder, long epoch)
+    {
+        var lease = new Lease { Metadata = new ObjectMeta { Name = LeaseName, Namespace = "default", Annotations = new Dictionary<string, string>() } };
+        lease.Spec = new LeaseSpec { HolderIdentity = holder };
+        Fast.WriteTo(lease);
+        lease.Metadata.Annotations![FencingAnnotations.Epoch] = epoch.ToString(CultureInfo.InvariantCulture);
+        await _client.CreateAsync(lease);
+    }
+
+    private Task<Lease> ReadLease() => _client.GetAsync<Lease>(LeaseName, "default");
+
+    private async Task EditLeaseAsync(Action<Lease> edit)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var lease = await ReadLease();
+            edit(lease);
+            try
+            {
+                await _client.ReplaceAsync(lease);
+                return;
+            }
+            catch (ConflictException) when (attempt < 20)
+            {
+                // The holder renewed meanwhile: read again, as an operator does.
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {seconds} s");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, int seconds = 20, Func<string>? message = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {seconds} s {message?.Invoke()}");
+            await Task.Delay(20);
+        }
+    }
+}
