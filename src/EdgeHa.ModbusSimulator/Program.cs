@@ -1,7 +1,7 @@
 using EdgeHa.ModbusSimulator;
 
 // Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad map, 1 for any other start-up failure.
-if (!SimulatorCommandLine.TryParse(args, out var options, out var error))
+if (!SimulatorCommandLine.TryParse(args, out var options, out var error, Environment.GetEnvironmentVariable))
 {
     if (error.Length == 0)
     {

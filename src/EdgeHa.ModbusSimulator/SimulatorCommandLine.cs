@@ -11,7 +11,7 @@ public static class SimulatorCommandLine
           --port       Modbus TCP port (default 5020; 0 picks a free port)
           --http-port  HTTP port for /healthz, /metrics, /values, /registers (default 8080)
           --config     register map (YAML or JSON); without it: unit 1, all tables 0-9999, sequence counter at input 0
-          --bind       address to listen on (default 0.0.0.0)
+          --bind       address to listen on (default EDGEHA_BIND_ADDRESS, then 0.0.0.0)
 
         """;
 
@@ -19,10 +19,19 @@ public static class SimulatorCommandLine
     /// False with an empty <paramref name="error"/> for --help; false with a message for bad arguments or a bad map
     /// (the caller exits with code 2).
     /// </summary>
-    public static bool TryParse(IReadOnlyList<string> args, out SimulatorOptions options, out string error)
+    /// <param name="args">The command line.</param>
+    /// <param name="options">The options built.</param>
+    /// <param name="error">What is wrong.</param>
+    /// <param name="environment">Where EDGEHA_BIND_ADDRESS is read (the sandbox gives each pod its own loopback address); null reads none.</param>
+    public static bool TryParse(IReadOnlyList<string> args, out SimulatorOptions options, out string error, Func<string, string?>? environment = null)
     {
         options = new SimulatorOptions();
         error = "";
+        if (environment?.Invoke("EDGEHA_BIND_ADDRESS") is { Length: > 0 } bind && System.Net.IPAddress.TryParse(bind, out var bindAddress))
+        {
+            options.BindAddress = bindAddress;
+        }
+
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];

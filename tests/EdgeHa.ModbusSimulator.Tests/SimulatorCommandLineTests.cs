@@ -59,4 +59,20 @@ public sealed class SimulatorCommandLineTests : IDisposable
         Assert.False(SimulatorCommandLine.TryParse(["--help"], out _, out var error));
         Assert.Empty(error);
     }
+
+    [Fact]
+    public void TryParse_BindAddressInEnvironment_IsTheDefault()
+    {
+        Assert.True(SimulatorCommandLine.TryParse([], out var options, out _, key => key == "EDGEHA_BIND_ADDRESS" ? "127.77.3.1" : null));
+
+        Assert.Equal(System.Net.IPAddress.Parse("127.77.3.1"), options.BindAddress);
+    }
+
+    [Fact]
+    public void TryParse_BindFlag_WinsOverTheEnvironment()
+    {
+        Assert.True(SimulatorCommandLine.TryParse(["--bind", "127.0.0.1"], out var options, out _, key => key == "EDGEHA_BIND_ADDRESS" ? "127.77.3.1" : null));
+
+        Assert.Equal(System.Net.IPAddress.Loopback, options.BindAddress);
+    }
 }
