@@ -101,4 +101,32 @@ public class ContinuityAnalyzerTests
         Assert.Null(report.First);
         Assert.Empty(report.Gaps);
     }
+
+    [Fact]
+    public void Analyze_GapUpToWhatTheCrashedOneRecorded_IsPublishedUnreadNotLost()
+    {
+        // The old active published 65535 and 0 (recorded 0 in the Lease) and crashed before they were read;
+        // the new active starts after 0, at 1... except that it also missed 1: that one is lost.
+        var samples = Stint(1, 65533, 65534).Concat(Stint(2, 2, 3)).ToList();
+
+        var report = ContinuityAnalyzer.Analyze(samples, new Dictionary<int, int> { [2] = 0 });
+
+        Assert.Equal(2, report.PublishedUnread);
+        Assert.Equal(1, report.LostAtHandover);
+        Assert.Equal(2, report.UnreadEnteringStint(2));
+        Assert.Equal(1, report.LostEnteringStint(2));
+        var gap = Assert.Single(report.Gaps);
+        Assert.Equal((3L, 2L, 1L), (gap.Missing, gap.PublishedUnread, gap.Lost));
+    }
+
+    [Fact]
+    public void Analyze_RecordedBehindWhatWasRead_ChangesNothing()
+    {
+        var samples = Stint(1, 10, 11, 12).Concat(Stint(2, 14)).ToList();
+
+        var report = ContinuityAnalyzer.Analyze(samples, new Dictionary<int, int> { [2] = 11 });
+
+        Assert.Equal(0, report.PublishedUnread);
+        Assert.Equal(1, report.LostAtHandover);
+    }
 }

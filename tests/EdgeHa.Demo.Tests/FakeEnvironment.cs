@@ -103,6 +103,9 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
         }
     }
 
+    public Task<LeaseSnapshot?> GetLeaseAsync(PairManifest pair, CancellationToken cancellationToken) =>
+        Task.FromResult<LeaseSnapshot?>(null);
+
     public Task<IReadOnlyList<PairEvent>> GetEventsAsync(PairManifest pair, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PairEvent>>([.. Events]);
 

@@ -58,4 +58,23 @@ public class PairObserverTests
 
         Assert.Single(timeline.Entries, e => e.Source == "event");
     }
+
+    [Fact]
+    public void ObserveLease_RecordsWhatEachNodeWroteAndKeepsItAcrossARelease()
+    {
+        var timeline = new Timeline();
+        var observer = new PairObserver(new FakeEnvironment(new FakeVip()), FakeEnvironment.HotPair, timeline, TimeProvider.System);
+
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-a-x1", 100), T0);
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-a-x1", 107), T0.AddSeconds(1));
+        observer.ObserveLease(new LeaseSnapshot("", 109), T0.AddSeconds(2));
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-b-y2", 109), T0.AddSeconds(3));
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-b-y2", 115), T0.AddSeconds(4));
+
+        Assert.Equal(107, observer.LastRecordedBy("edge-a", T0.AddMilliseconds(1500)));
+        Assert.Equal(109, observer.LastRecordedBy("edge-a", T0.AddSeconds(10)));
+        Assert.Equal(115, observer.LastRecordedBy("edge-b", T0.AddSeconds(10)));
+        Assert.Null(observer.LastRecordedBy("edge-b", T0.AddSeconds(2)));
+        Assert.Equal(["held by demo-hot-edge-a-x1", "released (last published sequence 109)", "held by demo-hot-edge-b-y2"], timeline.Entries.Select(e => e.Text));
+    }
 }

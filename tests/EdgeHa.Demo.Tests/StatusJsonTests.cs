@@ -53,4 +53,13 @@ public class StatusJsonTests
         Assert.Equal("edge-b is active", events[0].Note);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 9, TimeSpan.Zero), events[2].At);
     }
+
+    [Fact]
+    public void Lease_HolderAndRecordedSequence()
+    {
+        var lease = JsonNode.Parse("""{"metadata":{"annotations":{"edgeha.io/last-published-sequence":"65535"}},"spec":{"holderIdentity":"demo-hot-edge-b-abc"}}""")!.AsObject();
+
+        Assert.Equal(new Scenario.LeaseSnapshot("demo-hot-edge-b-abc", 65535), StatusJson.Lease(lease));
+        Assert.Equal(new Scenario.LeaseSnapshot(null, null), StatusJson.Lease([]));
+    }
 }

@@ -332,4 +332,31 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         var service = await _cluster.Admin.GetAsync<Service>("line1-simulator", TestCluster.Namespace, Ct);
         Assert.Equal(5020, service.Spec!.Ports!.Single().Port);
     }
+
+    [Fact]
+    public async Task Reconcile_KubeVipAnnouncesTheAddress_VipAssignedAndAnnouncedByFromVipHost()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.Vip = new VipSpec
+        {
+            Provider = VipProvider.KubeVip,
+            Address = "192.168.10.50",
+            Ports = [new VipPort { Name = "modbus", Port = 502, TargetPort = 5020 }],
+        }));
+        var pending = await _cluster.GetPairAsync("line1", Ct);
+        Assert.True(Controller.Conditions.IsFalse(pending.Status!.Conditions, ConditionTypes.VipAssigned));
+        var service = await _cluster.Admin.GetAsync<Service>("line1-vip", TestCluster.Namespace, Ct);
+        Assert.Equal("192.168.10.50", service.Metadata.Annotations![PairObjects.KubeVipIps]);
+        Assert.Equal("LoadBalancer", service.Spec!.Type);
+
+        // What kube-vip does: announce, record the announcing host, publish the ingress.
+        await _cluster.Admin.PatchAsync<Service>("line1-vip", KubePatch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PairObjects.KubeVipHost] = "node-a" } } }), TestCluster.Namespace, Ct);
+        await _cluster.Admin.PatchStatusAsync<Service>("line1-vip", KubePatch.Merge(new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "192.168.10.50" }) } } }), TestCluster.Namespace, Ct);
+
+        var assigned = await _cluster.WaitForPairAsync("line1", p => Controller.Conditions.IsTrue(p.Status?.Conditions, ConditionTypes.VipAssigned), Settle, "VipAssigned=True", Ct);
+        Assert.Equal("192.168.10.50", assigned.Status!.Vip!.Address);
+        Assert.Equal("node-a", assigned.Status.Vip.AnnouncedBy);
+        Assert.Equal(VipProvider.KubeVip, assigned.Status.Vip.Provider);
+        var kept = await _cluster.Admin.GetAsync<Service>("line1-vip", TestCluster.Namespace, Ct);
+        Assert.Equal("node-a", kept.Metadata.Annotations![PairObjects.KubeVipHost]);
+    }
 }

@@ -139,6 +139,24 @@ public sealed class SandboxApiServerTests
     }
 
     [Fact]
+    public async Task Watch_TwoWatchersOfOneResource_BothReceiveEveryEvent()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var from = h.Server.ResourceVersion;
+        using var first = await h.WatchAsync($"/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={from}");
+        using var second = await h.WatchAsync($"/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={from}");
+
+        await h.CreateAsync("/api/v1/namespaces/default/configmaps", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}");
+
+        foreach (var watch in new[] { first, second })
+        {
+            var e = await watch.NextChangeAsync();
+            Assert.Equal("ADDED", e!["type"]!.GetValue<string>());
+            Assert.Equal("shared", e["object"]!["metadata"]!["name"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public void Options_Defaults_AreSafe()
     {
         var o = new SandboxApiServerOptions();

@@ -202,6 +202,13 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
         return obj?["status"] is JsonObject status ? StatusJson.Snapshot(status) : null;
     }
 
+    public async Task<LeaseSnapshot?> GetLeaseAsync(PairManifest pair, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        var lease = await GetJsonAsync($"/apis/coordination.k8s.io/v1/namespaces/{pair.Namespace}/leases/{pair.Name}-active", cancellationToken);
+        return lease is null ? null : StatusJson.Lease(lease);
+    }
+
     public async Task<IReadOnlyList<PairEvent>> GetEventsAsync(PairManifest pair, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pair);

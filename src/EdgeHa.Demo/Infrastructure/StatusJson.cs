@@ -32,6 +32,15 @@ public static class StatusJson
         };
     }
 
+    /// <summary>The pair Lease's holder and the last published sequence its holder recorded.</summary>
+    public static LeaseSnapshot Lease(JsonObject lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var recorded = Str(lease["metadata"]?["annotations"]?["edgeha.io/last-published-sequence"]);
+        int? sequence = int.TryParse(recorded, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s <= 65535 ? s : null;
+        return new LeaseSnapshot(Str(lease["spec"]?["holderIdentity"]), sequence);
+    }
+
     /// <summary>The Events of a list (events.k8s.io/v1 or core/v1) about one of <paramref name="names"/>.</summary>
     public static IEnumerable<PairEvent> Events(JsonObject? list, IReadOnlySet<string> names)
     {

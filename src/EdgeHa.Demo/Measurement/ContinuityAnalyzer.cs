@@ -7,8 +7,12 @@ namespace EdgeHa.Demo.Measurement;
 /// </summary>
 public static class ContinuityAnalyzer
 {
-    /// <summary>Analyzes samples in the order they were read.</summary>
-    public static ContinuityReport Analyze(IEnumerable<ObservedSample> samples)
+    /// <summary>
+    /// Analyzes samples in the order they were read. <paramref name="recordedByPrevious"/> maps a stint to the last
+    /// sequence its predecessor recorded as published in the pair Lease: missing numbers up to it at that handover
+    /// were published (by a collector that then crashed before they were read), not lost.
+    /// </summary>
+    public static ContinuityReport Analyze(IEnumerable<ObservedSample> samples, IReadOnlyDictionary<int, int>? recordedByPrevious = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var unwrapper = new SequenceUnwrapper();
@@ -35,7 +39,7 @@ public static class ContinuityAnalyzer
         }
 
         var gaps = new List<SequenceGap>();
-        long handover = 0, polling = 0, duplicates = 0;
+        long handover = 0, polling = 0, duplicates = 0, unread = 0;
         var duplicatesByStint = new Dictionary<int, long>();
         KeyValuePair<long, Entry>? previous = null;
         foreach (var current in byValue)
@@ -52,10 +56,18 @@ public static class ContinuityAnalyzer
             {
                 var missing = current.Key - p.Key - 1;
                 var atHandover = !p.Value.Stints.Overlaps(current.Value.Stints);
-                gaps.Add(new SequenceGap(p.Value.Raw, current.Value.Raw, missing, atHandover, current.Value.FirstSeen, current.Value.Stints.Min()));
+                var stint = current.Value.Stints.Min();
+                long published = 0;
+                if (atHandover && recordedByPrevious is not null && recordedByPrevious.TryGetValue(stint, out var recorded))
+                {
+                    published = Math.Clamp(Nearest(p.Key, recorded) - p.Key, 0, missing);
+                }
+
+                gaps.Add(new SequenceGap(p.Value.Raw, current.Value.Raw, missing, atHandover, current.Value.FirstSeen, stint, published));
                 if (atHandover)
                 {
-                    handover += missing;
+                    handover += missing - published;
+                    unread += published;
                 }
                 else
                 {
@@ -78,7 +90,16 @@ public static class ContinuityAnalyzer
             Duplicates = duplicates,
             Gaps = gaps,
             DuplicatesByStint = duplicatesByStint,
+            PublishedUnread = unread,
         };
+    }
+
+    /// <summary>The unwrapped position of raw <paramref name="sequence"/> nearest to <paramref name="anchor"/>.</summary>
+    private static long Nearest(long anchor, int sequence)
+    {
+        var anchorRaw = (int)(((anchor % SequenceUnwrapper.Ring) + SequenceUnwrapper.Ring) % SequenceUnwrapper.Ring);
+        var forward = (sequence - anchorRaw) & (SequenceUnwrapper.Ring - 1);
+        return forward < SequenceUnwrapper.Ring / 2 ? anchor + forward : anchor - (SequenceUnwrapper.Ring - forward);
     }
 
     private sealed class Entry(int raw, DateTimeOffset firstSeen)

@@ -17,8 +17,14 @@ public sealed record ContinuityReport
     /// <summary>How many publishing stints (collectors in turn) the stream had.</summary>
     public int Stints { get; init; }
 
-    /// <summary>Sequence numbers lost between two stints: what a switch lost.</summary>
+    /// <summary>Sequence numbers lost between two stints: what a switch lost (nobody published them).</summary>
     public long LostAtHandover { get; init; }
+
+    /// <summary>
+    /// Sequence numbers at a handover that the crashed collector had published and recorded in the pair Lease, but
+    /// that were not read through the VIP before it crashed (the new active rightly starts after them).
+    /// </summary>
+    public long PublishedUnread { get; init; }
 
     /// <summary>Sequence numbers one collector's own stream skipped (polling slower than the device at that moment).</summary>
     public long MissedByPolling { get; init; }
@@ -32,11 +38,14 @@ public sealed record ContinuityReport
     public IReadOnlyDictionary<int, long> DuplicatesByStint { get; init; } = new Dictionary<int, long>();
 
     /// <summary>Sequence numbers lost at the start of <paramref name="stint"/> (between it and the stint before).</summary>
-    public long LostEnteringStint(int stint) => Gaps.Where(g => g.AtHandover && g.Stint == stint).Sum(g => g.Missing);
+    public long LostEnteringStint(int stint) => Gaps.Where(g => g.AtHandover && g.Stint == stint).Sum(g => g.Lost);
+
+    /// <summary>Published-but-unread numbers at the start of <paramref name="stint"/>.</summary>
+    public long UnreadEnteringStint(int stint) => Gaps.Where(g => g.AtHandover && g.Stint == stint).Sum(g => g.PublishedUnread);
 
     /// <summary>Duplicates published by <paramref name="stint"/> that an earlier stint had published.</summary>
     public long DuplicatesOfStint(int stint) => DuplicatesByStint.GetValueOrDefault(stint);
 
     /// <summary>Every missing number, whatever the cause.</summary>
-    public long Lost => LostAtHandover + MissedByPolling;
+    public long Lost => LostAtHandover + MissedByPolling + PublishedUnread;
 }

@@ -25,6 +25,7 @@ public static class ResultsTable
         Row("trigger -> data via VIP", t => Ms(t.TriggerToData));
         Row("VIP did not answer", t => $"{Math.Round(t.VipOutage.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms");
         Row("lost at handover", t => t.LostAtHandover.ToString(CultureInfo.InvariantCulture));
+        Row("published, unread at crash", t => t.PublishedUnread.ToString(CultureInfo.InvariantCulture));
         Row("duplicates", t => t.Duplicates.ToString(CultureInfo.InvariantCulture));
 
         var sb = new StringBuilder();
@@ -43,7 +44,7 @@ public static class ResultsTable
 
         sb.Append(CultureInfo.InvariantCulture, $"  predicted failover (status): {(predictedFailoverMs is { } p ? $"{p} ms" : "not reported")}\n");
         sb.Append(CultureInfo.InvariantCulture,
-            $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}\n");
+            $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, published but unread at a crash {continuity.PublishedUnread}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}\n");
         foreach (var check in verdict.Checks)
         {
             var mark = check.Passed switch { true => "PASS", false => "FAIL", null => "INFO" };

@@ -10,4 +10,12 @@ namespace EdgeHa.Demo.Measurement;
 /// </param>
 /// <param name="ObservedAt">When the sample after the gap was first seen.</param>
 /// <param name="Stint">The (first) stint that published the sample after the gap.</param>
-public sealed record SequenceGap(int After, int Before, long Missing, bool AtHandover, DateTimeOffset ObservedAt, int Stint);
+/// <param name="PublishedUnread">
+/// Of the missing numbers at a handover, how many the previous collector had published and recorded in the pair
+/// Lease (so the new one rightly did not publish them again) but that were not read before it crashed.
+/// </param>
+public sealed record SequenceGap(int After, int Before, long Missing, bool AtHandover, DateTimeOffset ObservedAt, int Stint, long PublishedUnread = 0)
+{
+    /// <summary>Missing numbers nobody published.</summary>
+    public long Lost => Missing - PublishedUnread;
+}

@@ -33,6 +33,9 @@ public sealed record TransitionMeasurement
     /// <summary>Device sequence numbers lost between the old and the new active.</summary>
     public long LostAtHandover { get; init; }
 
+    /// <summary>Device sequence numbers the old active published (recorded in the Lease) but crashed before they were read.</summary>
+    public long PublishedUnread { get; init; }
+
     /// <summary>Device sequence numbers both published.</summary>
     public long Duplicates { get; init; }
 

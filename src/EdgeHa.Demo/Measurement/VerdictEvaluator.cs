@@ -55,6 +55,12 @@ public static class VerdictEvaluator
                 $"{handovers} sequence numbers lost at handovers, {continuity.Duplicates} duplicates"));
         }
 
+        if (continuity.PublishedUnread > 0)
+        {
+            checks.Add(new VerdictCheck("published just before a crash, not read", null,
+                $"{continuity.PublishedUnread} sequence numbers the crashed collector had published and recorded in the pair Lease, but that were not read through the VIP before it died; the new active rightly publishes after them"));
+        }
+
         checks.Add(new VerdictCheck("collector polling kept up with the device", null,
             continuity.MissedByPolling == 0 ? "no counter value skipped inside one collector's stream" : $"{continuity.MissedByPolling} counter values skipped inside one collector's stream (polling stalls, not a failover loss)"));
         return new Verdict(mode, checks);

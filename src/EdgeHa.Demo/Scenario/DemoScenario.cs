@@ -129,9 +129,19 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
 
         ui?.EndStatus();
 
-        var continuity = ContinuityAnalyzer.Analyze(reader.Samples);
-        var outages = OutageAnalyzer.Windows(reader.Probes);
         var stints = reader.Stints;
+        var recorded = new Dictionary<int, int>();
+        for (var i = 1; i < stints.Count; i++)
+        {
+            // What the previous collector had recorded in the Lease as published when the next one started answering.
+            if (NodeOf(stints[i - 1]) is { } previous && observer.LastRecordedBy(previous, stints[i].FirstSampleAt ?? stints[i].StartedAt) is { } seq)
+            {
+                recorded[stints[i].Id] = seq;
+            }
+        }
+
+        var continuity = ContinuityAnalyzer.Analyze(reader.Samples, recorded);
+        var outages = OutageAnalyzer.Windows(reader.Probes);
         var transitions = new List<TransitionMeasurement>();
         if (crashAt != default)
         {
@@ -166,6 +176,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             FirstNewSampleAt = firstData,
             VipOutage = firstData is { } end ? OutageAnalyzer.OutageWithin(outages, trigger, end) : TimeSpan.Zero,
             LostAtHandover = stint is null ? 0 : continuity.LostEnteringStint(stint.Id),
+            PublishedUnread = stint is null ? 0 : continuity.UnreadEnteringStint(stint.Id),
             Duplicates = stint is null ? 0 : continuity.DuplicatesOfStint(stint.Id),
         };
     }
@@ -188,7 +199,11 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
 
         foreach (var g in continuity.Gaps)
         {
-            timeline.Add(g.ObservedAt, "data", $"{g.Missing} sequence numbers missing between {g.After} and {g.Before} ({(g.AtHandover ? "lost at the handover" : "skipped by one collector's polling")})");
+            var why = !g.AtHandover ? "skipped by one collector's polling"
+                : g.PublishedUnread == 0 ? "lost at the handover"
+                : g.Lost == 0 ? "published by the crashed collector and recorded in the Lease, not read before the crash"
+                : $"{g.PublishedUnread} published by the crashed collector but unread, {g.Lost} lost at the handover";
+            timeline.Add(g.ObservedAt, "data", $"{g.Missing} sequence numbers missing between {g.After} and {g.Before} ({why})");
         }
 
         foreach (var (stint, count) in continuity.DuplicatesByStint)
@@ -199,6 +214,8 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             }
         }
     }
+
+    private static string? NodeOf(Stint stint) => stint.Backend is { } b && b.IndexOf(' ', StringComparison.Ordinal) is > 0 and var space ? b[..space] : null;
 
     private static async Task SteadyAsync(StepContext context, VipSampleReader reader, TimeSpan duration)
     {

@@ -20,6 +20,9 @@ public interface IDemoEnvironment
     /// <summary>The pair's status now, or null when the pair has none yet.</summary>
     Task<PairSnapshot?> GetPairAsync(PairManifest pair, CancellationToken cancellationToken);
 
+    /// <summary>The pair Lease (&lt;pair&gt;-active), or null when it does not exist.</summary>
+    Task<LeaseSnapshot?> GetLeaseAsync(PairManifest pair, CancellationToken cancellationToken);
+
     /// <summary>The Events about the pair so far.</summary>
     Task<IReadOnlyList<PairEvent>> GetEventsAsync(PairManifest pair, CancellationToken cancellationToken);
 

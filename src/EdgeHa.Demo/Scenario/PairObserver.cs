@@ -13,6 +13,9 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
     private PairSnapshot? _latest;
     private long? _predicted;
     private string? _lastError;
+    private readonly List<(DateTimeOffset At, string Node, int Sequence)> _recorded = [];
+    private string? _writer;
+    private string? _holder;
 
     /// <summary>How often the status is read; Events are read every fourth time.</summary>
     public TimeSpan Period { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -84,6 +87,7 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
         {
             var snapshot = await environment.GetPairAsync(pair, cancellationToken);
             Observe(snapshot, time.GetUtcNow());
+            ObserveLease(await environment.GetLeaseAsync(pair, cancellationToken), time.GetUtcNow());
             if (events)
             {
                 foreach (var e in await environment.GetEventsAsync(pair, cancellationToken))
@@ -103,6 +107,58 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
             {
                 _lastError = e.Message;
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes the pair Lease in: who holds it, and the last published sequence each node's collector recorded (a
+    /// released lease keeps what its last holder wrote).
+    /// </summary>
+    public void ObserveLease(LeaseSnapshot? lease, DateTimeOffset now)
+    {
+        if (lease is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var holder = string.IsNullOrEmpty(lease.Holder) ? null : lease.Holder;
+            if (holder != _holder)
+            {
+                _holder = holder;
+                timeline.Add(now, "lease", holder is null
+                    ? $"released (last published sequence {lease.LastPublishedSequence?.ToString(CultureInfo.InvariantCulture) ?? "-"})"
+                    : $"held by {holder}");
+            }
+
+            if (holder is not null)
+            {
+                _writer = new[] { pair.PrimaryNode, pair.StandbyNode }.FirstOrDefault(n => holder.Contains($"-{n}-", StringComparison.Ordinal)) ?? _writer;
+            }
+
+            if (_writer is not null && lease.LastPublishedSequence is { } seq
+                && (_recorded.Count == 0 || _recorded[^1].Node != _writer || _recorded[^1].Sequence != seq))
+            {
+                _recorded.Add((now, _writer, seq));
+            }
+        }
+    }
+
+    /// <summary>The last sequence <paramref name="node"/>'s collector recorded in the Lease as published, as seen by <paramref name="before"/>.</summary>
+    public int? LastRecordedBy(string node, DateTimeOffset before)
+    {
+        lock (_gate)
+        {
+            for (var i = _recorded.Count - 1; i >= 0; i--)
+            {
+                if (_recorded[i].Node == node && _recorded[i].At <= before)
+                {
+                    return _recorded[i].Sequence;
+                }
+            }
+
+            return null;
         }
     }
 

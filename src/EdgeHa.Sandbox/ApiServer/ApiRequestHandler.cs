@@ -398,7 +398,8 @@ internal sealed class ApiRequestHandler
                     return;
                 }
 
-                var obj = Present(t, e.Object);
+                // The stored event is shared by every watcher: each gets its own copy to present and serialize.
+                var obj = Present(t, (JsonObject)e.Object.DeepClone());
                 JsonNode payload = table ? _tables.Convert(t, [obj], ObjectStore.ResourceVersionOf(obj), null, q["includeObject"]) : obj;
                 if (table && !first)
                 {
