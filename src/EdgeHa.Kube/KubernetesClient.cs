@@ -124,13 +124,15 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         try
         {
             using var doc = JsonDocument.Parse(text);
-            // A Success Status means the object is gone; anything else is the object, still terminating.
+            // A Success Status means the object is gone. An object in the answer is still terminating only when it
+            // carries a deletionTimestamp (finalizers, graceful pod deletion); otherwise it is the deleted object.
             if (doc.RootElement.TryGetProperty("kind", out var kind) && kind.ValueEquals("Status"))
             {
                 return null;
             }
 
-            return KubeJson.Deserialize<T>(doc.RootElement);
+            var obj = KubeJson.Deserialize<T>(doc.RootElement);
+            return obj?.Metadata.DeletionTimestamp is null ? null : obj;
         }
         catch (JsonException ex)
         {

@@ -28,10 +28,11 @@ public class ResultsTableTests
 
         var text = ResultsTable.Render("hot", 3800, [failover], continuity, verdict);
 
-        Assert.Contains("hot standby               failover edge-a -> edge-b", text, StringComparison.Ordinal);
-        Assert.Contains("trigger -> decision       900 ms", text, StringComparison.Ordinal);
-        Assert.Contains("trigger -> acting         945 ms", text, StringComparison.Ordinal);
-        Assert.Contains("trigger -> data via VIP   1010 ms", text, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  hot standby +failover edge-a -> edge-b$", text);
+        Assert.Matches(@"(?m)^  trigger -> decision +900 ms$", text);
+        Assert.Matches(@"(?m)^  trigger -> acting +945 ms$", text);
+        Assert.Matches(@"(?m)^  trigger -> data via VIP +1010 ms$", text);
+        Assert.Matches(@"(?m)^  published, unread at crash +0$", text);
         Assert.Contains("predicted failover (status): 3800 ms", text, StringComparison.Ordinal);
         Assert.Contains("[PASS] failover within predicted time", text, StringComparison.Ordinal);
         Assert.Contains("[PASS] hot standby: zero lost samples", text, StringComparison.Ordinal);

@@ -41,7 +41,7 @@ public sealed class KubernetesClientTests(SandboxFixture fixture) : IClassFixtur
         Assert.False(await Client.DeleteIfExistsAsync<ConfigMap>("cm", ns, cancellationToken: guard.Token));
     }
 
-    [Fact(Skip = "bug: an immediate DELETE answers 200 with the object (sandbox; kube-apiserver sends a Success Status for configmaps) and the client returns it as if deletion were pending")]
+    [Fact]
     public async Task DeleteAsync_NoFinalizers_ReturnsNullBecauseTheObjectIsGone()
     {
         using var guard = Eventually.Guard();

@@ -447,75 +447,75 @@ public sealed class RedundantPairReconciler : IReconciler
         switch (action.Kind)
         {
             case F.LeaseActionKind.Revoke:
-            {
-                // Never clear the holder ourselves (an empty holder means "released by the holder"): ask for a handover.
-                // A live holder stops acting, records its last sequence and releases; a dead one runs out instead.
-                var target = decision.ActiveNode is { } to && c.CurrentPods.TryGetValue(to, out var pod) && pod is not null ? pod.Metadata.Name! : decision.ActiveNode ?? "";
-                if (lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target)
                 {
-                    break;
-                }
-
-                var update = Clone(lease);
-                (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
-                c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
-                Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
-                Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
-                break;
-            }
-
-            case F.LeaseActionKind.Grant:
-            {
-                if (!action.IsDue(c.Now))
-                {
-                    c.Wake(action.NotBefore!.Value);
-                    break;
-                }
-
-                var node = action.Node!;
-                var pod = c.CurrentPods.TryGetValue(node, out var p) ? p : null;
-                if (pod is null || !pod.IsReady || string.IsNullOrEmpty(pod.Status?.PodIP))
-                {
-                    // Cold standby: scaled up above; the grant waits until its pod is Ready (pod events requeue).
-                    break;
-                }
-
-                var update = Clone(lease);
-                var spec = update.Spec ??= new LeaseSpec();
-                spec.HolderIdentity = pod.Metadata.Name;
-                spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
-                spec.RenewTime = c.Now;
-                spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
-                var annotations = update.Metadata.Annotations ??= new Dictionary<string, string>();
-                annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
-                annotations.Remove(FencingAnnotations.HandoverRequested);
-                c.Terms.WriteTo(update);
-                c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
-                c.Granted = true;
-                Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
-                Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
-                break;
-            }
-
-            default:
-            {
-                var terms = LeaseTerms.FromLease(lease, c.Terms);
-                // A handover asked for earlier is withdrawn when the holder is the desired active again.
-                var staleHandover = IsHolderOf(c, decision.ActiveNode) && lease.Metadata.Annotations?.ContainsKey(FencingAnnotations.HandoverRequested) == true;
-                if (terms != c.Terms || staleHandover)
-                {
-                    var update = Clone(lease);
-                    c.Terms.WriteTo(update);
-                    if (IsHolderOf(c, decision.ActiveNode))
+                    // Never clear the holder ourselves (an empty holder means "released by the holder"): ask for a handover.
+                    // A live holder stops acting, records its last sequence and releases; a dead one runs out instead.
+                    var target = decision.ActiveNode is { } to && c.CurrentPods.TryGetValue(to, out var pod) && pod is not null ? pod.Metadata.Name! : decision.ActiveNode ?? "";
+                    if (lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target)
                     {
-                        update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
+                        break;
                     }
 
+                    var update = Clone(lease);
+                    (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
                     c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
+                    Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
+                    Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
+                    break;
                 }
 
-                break;
-            }
+            case F.LeaseActionKind.Grant:
+                {
+                    if (!action.IsDue(c.Now))
+                    {
+                        c.Wake(action.NotBefore!.Value);
+                        break;
+                    }
+
+                    var node = action.Node!;
+                    var pod = c.CurrentPods.TryGetValue(node, out var p) ? p : null;
+                    if (pod is null || !pod.IsReady || string.IsNullOrEmpty(pod.Status?.PodIP))
+                    {
+                        // Cold standby: scaled up above; the grant waits until its pod is Ready (pod events requeue).
+                        break;
+                    }
+
+                    var update = Clone(lease);
+                    var spec = update.Spec ??= new LeaseSpec();
+                    spec.HolderIdentity = pod.Metadata.Name;
+                    spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
+                    spec.RenewTime = c.Now;
+                    spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
+                    var annotations = update.Metadata.Annotations ??= new Dictionary<string, string>();
+                    annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
+                    annotations.Remove(FencingAnnotations.HandoverRequested);
+                    c.Terms.WriteTo(update);
+                    c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
+                    c.Granted = true;
+                    Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
+                    Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
+                    break;
+                }
+
+            default:
+                {
+                    var terms = LeaseTerms.FromLease(lease, c.Terms);
+                    // A handover asked for earlier is withdrawn when the holder is the desired active again.
+                    var staleHandover = IsHolderOf(c, decision.ActiveNode) && lease.Metadata.Annotations?.ContainsKey(FencingAnnotations.HandoverRequested) == true;
+                    if (terms != c.Terms || staleHandover)
+                    {
+                        var update = Clone(lease);
+                        c.Terms.WriteTo(update);
+                        if (IsHolderOf(c, decision.ActiveNode))
+                        {
+                            update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
+                        }
+
+                        c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                }
         }
     }
 

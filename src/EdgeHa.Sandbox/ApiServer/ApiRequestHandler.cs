@@ -232,8 +232,17 @@ internal sealed class ApiRequestHandler
                 var (policy, uid, version) = await ReadDeleteOptionsAsync(ctx);
                 var (gone, pending) = _store.Delete(t, ns, p.Name, policy, uid, version, dryRun);
 
-                // As kube-apiserver: 202 Accepted while finalizers keep the object, 200 once it is gone.
-                await WriteJsonAsync(ctx, pending ? 202 : 200, Present(t, gone));
+                // As kube-apiserver: 202 Accepted with the object while finalizers keep it; once it is gone, pods
+                // answer with the deleted object and every other kind with a Success Status.
+                if (pending || (t.Group.Length == 0 && t.Plural == "pods"))
+                {
+                    await WriteJsonAsync(ctx, pending ? 202 : 200, Present(t, gone));
+                }
+                else
+                {
+                    await WriteJsonAsync(ctx, 200, DeletedStatus(t, gone));
+                }
+
                 return;
             case "DELETE":
                 var (collectionPolicy, _, _) = await ReadDeleteOptionsAsync(ctx);
@@ -617,6 +626,22 @@ internal sealed class ApiRequestHandler
 
         return (policy, body?["preconditions"]?["uid"]?.GetValue<string>(), body?["preconditions"]?["resourceVersion"]?.GetValue<string>());
     }
+
+    /// <summary>The Status kube-apiserver answers a delete with once the object is gone.</summary>
+    private static JsonObject DeletedStatus(ResourceType t, JsonObject gone) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Success",
+        ["details"] = new JsonObject
+        {
+            ["name"] = ObjectStore.Name(gone),
+            ["group"] = t.Group,
+            ["kind"] = t.Plural,
+            ["uid"] = gone["metadata"]?["uid"]?.DeepClone(),
+        },
+    };
 
     /// <summary>Objects of all versions share storage; each is shown with the apiVersion it was asked for.</summary>
     private static JsonObject Present(ResourceType t, JsonObject obj)
