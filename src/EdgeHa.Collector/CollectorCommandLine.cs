@@ -23,6 +23,7 @@ public static class CollectorCommandLine
           --lease-name NAME         the pair Lease (default EDGEHA_LEASE_NAME)
           --identity POD            this holder's identity (default POD_NAME)
           --kubeconfig FILE         kubeconfig for the lease (default: KUBECONFIG, ~/.kube/config, in-cluster)
+          --serve-modbus PORT       serve the published values over Modbus TCP (reads only; standby answers busy)
           --once                    poll once, print the sample as JSON and exit (0 when the device answered)
           --http-port N             HTTP port for /healthz /metrics /samples /role (default 8080)
           --sequence TABLE:ADDRESS  the device's 16-bit sequence register (holding or input)
@@ -36,10 +37,10 @@ public static class CollectorCommandLine
         """;
 
     private static readonly string[] ValueFlags =
-        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig"];
+        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig", "--serve-modbus"];
 
     private static readonly string[] ConfigKeys =
-        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind"];
+        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind", "serveModbusPort"];
 
     /// <summary>False with an empty error for --help; false with every problem found otherwise (exit code 2).</summary>
     /// <param name="args">The command line.</param>
@@ -187,6 +188,13 @@ public static class CollectorCommandLine
                 else
                 {
                     errors.Add($"{name}: '{value}' is not active, standby, stopped or lease");
+                }
+
+                return;
+            case "--serve-modbus":
+                if (Int(value, 0, 65535, name, errors) is { } gatewayPort)
+                {
+                    o.ModbusGatewayPort = gatewayPort;
                 }
 
                 return;
@@ -353,6 +361,7 @@ public static class CollectorCommandLine
                 "bufferSeconds" => "--buffer-seconds",
                 "staleAfterMilliseconds" => "--stale-after-ms",
                 "requestTimeoutMilliseconds" => "--request-timeout-ms",
+                "serveModbusPort" => "--serve-modbus",
                 _ => "--bind",
             };
 

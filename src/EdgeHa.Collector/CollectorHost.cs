@@ -18,13 +18,15 @@ public sealed class CollectorHost : IAsyncDisposable
     private readonly WebApplication _web;
     private readonly IDeviceReader _reader;
     private readonly JsonLinesSampleSink? _stdout;
+    private readonly ModbusGateway? _gateway;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Task _lease;
     private int _disposed;
 
-    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout)
+    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout, ModbusGateway? gateway)
     {
+        _gateway = gateway;
         Engine = engine;
         _web = web;
         HttpEndPoint = httpEndPoint;
@@ -37,6 +39,9 @@ public sealed class CollectorHost : IAsyncDisposable
     }
 
     public CollectorEngine Engine { get; }
+
+    /// <summary>The Modbus gateway's end point, when <see cref="CollectorOptions.ModbusGatewayPort"/> is set.</summary>
+    public IPEndPoint? ModbusGatewayEndPoint => _gateway?.LocalEndPoint;
 
     /// <summary>The bound HTTP end point (the real port when 0 was asked for).</summary>
     public IPEndPoint HttpEndPoint { get; }
@@ -80,15 +85,26 @@ public sealed class CollectorHost : IAsyncDisposable
         var web = builder.Build();
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
         JsonLinesSampleSink? stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
-        var engine = new CollectorEngine(options, reader, roles, time, logger, stdout is null ? null : [stdout]);
+        var gateway = options.ModbusGatewayPort is null ? null : new ModbusGateway(options, roles);
+        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway }.OfType<ISampleSink>()];
+        var engine = new CollectorEngine(options, reader, roles, time, logger, sinks);
         (roles as LeaseRoleSource)?.Attach(engine);
         MapEndpoints(web, engine);
         try
         {
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (gateway is not null)
+            {
+                await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
+            if (gateway is not null)
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+            }
+
             await web.DisposeAsync().ConfigureAwait(false);
             await reader.DisposeAsync().ConfigureAwait(false);
             if (stdout is not null)
@@ -102,7 +118,7 @@ public sealed class CollectorHost : IAsyncDisposable
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
         Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
-        return new CollectorHost(engine, web, endPoint, reader, stdout);
+        return new CollectorHost(engine, web, endPoint, reader, stdout, gateway);
     }
 
     public async ValueTask DisposeAsync()
@@ -117,6 +133,11 @@ public sealed class CollectorHost : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _reader.DisposeAsync().ConfigureAwait(false);
         if (_stdout is not null)
         {

@@ -65,6 +65,9 @@ public sealed class CollectorOptions
     /// <summary>Kubeconfig for the lease; null = the standard order.</summary>
     public string? Kubeconfig { get; set; }
 
+    /// <summary>Serve the published values over Modbus TCP on this port (the SCADA side of the VIP); null = off, 0 = any free port.</summary>
+    public int? ModbusGatewayPort { get; set; }
+
     /// <summary>Poll once, print the sample and exit.</summary>
     public bool Once { get; set; }
 
@@ -126,6 +129,11 @@ public sealed class CollectorOptions
         if (HttpPort is < 0 or > 65535)
         {
             errors.Add($"--http-port (httpPort): {HttpPort} is not 0..65535");
+        }
+
+        if (ModbusGatewayPort is < 0 or > 65535)
+        {
+            errors.Add($"--serve-modbus (serveModbusPort): {ModbusGatewayPort} is not 0..65535");
         }
 
         if (BufferSeconds is < 1 or > 86400)

@@ -48,6 +48,9 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _terms = options.DefaultTerms;
+
+        // Until the API server first answers, count from now: a holder that never reached it cannot hold the lease.
+        _lastApiSuccess = _time.GetTimestamp();
         _deadlineTimer = _time.CreateTimer(_ => OnDeadline(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -72,7 +75,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     /// <summary>The lease terms in force (the operator's, once read from the Lease).</summary>
     public LeaseTerms Terms => _terms;
 
-    /// <summary>How long since the API server last answered us (null before the first answer).</summary>
+    /// <summary>How long since the API server last answered us (since this holder was created, before the first answer).</summary>
     public TimeSpan? SinceLastApiSuccess
     {
         get

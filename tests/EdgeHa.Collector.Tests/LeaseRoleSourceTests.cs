@@ -72,9 +72,9 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
 
         await WaitUntil(() => Published(a).Any(s => s.Epoch == 1));
 
+        await WaitUntil(() => b.Engine.Buffer.Count > 0);
         Assert.Equal(CollectorRole.Active, a.Engine.Roles.Current);
         Assert.Equal(CollectorRole.Standby, b.Engine.Roles.Current);
-        Assert.True(b.Engine.Buffer.Count > 0, "the hot standby polls and buffers");
         Assert.Empty(b.Engine.Buffer.PublishedAfterNumber(null, 100));
         // A sample carries the epoch in force when it was polled: replayed ones from before the holding carry 0.
         Assert.All(Published(a).SkipWhile(s => s.Epoch == 0), s => Assert.Equal(1, s.Epoch));
@@ -114,7 +114,7 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
     {
         await CreateLeaseAsync(holder: "pod-b", epoch: 1);
         var a = await StartCollectorAsync("pod-a");
-        await WaitUntil(() => a.Engine.GetState().Healthy);
+        await WaitUntil(() => a.Engine.GetState().Healthy && ((LeaseRoleSource)a.Engine.Roles).Holding.Reason == "the lease is held by pod-b");
 
         await _api.DisposeAsync(); // the API server is gone for this collector
 

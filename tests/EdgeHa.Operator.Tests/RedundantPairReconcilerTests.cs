@@ -359,4 +359,18 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         var kept = await _cluster.Admin.GetAsync<Service>("line1-vip", TestCluster.Namespace, Ct);
         Assert.Equal("node-a", kept.Metadata.Annotations![PairObjects.KubeVipHost]);
     }
+
+    [Fact]
+    public async Task Reconcile_ActiveNodeLeaseStopsRenewing_FailsOverAfterTheStaleTime()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.NodeHealth = new NodeHealthSpec { NodeLeaseStaleSeconds = 5 }));
+        var stoppedAt = DateTime.UtcNow;
+
+        // A dead kubelet: the node lease is no longer renewed (the Node object still says Ready).
+        var after = await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].HeartbeatStopped = true; return Task.CompletedTask; }, "failover on a stale node lease");
+
+        Report("stale node lease", after);
+        Assert.Equal("NodeLeaseStale", after.Status!.LastTransition!.Reason);
+        Assert.True(DateTime.UtcNow - stoppedAt >= TimeSpan.FromSeconds(4.8), "failed over before the node lease could be stale");
+    }
 }

@@ -32,14 +32,8 @@ public static class ResultsTable
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)
         {
-            sb.Append("  ");
-            for (var i = 0; i < row.Length; i++)
-            {
-                sb.Append(row[i].PadRight(widths[i] + 3));
-            }
-
-            sb.Length -= 3;
-            sb.Append('\n');
+            var line = "  " + string.Concat(row.Select((cell, i) => cell.PadRight(widths[i] + 3)));
+            sb.Append(line.TrimEnd()).Append('\n');
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"  predicted failover (status): {(predictedFailoverMs is { } p ? $"{p} ms" : "not reported")}\n");

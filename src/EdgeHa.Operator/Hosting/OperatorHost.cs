@@ -39,7 +39,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private volatile OperatorCaches? _caches;
     private Task _run = Task.CompletedTask;
     private volatile ReconcileController? _controller;
-    private DateTimeOffset _leaderSince;
+    private long _leaderSinceTicks;
     private int _disposed;
 
     private OperatorHost(OperatorOptions options, KubernetesClientConfiguration config, ILoggerFactory loggerFactory)
@@ -137,16 +137,21 @@ public sealed partial class OperatorHost : IAsyncDisposable
             EnqueueLabelled));
 
         // Pair Leases: the observation clock starts when the informer delivers the change, not when a worker gets to it.
-        void OnPairLease(Lease lease)
+        // A plain renewal only moves that clock (expiry is the engine's wake-up); the pair is queued when the holder,
+        // its confirmation (acquireTime), the epoch or a handover request changes.
+        void OnPairLease(Lease? old, Lease lease)
         {
             foreach (var key in OperatorCaches.PairOf(lease))
             {
                 _clock.Observe("lease/" + key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                Enqueue(key);
+                if (old is null || ReferenceEquals(old, lease) || LeaseStateChanged(old, lease))
+                {
+                    Enqueue(key);
+                }
             }
         }
 
-        caches.Leases.AddEventHandler(new ResourceEventHandler<Lease>(OnPairLease, (_, l) => OnPairLease(l), EnqueueLabelled));
+        caches.Leases.AddEventHandler(new ResourceEventHandler<Lease>(l => OnPairLease(null, l), OnPairLease, EnqueueLabelled));
         caches.Nodes.AddEventHandler(new ResourceEventHandler<Node>(
             n => EnqueueForNode(n.Metadata.Name!), (old, n) =>
             {
@@ -165,6 +170,16 @@ public sealed partial class OperatorHost : IAsyncDisposable
                 _clock.Observe("node-lease/" + l.Metadata.Name, l.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "");
             },
             l => EnqueueForNode(l.Metadata.Name!)));
+    }
+
+    private static bool LeaseStateChanged(Lease old, Lease lease)
+    {
+        static string? Annotation(Lease l, string key) => l.Metadata.Annotations?.TryGetValue(key, out var v) == true ? v : null;
+        return old.Spec?.HolderIdentity != lease.Spec?.HolderIdentity
+            || old.Spec?.AcquireTime != lease.Spec?.AcquireTime
+            || old.Spec?.LeaseTransitions != lease.Spec?.LeaseTransitions
+            || Annotation(old, Fencing.FencingAnnotations.Epoch) != Annotation(lease, Fencing.FencingAnnotations.Epoch)
+            || Annotation(old, Fencing.FencingAnnotations.HandoverRequested) != Annotation(lease, Fencing.FencingAnnotations.HandoverRequested);
     }
 
     private async Task StartWebAsync(CancellationToken cancellationToken)
@@ -264,9 +279,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
     /// </summary>
     private async Task LeadAsync(CancellationToken cancellationToken)
     {
-        _leaderSince = _time.GetUtcNow();
+        Interlocked.Exchange(ref _leaderSinceTicks, _time.GetUtcNow().UtcTicks);
         var caches = new OperatorCaches(_client, _options.Namespace, _time, _loggerFactory);
-        var reconciler = new RedundantPairReconciler(_client, caches, _probes, _clock, _events, _metrics, () => _leaderSince,
+        var reconciler = new RedundantPairReconciler(_client, caches, _probes, _clock, _events, _metrics, () => new DateTimeOffset(Interlocked.Read(ref _leaderSinceTicks), TimeSpan.Zero),
             new ReconcilerOptions { CollectorHttpPort = _options.CollectorHttpPort }, _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd);
         WireHandlers(caches, reconciler);
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

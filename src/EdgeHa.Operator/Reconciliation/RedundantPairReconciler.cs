@@ -94,9 +94,6 @@ public sealed class RedundantPairReconciler : IReconciler
         }
     }
 
-    /// <summary>Forgets the in-memory state of every pair (leadership lost; the next leader starts from the API).</summary>
-    public void ResetState() => _engineState.Clear();
-
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         var (ns, name) = ObjectKey.Split(key);
