@@ -49,8 +49,9 @@ run() {
     kill_group "$pgid" 10
   }
   trap cleanup EXIT
-  # Ctrl-C / SIGTERM: ask the demo to stop (it cancels its steps and stops what it started), then the EXIT trap.
-  trap '[[ -n $pid ]] && kill -INT "$pid" 2>/dev/null' INT TERM
+  # Ctrl-C / SIGTERM: ask the demo to stop with SIGTERM (SIGINT may be ignored in a background job); it cancels its
+  # steps and stops what it started, then the EXIT trap kills whatever is left in its process group.
+  trap '[[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null' INT TERM
   setsid "$DOTNET" "$DLL" run --configuration "$CONFIG" --timeout-seconds "$DEMO_TIMEOUT" "$@" &
   pid=$!
   pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')

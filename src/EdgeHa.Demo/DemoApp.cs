@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeHa.Demo.Data;
 using EdgeHa.Demo.Infrastructure;
 using EdgeHa.Demo.Measurement;
 using EdgeHa.Demo.Scenario;
@@ -117,15 +118,26 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
 
         var route = env.VipRoute(pair);
         var power = new NodePower(env.Cluster, env.Client, ui.WriteLine);
+        var powerLoop = power.RunAsync(TimeSpan.FromMilliseconds(300), cancellationToken);
+
+        // Wait (bounded) for the load balancer to serve the VIP, so the curl line can name its local address.
+        VipTarget? target = null;
+        for (var i = 0; i < 120 && !cancellationToken.IsCancellationRequested && (target = route.Current()) is null; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         var lines = new[]
         {
             $"The sandbox runs with RedundantPair {pair.Name} ({pair.Mode} standby on {pair.PrimaryNode} / {pair.StandbyNode}).",
             $"  export KUBECONFIG={env.KubeconfigPath}",
             "  kubectl get rp -w",
-            $"  kubectl get pods,svc,lease -o wide",
+            "  kubectl get pods,svc,lease -o wide",
             $"  dotnet run --project src/EdgeHa.Demo -- node crash {pair.PrimaryNode}     # or: kubectl annotate node {pair.PrimaryNode} {NodePower.PowerAnnotation}=off --overwrite",
             $"  dotnet run --project src/EdgeHa.Demo -- node restore {pair.PrimaryNode}   # or: kubectl annotate node {pair.PrimaryNode} {NodePower.PowerAnnotation}=on --overwrite",
-            $"  curl -s 'http://{{VIP}}/samples?limit=3'   # the VIP {route.Name}, served locally at the address below once the pair is placed",
+            target is null
+                ? $"  (the VIP {route.Name} is not served yet; see {Path.Combine(work, "demo-up.log")})"
+                : $"  curl -s 'http://{target.Endpoint}/samples?limit=3'   # the VIP {route.Name}, served on loopback",
             "  make demo-down",
         };
         foreach (var line in lines)
@@ -133,24 +145,10 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
             ui.WriteLine(line);
         }
 
-        await File.WriteAllTextAsync(Path.Combine(work, "kubeconfig.path"), env.KubeconfigPath + "\n", cancellationToken);
         await File.WriteAllTextAsync(ready, string.Join('\n', lines) + "\n", cancellationToken);
-        var announced = false;
-        var powerLoop = power.RunAsync(TimeSpan.FromMilliseconds(300), cancellationToken);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                if (!announced && route.Current() is { } target)
-                {
-                    announced = true;
-                    var text = $"VIP {route.Name} answers at http://{target.Endpoint}/samples";
-                    ui.WriteLine(text);
-                    await File.AppendAllTextAsync(ready, text + "\n", cancellationToken);
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
-            }
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
         }
         catch (OperationCanceledException)
         {

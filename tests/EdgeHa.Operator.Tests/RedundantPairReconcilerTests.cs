@@ -373,4 +373,30 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         Assert.Equal("NodeLeaseStale", after.Status!.LastTransition!.Reason);
         Assert.True(DateTime.UtcNow - stoppedAt >= TimeSpan.FromSeconds(4.8), "failed over before the node lease could be stale");
     }
+
+    [Fact]
+    public async Task Reconcile_OperatorRestartsDuringAPartition_ExpiryCountsFromItsFirstObservation()
+    {
+        var pair = _cluster.NewPair();
+        await PlaceAsync(pair);
+        // The operator goes away; meanwhile the active node is partitioned and its lease runs out by wall-clock time.
+        await (await StopFirstOperatorAsync()).DisposeAsync();
+        var node = _cluster.Nodes["node-a"];
+        node.Handler.Cut = true;
+        node.Health = HealthMode.Silent;
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+
+        // A new operator has never seen the lease renewed: its clock starts at its first observation.
+        var restarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _cluster.StartOperatorAsync(Ct);
+        await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-b"), Settle, "failover by the restarted operator", Ct);
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
+
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(restarted, _cluster.Acting.FirstOn("node-b", restarted)!.Start).TotalMilliseconds;
+        var minimum = pair.Spec.Fencing.LeaseDurationMilliseconds + pair.Spec.Fencing.ClockSkewMarginMilliseconds;
+        output.WriteLine($"MEASURED restart during partition -> standby acting {waited:0} ms after the new operator started (at least {minimum} ms)");
+        Assert.True(waited >= minimum, $"the standby acted {waited:0} ms after the restart, before lease + margin ({minimum} ms) by the new operator's clock");
+    }
+
+    private Task<Hosting.OperatorHost> StopFirstOperatorAsync() => _cluster.StopOperatorAsync(0);
 }

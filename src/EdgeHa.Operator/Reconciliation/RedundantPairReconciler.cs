@@ -453,9 +453,10 @@ public sealed class RedundantPairReconciler : IReconciler
                         break;
                     }
 
-                    var update = Clone(lease);
-                    (update.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HandoverRequested] = target;
-                    c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
+                    // A merge patch, not a compare-and-swap: a live holder renews all the time, and the request is safe
+                    // against its renewals (its own compare-and-swap fails once the annotation is there, so it re-reads).
+                    var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FencingAnnotations.HandoverRequested] = target } } };
+                    c.Lease = await PatchLeaseAsync(c, patch, cancellationToken).ConfigureAwait(false);
                     Log.HandoverRequested(_logger, c.Key, lease.Spec?.HolderIdentity ?? "", target);
                     Emit(_events.NormalAsync(c.Pair, "HandoverRequested", "RequestHandover", $"asked {lease.Spec?.HolderIdentity} to release the lease for {target}", cancellationToken));
                     break;
@@ -501,20 +502,36 @@ public sealed class RedundantPairReconciler : IReconciler
                     var staleHandover = IsHolderOf(c, decision.ActiveNode) && lease.Metadata.Annotations?.ContainsKey(FencingAnnotations.HandoverRequested) == true;
                     if (terms != c.Terms || staleHandover)
                     {
-                        var update = Clone(lease);
-                        c.Terms.WriteTo(update);
-                        if (IsHolderOf(c, decision.ActiveNode))
+                        // Merge patch, for the same reason as the handover request: terms and a withdrawn request are
+                        // safe against concurrent renewals.
+                        var termsOnly = new Lease();
+                        c.Terms.WriteTo(termsOnly);
+                        var annotations = new JsonObject();
+                        foreach (var (k, v) in termsOnly.Metadata.Annotations!)
                         {
-                            update.Metadata.Annotations?.Remove(FencingAnnotations.HandoverRequested);
+                            annotations[k] = v;
                         }
 
-                        c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
+                        if (staleHandover)
+                        {
+                            annotations[FencingAnnotations.HandoverRequested] = null;
+                        }
+
+                        var patch = new JsonObject
+                        {
+                            ["metadata"] = new JsonObject { ["annotations"] = annotations },
+                            ["spec"] = new JsonObject { ["leaseDurationSeconds"] = termsOnly.Spec!.LeaseDurationSeconds },
+                        };
+                        c.Lease = await PatchLeaseAsync(c, patch, cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
                 }
         }
     }
+
+    private async Task<Lease> PatchLeaseAsync(PairContext c, JsonObject patch, CancellationToken cancellationToken) =>
+        Remember(_writtenLeases, c.Key, await _client.PatchAsync<Lease>(PairLabels.LeaseName(c.Name), KubePatch.Merge(patch), c.Namespace, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Writes the Lease (compare-and-swap). On a conflict our copy is stale: the next attempt reads it from the API.</summary>
     private async Task<Lease> ReplaceLeaseAsync(PairContext c, Lease update, CancellationToken cancellationToken)

@@ -118,6 +118,14 @@ internal sealed class TestCluster : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Stops the operator started <paramref name="index"/>-th (it is disposed with the cluster as well).</summary>
+    public async Task<OperatorHost> StopOperatorAsync(int index)
+    {
+        var host = _operators[index];
+        await host.StopAsync();
+        return host;
+    }
+
     /// <summary>A hot-standby pair on node-a (primary) and node-b with the tests' short timings.</summary>
     public RedundantPair NewPair(string name = "line1", Action<RedundantPairSpec>? configure = null)
     {
