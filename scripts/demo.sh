@@ -7,7 +7,7 @@
 # The demo runs in its own process group; whatever happens (failure, Ctrl-C, timeout) the group is killed at the end,
 # so no process it started outlives it.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 DOTNET=${DOTNET:-dotnet}
 CONFIG=${CONFIG:-Release}
@@ -42,16 +42,26 @@ kill_group() {
 }
 
 pid="" pgid="" watchdog=""
+
+run_cleanup() {
+  [[ -n $watchdog ]] && kill "$watchdog" 2>/dev/null
+  kill_group "$pgid" 10
+}
+
+# Ctrl-C / SIGTERM: ask the demo to stop with SIGTERM (SIGINT may be ignored in a background job); it cancels its
+# steps and stops what it started; then the EXIT trap kills whatever is left in its process group.
+run_interrupted() {
+  if [[ -n $pid ]]; then
+    kill -TERM "$pid" 2>/dev/null
+  else
+    exit 130
+  fi
+}
+
 run() {
+  trap run_cleanup EXIT
+  trap run_interrupted INT TERM
   build
-  cleanup() {
-    [[ -n $watchdog ]] && kill "$watchdog" 2>/dev/null
-    kill_group "$pgid" 10
-  }
-  trap cleanup EXIT
-  # Ctrl-C / SIGTERM: ask the demo to stop with SIGTERM (SIGINT may be ignored in a background job); it cancels its
-  # steps and stops what it started, then the EXIT trap kills whatever is left in its process group.
-  trap '[[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null' INT TERM
   setsid "$DOTNET" "$DLL" run --configuration "$CONFIG" --timeout-seconds "$DEMO_TIMEOUT" "$@" &
   pid=$!
   pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
@@ -76,17 +86,17 @@ up() {
   mkdir -p "$UP_DIR"
   rm -f "$UP_DIR/ready"
   setsid "$DOTNET" "$DLL" up --work-dir "$UP_DIR" --configuration "$CONFIG" >"$UP_DIR/demo-up.log" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$UP_DIR/pid"
-  echo "== starting the sandbox (pid $pid, log $UP_DIR/demo-up.log)"
-  for ((i = 0; i < 1200; i++)); do
+  local upid=$!
+  echo "$upid" >"$UP_DIR/pid"
+  echo "== starting the sandbox (pid $upid, log $UP_DIR/demo-up.log)"
+  for ((i = 0; i < 1800; i++)); do
     if [[ -f $UP_DIR/ready ]]; then
       sleep 0.5
       cat "$UP_DIR/ready"
       echo "(stop it with: make demo-down)"
       return 0
     fi
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! kill -0 "$upid" 2>/dev/null; then
       echo "!! the sandbox stopped while starting:" >&2
       tail -n 30 "$UP_DIR/demo-up.log" >&2
       rm -f "$UP_DIR/pid"
@@ -94,9 +104,9 @@ up() {
     fi
     sleep 0.1
   done
-  echo "!! the sandbox was not ready within 120 s; stopping it. Its log:" >&2
+  echo "!! the sandbox was not ready within 180 s; stopping it. Its log:" >&2
   tail -n 30 "$UP_DIR/demo-up.log" >&2
-  kill_group "$pid" 10
+  kill_group "$upid" 10
   rm -f "$UP_DIR/pid"
   exit 3
 }
@@ -106,10 +116,10 @@ down() {
     echo "no demo sandbox is running ($UP_DIR/pid does not exist)"
     return 0
   fi
-  local pid
-  pid=$(cat "$UP_DIR/pid")
-  echo "== stopping the demo sandbox (process group $pid)"
-  kill_group "$pid" 25
+  local upid
+  upid=$(cat "$UP_DIR/pid")
+  echo "== stopping the demo sandbox (process group $upid)"
+  kill_group "$upid" 25
   rm -f "$UP_DIR/pid" "$UP_DIR/ready"
 }
 

@@ -29,6 +29,15 @@ public sealed class RedundantPair : KubernetesObject
     /// <summary>The annotation that requests a manual switchover to the named node.</summary>
     public const string SwitchoverAnnotation = "edgeha.io/switchover-to";
 
+    /// <summary>With a switchover request ("true"): switch even to a target that does not look able to serve.</summary>
+    public const string SwitchoverForceAnnotation = "edgeha.io/switchover-force";
+
+    /// <summary>
+    /// The operator's note that it acted on spec.failover.switchoverTo ("spec/NODE"); a spec request already handled
+    /// is not acted on again, so a new request for the same node removes the note.
+    /// </summary>
+    public const string SwitchoverHandledAnnotation = "edgeha.io/switchover-handled";
+
     /// <summary>Creates an empty pair with apiVersion and kind set.</summary>
     public RedundantPair()
     {

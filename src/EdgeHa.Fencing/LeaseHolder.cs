@@ -29,6 +29,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private HoldingState _state = HoldingState.NotHolding("not started");
     private long _deadlineTimestamp;
     private long? _lastApiSuccess;
+    private string? _ownResourceVersion;
     private LeaseTerms _terms;
 
     /// <param name="client">The API client (the holder's own service account).</param>
@@ -189,7 +190,8 @@ public sealed partial class LeaseHolder : IAsyncDisposable
 
         try
         {
-            await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
+            var written = await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _ownResourceVersion, written.Metadata.ResourceVersion);
         }
         catch (ConflictException)
         {
@@ -207,7 +209,9 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             _deadlineTimestamp = sentAt + (long)(_terms.ActingWindow.TotalSeconds * _time.TimestampFrequency);
         }
 
-        _deadlineTimer.Change(_terms.ActingWindow - _time.GetElapsedTime(sentAt), Timeout.InfiniteTimeSpan);
+        // A renewal slower than the window itself (a stalled machine) leaves nothing: the deadline check fires now.
+        var remaining = _terms.ActingWindow - _time.GetElapsedTime(sentAt);
+        _deadlineTimer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         Set(new HoldingState(true, epoch, previousLast, "holding the lease"));
         return _terms.RenewInterval;
     }
@@ -284,7 +288,11 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             {
                 await foreach (var change in _client.WatchAsync<Lease>(_options.Namespace, options, cancellationToken).ConfigureAwait(false))
                 {
-                    if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                    // Our own renewals come back as events too; waking on them would renew back to back.
+                    var own = change.Type == WatchEventType.Modified
+                        && change.Object.Metadata.ResourceVersion is { } version
+                        && version == Volatile.Read(ref _ownResourceVersion);
+                    if (!own && change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
                     {
                         Wake();
                     }

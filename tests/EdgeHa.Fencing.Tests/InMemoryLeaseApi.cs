@@ -23,6 +23,9 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
 
     public int Writes { get; private set; }
 
+    /// <summary>Runs inside every write before it is applied (a test can make a renewal slow).</summary>
+    public Action? BeforeWrite { get; set; }
+
     public Lease Seed(string name, string? holder, long epoch = 1, long? lastSequence = null, LeaseTerms? terms = null)
     {
         var lease = new Lease { Metadata = new ObjectMeta { Name = name, Namespace = "default", Annotations = new Dictionary<string, string>() } };
@@ -79,6 +82,7 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
         where T : KubernetesObject
     {
         ThrowIfUnreachable();
+        BeforeWrite?.Invoke();
         var name = obj.Metadata.Name!;
         lock (_gate)
         {

@@ -125,6 +125,17 @@ public sealed class LeaseHolderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task StepAsync_RenewalSlowerThanTheActingWindow_DoesNotActAndDoesNotThrow()
+    {
+        _api.Seed(LeaseName, "pod-a");
+        _api.BeforeWrite = () => _time.Advance(LeaseTerms.Default.ActingWindow + TimeSpan.FromMilliseconds(1));
+
+        await _holder.StepAsync(CancellationToken.None);
+
+        Assert.False(_holder.State.Acting);
+    }
+
+    [Fact]
     public async Task StepAsync_HoldingTakenAway_StopsActingAtOnce()
     {
         _api.Seed(LeaseName, "pod-a");

@@ -107,6 +107,8 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         Assert.True(failoverMs <= after.Status.PredictedFailoverMilliseconds, $"failover took {failoverMs:0} ms, predicted at most {after.Status.PredictedFailoverMilliseconds} ms");
         var pods = (await _cluster.Admin.ListAsync<Pod>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/role=active" }, Ct)).Items;
         Assert.Equal("node-b", Assert.Single(pods).Metadata.Labels![PairLabels.Node]);
+        Assert.Equal(after.Status.Epoch.ToString(), Assert.Single(pods).Metadata.Labels![PairLabels.Epoch]);
+        await WaitForEventsAsync("line1", "FailoverStarted", "FailoverCompleted", "HandoverRequested", "NodeUnhealthy");
     }
 
     [Fact]
@@ -206,6 +208,29 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     }
 
     [Fact]
+    public async Task Reconcile_SwitchoverToUnhealthyTarget_IsRefusedUnlessForced()
+    {
+        await PlaceAsync(_cluster.NewPair(configure: s => s.Failover.Failback = FailbackMode.Manual));
+        _cluster.Nodes["node-b"].Health = HealthMode.Failing;
+        await _cluster.WaitForPairAsync("line1", p => p.Status!.Nodes?.FirstOrDefault(n => n.Name == "node-b")?.Healthy == false, Settle, "node-b unhealthy", Ct);
+
+        await _cluster.PatchPairAsync("line1", new JsonObject { ["spec"] = new JsonObject { ["failover"] = new JsonObject { ["switchoverTo"] = "node-b" } } }, Ct);
+        var refused = await _cluster.WaitForPairAsync("line1", p => p.Status!.Switchover?.RequestedTo == "node-b", Settle, "the request acknowledged", Ct);
+
+        Assert.Equal("TargetNotEligible", refused.Status!.Switchover!.Result);
+        Assert.Equal("node-a", refused.Status.ActiveNode);
+
+        // The plugin's --force: the force annotation, and the handled note removed so the same request counts again.
+        var annotations = new JsonObject { [RedundantPair.SwitchoverForceAnnotation] = "true", [RedundantPair.SwitchoverHandledAnnotation] = null };
+        await _cluster.PatchPairAsync("line1", new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } }, Ct);
+        var forced = await _cluster.WaitForPairAsync("line1", p => p.Status!.Switchover?.Result != "TargetNotEligible", Settle, "the forced request acted on", Ct);
+
+        Assert.NotEqual("TargetNotEligible", forced.Status!.Switchover!.Result);
+        var cleared = await _cluster.WaitForPairAsync("line1", p => p.Metadata.Annotations?.ContainsKey(RedundantPair.SwitchoverForceAnnotation) != true, Settle, "the force annotation cleared", Ct);
+        Assert.Equal("spec/node-b", cleared.Metadata.Annotations![RedundantPair.SwitchoverHandledAnnotation]);
+    }
+
+    [Fact]
     public async Task Reconcile_Paused_TakesNoActionWhenTheActiveFails()
     {
         var placed = await PlaceAsync(_cluster.NewPair());
@@ -255,6 +280,24 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         Assert.Empty((await _cluster.Admin.ListAsync<Deployment>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/pair=bad" }, Ct)).Items);
         Assert.Empty((await _cluster.Admin.ListAsync<Lease>(TestCluster.Namespace, new ListOptions { LabelSelector = "edgeha.io/pair=bad" }, Ct)).Items);
         await TestCluster.WaitUntilAsync(() => EventsAbout("bad").Result.Any(e => e.Reason == "InvalidSpec" && e.Type == "Warning"), Settle, "an InvalidSpec Event", Ct);
+    }
+
+    private async Task WaitForEventsAsync(string name, params string[] reasons)
+    {
+        var deadline = DateTime.UtcNow + Settle;
+        var have = new HashSet<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            have = (await EventsAbout(name)).Select(e => e.Reason ?? "").ToHashSet();
+            if (reasons.All(have.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Fail($"Events {string.Join(", ", reasons.Except(have))} missing; have {string.Join(", ", have)}");
     }
 
     private async Task<List<Event>> EventsAbout(string name) =>

@@ -13,13 +13,10 @@ namespace EdgeHa.Kubectl.Commands;
 internal static class SwitchoverCommand
 {
     /// <summary>Asks the operator to switch even though the target looks unable to serve.</summary>
-    public const string ForceAnnotation = "edgeha.io/switchover-force";
+    public const string ForceAnnotation = RedundantPair.SwitchoverForceAnnotation;
 
-    /// <summary>
-    /// The operator's note that it acted on spec.failover.switchoverTo ("spec/NODE"); it ignores a spec request it
-    /// has handled, so a new request for the same node removes the note.
-    /// </summary>
-    public const string HandledAnnotation = "edgeha.io/switchover-handled";
+    /// <summary>The operator's note that it acted on a spec request (see <see cref="RedundantPair.SwitchoverHandledAnnotation"/>).</summary>
+    public const string HandledAnnotation = RedundantPair.SwitchoverHandledAnnotation;
 
     /// <summary>How often --wait reads the status.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);

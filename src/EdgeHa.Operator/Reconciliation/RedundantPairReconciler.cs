@@ -28,7 +28,7 @@ public sealed class RedundantPairReconciler : IReconciler
     internal const string Released = "released";
 
     /// <summary>The annotation recording which switchover request (spec field) was already acted on.</summary>
-    public const string HandledSwitchoverAnnotation = "edgeha.io/switchover-handled";
+    public const string HandledSwitchoverAnnotation = RedundantPair.SwitchoverHandledAnnotation;
 
     private readonly IKubernetesClient _client;
     private readonly OperatorCaches _caches;
@@ -314,17 +314,22 @@ public sealed class RedundantPairReconciler : IReconciler
     {
         var pair = c.Pair;
         var ackTicks = pair.Status?.Switchover?.AcknowledgedAt?.UtcTicks ?? 0;
+        var force = pair.Metadata.Annotations?.TryGetValue(RedundantPair.SwitchoverForceAnnotation, out var f) == true
+            && string.Equals(f?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        c.ForceRequest = force;
         if (pair.Metadata.Annotations?.TryGetValue(RedundantPair.SwitchoverAnnotation, out var target) == true && !string.IsNullOrWhiteSpace(target))
         {
             c.AnnotationRequest = true;
-            return new F.SwitchoverRequest($"annotation/{target.Trim()}@{ackTicks}", target.Trim());
+            return new F.SwitchoverRequest($"annotation/{target.Trim()}@{ackTicks}", target.Trim(), force);
         }
 
         var handled = pair.Metadata.Annotations?.TryGetValue(HandledSwitchoverAnnotation, out var h) == true ? h : null;
         if (pair.Spec.Failover.SwitchoverTo is { Length: > 0 } to && handled != "spec/" + to)
         {
+            // The handled note keeps a standing spec request from acting twice; the acknowledgement time in the id
+            // lets the same request count again once the note is removed (kubectl edgeha switchover does that).
             c.SpecRequest = to;
-            return new F.SwitchoverRequest("spec/" + to, to);
+            return new F.SwitchoverRequest($"spec/{to}@{ackTicks}", to, force);
         }
 
         return null;
@@ -926,6 +931,12 @@ public sealed class RedundantPairReconciler : IReconciler
             annotations[HandledSwitchoverAnnotation] = "spec/" + to;
         }
 
+        if (c.ForceRequest)
+        {
+            // A force applies to the one request it came with.
+            annotations[RedundantPair.SwitchoverForceAnnotation] = null;
+        }
+
         if (annotations.Count == 0)
         {
             return;
@@ -1084,6 +1095,8 @@ public sealed class RedundantPairReconciler : IReconciler
         public bool Granted { get; set; }
 
         public bool AnnotationRequest { get; set; }
+
+        public bool ForceRequest { get; set; }
 
         public string? SpecRequest { get; set; }
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every benchmark (bench/modbus/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
+# combined table: figure | value | goal | met?. A benchmark that fails or is missing a tool leaves a
+# "not measured: <reason>" row instead of stopping the others. Exit status 0 when the table was printed.
+# Usage: bench/run-all.sh   (about 5 minutes on 2 cores)
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+rows="$(mktemp)"
+trap 'rm -f "$rows" "$rows.modbus" "$rows.failover"' EXIT
+
+echo "== Modbus (bench/modbus/run.sh)"
+timeout --kill-after=10 180 "$here/modbus/run.sh" 2>&1 | tee "$rows.modbus"
+modbus_rc=${PIPESTATUS[0]}
+# "goal client p50 <= 100 us [our client]: 45.0 us (met)" -> figure | value | goal | met?
+sed -nE 's/^goal (.*) (>=|<=) (.*) \[(.*)\]: (.*) \((met|NOT met)\)$/Modbus \1 [\4]\t\5\t\2 \3\t\6/p' "$rows.modbus" \
+  | sed -E "s/^Modbus server \[/Modbus server throughput vs libmodbus [/; s/\tmet\$/\tyes/; s/\tNOT met\$/\tNO/" >>"$rows"
+if [ "$modbus_rc" -ne 0 ]; then
+  printf 'Modbus figures\tnot measured: bench/modbus/run.sh exited %s (see above)\t-\t-\n' "$modbus_rc" >>"$rows"
+fi
+
+echo
+echo "== Failover and scale (bench/failover/run.sh)"
+timeout --kill-after=10 440 "$here/failover/run.sh" 2>&1 | tee "$rows.failover"
+failover_rc=${PIPESTATUS[0]}
+grep -P '^ROW\t' "$rows.failover" | cut -f2- >>"$rows"
+if [ "$failover_rc" -ne 0 ]; then
+  printf 'Failover figures\tnot measured: bench/failover/run.sh exited %s (see above)\t-\t-\n' "$failover_rc" >>"$rows"
+fi
+
+echo
+echo "== make bench: all figures ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+awk -F'\t' '
+  { f[NR]=$1; v[NR]=$2; g[NR]=$3; m[NR]=$4;
+    if (length($1)>w1) w1=length($1); if (length($2)>w2) w2=length($2); if (length($3)>w3) w3=length($3) }
+  END {
+    if (w1<6) w1=6; if (w2<5) w2=5; if (w3<4) w3=4;
+    printf "| %-*s | %-*s | %-*s | %s |\n", w1, "figure", w2, "value", w3, "goal", "met?";
+    printf "|%s|%s|%s|------|\n", sprintf("%*s", w1+2, "") , sprintf("%*s", w2+2, ""), sprintf("%*s", w3+2, "");
+    for (i=1;i<=NR;i++) printf "| %-*s | %-*s | %-*s | %-4s |\n", w1, f[i], w2, v[i], w3, g[i], m[i];
+  }' "$rows" | sed -E '2s/ /-/g'
