@@ -9,6 +9,20 @@ CONFIG ?= Release
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+##@ Demo
+.PHONY: demo
+demo: ## The whole story on the sandbox (no cluster): hot then cold standby, node crash, failover, fail-back; timeline and results (MODE=hot|cold|both).
+	scripts/demo.sh run --mode $(or $(MODE),both)
+
+.PHONY: demo-up
+demo-up: ## Leave the sandbox running with the hot pair; prints the KUBECONFIG line and the node crash/restore commands.
+	scripts/demo.sh up
+
+.PHONY: demo-down
+demo-down: ## Stop the sandbox started by demo-up.
+	scripts/demo.sh down
+
+##@ Development
 .PHONY: build
 build: ## Build every project.
 	$(DOTNET) build EdgeHaOperator.sln -c $(CONFIG) --nologo
