@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+using EdgeHa.Kube.Serialization;
+
 namespace EdgeHa.Api;
 
 /// <summary>A record of the last change of the active node.</summary>
 public sealed class TransitionStatus
 {
-    /// <summary>When the new side became active.</summary>
+    /// <summary>When the operator decided the change, to the microsecond (failover times are sub-second).</summary>
+    [JsonConverter(typeof(MicroTimeConverter))]
     public DateTimeOffset? Time { get; set; }
 
     /// <summary>Why, in CamelCase (for example ProbeFailed, NodeNotReady, Failback, ManualSwitchover).</summary>

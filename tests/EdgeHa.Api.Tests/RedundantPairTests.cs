@@ -36,7 +36,7 @@ public sealed class RedundantPairTests
             "failoverCount": 2,
             "predictedFailoverMilliseconds": 4250,
             "nodes": [ { "name": "ipc-a", "role": "Stopped", "ready": false, "healthy": false, "consecutiveFailures": 3, "lastProbeTime": "2026-11-22T01:00:00Z", "message": "probe timed out" } ],
-            "lastTransition": { "time": "2026-11-22T01:00:01Z", "reason": "ProbeFailed", "from": "ipc-a", "to": "ipc-b", "detectionMilliseconds": 3000, "switchMilliseconds": 420 },
+            "lastTransition": { "time": "2026-11-22T01:00:01.250000Z", "reason": "ProbeFailed", "from": "ipc-a", "to": "ipc-b", "detectionMilliseconds": 3000, "switchMilliseconds": 420 },
             "vip": { "address": "fd00::50", "announcedBy": "ipc-b", "provider": "KubeVip" },
             "switchover": { "requestedTo": "ipc-b", "acknowledgedAt": "2026-11-22T00:59:00Z", "result": "Succeeded" },
             "conditions": [ { "type": "Ready", "status": "False", "observedGeneration": 3, "lastTransitionTime": "2026-11-22T01:00:00Z", "reason": "FailingOver", "message": "switching" } ],

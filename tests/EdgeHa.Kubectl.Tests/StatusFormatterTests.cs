@@ -62,7 +62,7 @@ public sealed class StatusFormatterTests
         Assert.Equal(7, json.GetProperty("nodes")[0].GetProperty("consecutiveFailures").GetInt32());
         Assert.Equal("ipc-b", json.GetProperty("vip").GetProperty("announcedBy").GetString());
         Assert.Equal(3012, json.GetProperty("lastFailover").GetProperty("detectionMilliseconds").GetInt64());
-        Assert.Equal("2026-03-01T11:54:48Z", json.GetProperty("lastFailover").GetProperty("time").GetString());
+        Assert.Equal("2026-03-01T11:54:48.000000Z", json.GetProperty("lastFailover").GetProperty("time").GetString());
         Assert.Equal(3500, json.GetProperty("predictedFailoverMilliseconds").GetInt64());
         Assert.Equal(3, json.GetProperty("conditions").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("switchoverRequestedTo").ValueKind);

@@ -68,9 +68,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         _server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false, WatchHistoryCapacity = 200_000 }, _logging, ct);
         var kubeconfig = Path.Combine(WorkDirectory, "kubeconfig");
         _server.WriteKubeconfig(kubeconfig);
-        _client = new KubernetesClient(Config(_server));
+        _client = new KubernetesClient(Config(_server, TimeSpan.FromSeconds(15)));
         // The pods' lease holders share one client (one connection pool), as pods on one host would share a kernel.
-        _podClient = new KubernetesClient(Config(_server));
+        _podClient = new KubernetesClient(Config(_server, TimeSpan.FromSeconds(5)));
         await CreateCrdAsync(_server, ct);
 
         var mappings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -94,11 +94,11 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         _operator = await OperatorProcess.StartAsync(operatorDll, kubeconfig, Path.Combine(WorkDirectory, "operator.log"), ct);
     }
 
-    private static KubernetesClientConfiguration Config(SandboxApiServer server) => new()
+    private static KubernetesClientConfiguration Config(SandboxApiServer server, TimeSpan timeout) => new()
     {
         Server = server.Url,
         AccessToken = server.Token,
-        RequestTimeout = TimeSpan.FromSeconds(5),
+        RequestTimeout = timeout,
     };
 
     private static async Task CreateCrdAsync(SandboxApiServer server, CancellationToken cancellationToken)
@@ -122,7 +122,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             PrimaryNode = primary,
             StandbyNode = standby,
             StandbyMode = StandbyMode.Hot,
-            Template = JsonNode.Parse("""{"spec":{"containers":[{"name":"collector","image":"edgeha/bench-collector:bench"}]}}""")!.AsObject(),
+            // The pod learns the lease terms from the Lease; until it exists it polls at the renew interval given here.
+            Template = JsonNode.Parse($$$"""{"spec":{"containers":[{"name":"collector","image":"edgeha/bench-collector:bench","env":[{"name":"BENCH_LEASE_MS","value":"{{{leaseMs}}}"},{"name":"BENCH_RENEW_MS","value":"{{{renewMs}}}"}]}]}}""")!.AsObject(),
             HealthCheck = new HealthCheckSpec
             {
                 Http = new HttpHealthCheck { Port = BenchPod.HealthPort, Path = "/healthz" },

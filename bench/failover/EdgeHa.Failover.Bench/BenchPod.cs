@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -74,6 +75,7 @@ internal sealed class BenchPod : IAsyncDisposable
             Namespace = container.Env("EDGEHA_LEASE_NAMESPACE") ?? container.Pod.Namespace,
             LeaseName = container.Env("EDGEHA_LEASE_NAME") ?? throw new InvalidOperationException("EDGEHA_LEASE_NAME is not set"),
             Identity = pod,
+            DefaultTerms = Terms(container),
             RequestTimeout = TimeSpan.FromSeconds(2),
             ShutdownTimeout = TimeSpan.FromSeconds(1),
         };
@@ -81,6 +83,11 @@ internal sealed class BenchPod : IAsyncDisposable
         Running[pod] = benchPod;
         return Task.FromResult<IAsyncDisposable>(benchPod);
     };
+
+    private static LeaseTerms Terms(InProcessContainer container) =>
+        int.TryParse(container.Env("BENCH_LEASE_MS"), CultureInfo.InvariantCulture, out var lease) && int.TryParse(container.Env("BENCH_RENEW_MS"), CultureInfo.InvariantCulture, out var renew)
+            ? new LeaseTerms(TimeSpan.FromMilliseconds(lease), TimeSpan.FromMilliseconds(renew), TimeSpan.FromMilliseconds(500))
+            : LeaseTerms.Default;
 
     /// <summary>
     /// Makes the health endpoint fail from now on; the time the pod answers its <paramref name="threshold"/>-th

@@ -221,7 +221,7 @@ internal sealed class FailoverBench(BenchOptions options, ResultTable table, Tex
             var s = await runner.FailOverAsync(TimeSpan.FromSeconds(20), ct);
             samples.Add(s);
             Say(string.Create(CultureInfo.InvariantCulture,
-                $"failover {i + 1,2}: {s.From} -> {s.To}: switch {s.SwitchMs:F1} ms (acting {s.ActingMs:F1}, VIP {s.VipMs:F1}); injected->switched {s.TotalMs:F0} ms; operator switchMilliseconds {s.OperatorSwitchMs?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
+                $"failover {i + 1,2}: {s.From} -> {s.To}: switch {s.SwitchMs:F1} ms (from lastTransition.time: {(s.DecisionSwitchMs is double dm ? dm.ToString("F1", CultureInfo.InvariantCulture) : "-")}) (acting {s.ActingMs:F1}, VIP {s.VipMs:F1}); injected->switched {s.TotalMs:F0} ms; operator switchMilliseconds {s.OperatorSwitchMs?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
         }
 
         return samples;
@@ -236,11 +236,22 @@ internal sealed class FailoverBench(BenchOptions options, ResultTable table, Tex
         }
 
         var note = samples.Count < wanted ? $", only {samples.Count} of {wanted} in the time budget" : "";
-        var sw = samples.Select(s => s.SwitchMs).ToList();
-        var median = Percentile(sw, 50);
-        var p99 = Percentile(sw, 99);
-        table.Add($"switch latency median ({load}, n={samples.Count}{note})", $"{F(median, "F1")} ms", $"<= {F(medianGoal)} ms", median <= medianGoal);
-        table.Add($"switch latency p99 ({load}, n={samples.Count})", $"{F(p99, "F1")} ms", p99Goal is double g ? $"<= {F(g)} ms" : "-", p99Goal is double g2 ? p99 <= g2 : null);
+
+        // The start of the switch: status.lastTransition.time (the decision) when the operator writes it to the
+        // microsecond; otherwise the pod's answer to the threshold-completing failed probe (an earlier instant, so
+        // the figure is an upper bound). Both are shown when both exist.
+        var fromDecision = samples.All(s => s.DecisionSwitchMs is not null);
+        var primary = fromDecision ? samples.Select(s => s.DecisionSwitchMs!.Value).ToList() : samples.Select(s => s.SwitchMs).ToList();
+        var start = fromDecision ? "from lastTransition.time" : "from threshold-failing probe";
+        var median = Percentile(primary, 50);
+        var p99 = Percentile(primary, 99);
+        table.Add($"switch latency median, {start} ({load}, n={samples.Count}{note})", $"{F(median, "F1")} ms", $"<= {F(medianGoal)} ms", median <= medianGoal);
+        table.Add($"switch latency p99, {start} ({load}, n={samples.Count})", $"{F(p99, "F1")} ms", p99Goal is double g ? $"<= {F(g)} ms" : "-", p99Goal is double g2 ? p99 <= g2 : null);
+        if (fromDecision)
+        {
+            var bound = samples.Select(s => s.SwitchMs).ToList();
+            table.Add($"switch latency median / p99, from threshold-failing probe ({load})", $"{F(Percentile(bound, 50), "F1")} / {F(Percentile(bound, 99), "F1")} ms", "-");
+        }
         var ops = samples.Where(s => s.OperatorSwitchMs is not null).Select(s => (double)s.OperatorSwitchMs!.Value).ToList();
         if (ops.Count > 0)
         {

@@ -13,7 +13,8 @@ namespace EdgeHa.Failover.Bench;
 /// <param name="VipMs">Decision bound to a connection through the VIP reaching the new pod.</param>
 /// <param name="TotalMs">Failure injected to the switch complete.</param>
 /// <param name="OperatorSwitchMs">The operator's own status.lastTransition.switchMilliseconds, null when it was not written in time.</param>
-internal sealed record FailoverSample(string From, string To, double SwitchMs, double ActingMs, double VipMs, double TotalMs, long? OperatorSwitchMs);
+/// <param name="DecisionSwitchMs">status.lastTransition.time (the decision) to the switch complete, null when that time has only second precision.</param>
+internal sealed record FailoverSample(string From, string To, double SwitchMs, double ActingMs, double VipMs, double TotalMs, long? OperatorSwitchMs, double? DecisionSwitchMs);
 
 /// <summary>
 /// Injects a failure into the active pod of a pair (its health endpoint answers 503) and times the switch: when the
@@ -102,8 +103,11 @@ internal sealed class FailoverRunner(BenchEnvironment env, string pairName, int 
             }
 
             var done = Math.Max(vipAt, actingAt);
-            var operatorSwitch = await OperatorSwitchAsync(standby.Node, cancellationToken);
-            return new FailoverSample(active.Node, standby.Node, Ms(decided, done), Ms(decided, actingAt), Ms(decided, vipAt), Ms(injected, done), operatorSwitch);
+            // The operator runs on this machine, so its wall clock is ours: place "done" on the wall clock.
+            var doneWall = TimeProvider.System.GetUtcNow() - Stopwatch.GetElapsedTime(done);
+            var (operatorSwitch, decidedWall) = await OperatorSwitchAsync(standby.Node, cancellationToken);
+            double? fromDecision = decidedWall is { } t && t.Ticks % TimeSpan.TicksPerSecond != 0 ? (doneWall - t).TotalMilliseconds : null;
+            return new FailoverSample(active.Node, standby.Node, Ms(decided, done), Ms(decided, actingAt), Ms(decided, vipAt), Ms(injected, done), operatorSwitch, fromDecision);
         }
         finally
         {
@@ -111,7 +115,7 @@ internal sealed class FailoverRunner(BenchEnvironment env, string pairName, int 
         }
     }
 
-    private async Task<long?> OperatorSwitchAsync(string to, CancellationToken cancellationToken)
+    private async Task<(long? SwitchMs, DateTimeOffset? DecidedAt)> OperatorSwitchAsync(string to, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(10))
@@ -121,7 +125,7 @@ internal sealed class FailoverRunner(BenchEnvironment env, string pairName, int 
                 var t = (await env.GetPairAsync(pairName, cancellationToken)).Status?.LastTransition;
                 if (t?.To == to && t.SwitchMilliseconds is long ms)
                 {
-                    return ms;
+                    return (ms, t.Time);
                 }
             }
             catch (Exception e) when (e is KubernetesApiException or HttpRequestException or TimeoutException)
@@ -131,7 +135,7 @@ internal sealed class FailoverRunner(BenchEnvironment env, string pairName, int 
             await Task.Delay(20, cancellationToken);
         }
 
-        return null;
+        return (null, null);
     }
 
     private BenchPod? PodOn(string? node) =>
