@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs the failover benchmark on the sandbox: switch latency over 20 failovers of one hot-standby pair,
-# then the operator (its own process) with 1,000 pairs: time to place, memory, idle CPU, reconcile throughput and
+# then the operator (its own process) with 200 and 1,000 pairs: time to place, memory, idle CPU, reconcile throughput and
 # switch latency under that load. Everything runs on this machine (loopback); no cluster needed.
 # Usage: bench/failover/run.sh [extra flags of EdgeHa.Failover.Bench, e.g. --pairs 200 --phase switch]
-# The whole run takes about 3 minutes on 2 cores and is bounded by --budget-seconds (default 240).
+# The whole run takes about 3 minutes on 2 cores and is bounded by --budget-seconds (default 240; about 5.5 minutes with bench/modbus).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

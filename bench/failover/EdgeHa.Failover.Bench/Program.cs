@@ -2,7 +2,7 @@ using System.Globalization;
 using EdgeHa.Failover.Bench;
 
 // Failover switch latency and the operator at scale on the sandbox. Usage:
-//   EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers 20] [--pairs 1000] [--scale-failovers 20]
+//   EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers 20] [--pairs 200,1000] [--scale-failovers 20]
 //                         [--budget-seconds 240] [--phase all|switch|scale]
 // Prints a human table and, for bench/run-all.sh, one "ROW<TAB>figure<TAB>value<TAB>goal<TAB>met" line per figure.
 var options = BenchOptions.Parse(args);
@@ -37,15 +37,16 @@ table.Print(Console.Out);
 return 0;
 
 /// <summary>The command line.</summary>
-internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, int Failovers, int Pairs, int ScaleFailovers, int BudgetSeconds, string Phase)
+internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, int Failovers, IReadOnlyList<int> Pairs, int ScaleFailovers, int BudgetSeconds, string Phase)
 {
-    public const string Usage = "usage: EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers N] [--pairs N] [--scale-failovers N] [--budget-seconds S] [--phase all|switch|scale]";
+    public const string Usage = "usage: EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers N] [--pairs N[,N...]] [--scale-failovers N] [--budget-seconds S] [--phase all|switch|scale]";
 
     public static BenchOptions? Parse(string[] args)
     {
         string? dll = null;
         var work = Path.Combine(Path.GetTempPath(), "edgeha-failover-bench");
-        int failovers = 20, pairs = 1000, scaleFailovers = 20, budget = 240;
+        int failovers = 20, scaleFailovers = 20, budget = 240;
+        IReadOnlyList<int> pairs = [200, 1000];
         var phase = "all";
         for (var i = 0; i < args.Length; i++)
         {
@@ -57,7 +58,7 @@ internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, in
                     case "--operator-dll": dll = Next(); break;
                     case "--work": work = Next(); break;
                     case "--failovers": failovers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--pairs": pairs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--pairs": pairs = [.. Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))]; break;
                     case "--scale-failovers": scaleFailovers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--budget-seconds": budget = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--phase": phase = Next(); break;
@@ -77,9 +78,9 @@ internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, in
             return null;
         }
 
-        if (pairs is < 1 or > 1000 || phase is not ("all" or "switch" or "scale"))
+        if (pairs.Count == 0 || pairs.Any(n => n is < 1 or > 1000) || phase is not ("all" or "switch" or "scale"))
         {
-            Console.Error.WriteLine("--pairs must be 1..1000; --phase all, switch or scale");
+            Console.Error.WriteLine("--pairs: sizes 1..1000, comma-separated; --phase all, switch or scale");
             return null;
         }
 
