@@ -51,7 +51,12 @@ kubectl-plugin: ## Install the kubectl edgeha plugin (launcher in ~/.local/bin, 
 
 ##@ Benchmarks
 .PHONY: bench
-bench: bench-modbus ## Run every benchmark and print its table.
+bench: ## Run every benchmark (Modbus, failover switch, operator at 200 and 1,000 pairs) and print one table (about 6 min on 2 cores).
+	bench/run-all.sh
+
+.PHONY: bench-failover
+bench-failover: ## Failover switch latency and the operator at scale on the sandbox (about 4.5 min).
+	bench/failover/run.sh
 
 .PHONY: bench-modbus
 bench-modbus: ## Modbus server/client vs libmodbus and pymodbus over loopback (about 75 s; needs gcc, libmodbus-dev).
@@ -90,7 +95,6 @@ helm-lint: ## helm lint the chart (strict) with default and all-features values 
 e2e: ## kind end-to-end: cluster, MetalLB, images, chart, hot pair, kill the active node, failover and fail-back (needs Docker, kind, helm).
 	IMG_REGISTRY=$(IMG_REGISTRY) IMG_TAG=$(IMG_TAG) tests/e2e/run.sh
 
-##@ Development
 .PHONY: format
 format: ## Apply the code style.
 	$(DOTNET) format EdgeHaOperator.sln
