@@ -95,8 +95,7 @@ public sealed class SimulatorRequestHandler(SimulatorDevice device, SimulatorMet
     /// <summary>The table and addresses a request touches (for fault matching); FC23 reports its read part.</summary>
     internal static (ModbusTable? Table, int Address, int Count) Describe(ModbusRequestPdu pdu) => pdu switch
     {
-        ReadBitsRequest r => (r.Table, r.Address, r.Quantity),
-        ReadRegistersRequest r => (r.Table, r.Address, r.Quantity),
+        ReadRequest r => (r.Table, r.Address, r.Quantity),
         WriteSingleCoilRequest w => (ModbusTable.Coils, w.Address, 1),
         WriteSingleRegisterRequest w => (ModbusTable.HoldingRegisters, w.Address, 1),
         WriteMultipleCoilsRequest w => (ModbusTable.Coils, w.Address, w.Quantity),
