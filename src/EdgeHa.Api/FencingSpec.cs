@@ -6,9 +6,13 @@ namespace EdgeHa.Api;
 
 /// <summary>The pair Lease (coordination.k8s.io/v1) that the acting collector must hold; it keeps two collectors from acting at once.</summary>
 [CelRule(
-    "self.renewIntervalMilliseconds < self.leaseDurationMilliseconds",
-    "renewIntervalMilliseconds must be less than leaseDurationMilliseconds",
+    "self.renewIntervalMilliseconds < self.leaseDurationMilliseconds - self.clockSkewMarginMilliseconds",
+    "renewIntervalMilliseconds must be less than leaseDurationMilliseconds - clockSkewMarginMilliseconds (the holder's acting window)",
     FieldPath = ".renewIntervalMilliseconds")]
+[CelRule(
+    "!has(self.requestTimeoutMilliseconds) || self.renewIntervalMilliseconds + 2 * self.requestTimeoutMilliseconds < self.leaseDurationMilliseconds - self.clockSkewMarginMilliseconds",
+    "renewIntervalMilliseconds + 2 x requestTimeoutMilliseconds must be less than leaseDurationMilliseconds - clockSkewMarginMilliseconds, so one failed renewal still leaves time for the next",
+    FieldPath = ".requestTimeoutMilliseconds")]
 public sealed class FencingSpec
 {
     /// <summary>Milliseconds a lease is valid after its last renewal; a holder that cannot renew stops acting before then.</summary>
@@ -25,4 +29,12 @@ public sealed class FencingSpec
     [Range(0, 10000)]
     [DefaultValue(500)]
     public int ClockSkewMarginMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Milliseconds one renewal request of the holder may take before it counts as failed. Unset: a third of what the
+    /// acting window (leaseDurationMilliseconds - clockSkewMarginMilliseconds) leaves after renewIntervalMilliseconds
+    /// (500 with the defaults). renewIntervalMilliseconds + 2 x this must stay below the acting window.
+    /// </summary>
+    [Range(10, 30000)]
+    public int? RequestTimeoutMilliseconds { get; set; }
 }

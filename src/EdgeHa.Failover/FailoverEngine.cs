@@ -552,6 +552,15 @@ public static class FailoverEngine
                 }
             }
 
+            // Only a successful renewal counts: an active whose renewals stopped (its API calls fail, are refused or
+            // time out) has stopped acting by its own clock, however healthy its probes look.
+            // (The caller looks again when the renewals would become stale: it sees every renewal, the engine does not.)
+            if (o.Lease.Holder == active.Name && o.Lease.SafeAfter(p.ClockSkewMargin) is { } renewalsStaleAt && now >= renewalsStaleAt)
+            {
+                var lastRenewal = o.Lease.RenewTime!.Value;
+                failures.Add(new("LeaseRenewalStale", $"{active.Name} has not renewed the pair lease since {lastRenewal:O} (lease {o.Lease.Duration.TotalMilliseconds:0} ms + margin {p.ClockSkewMargin.TotalMilliseconds:0} ms): it has stopped acting", renewalsStaleAt, lastRenewal));
+            }
+
             if (active.Device == DeviceReachability.Unreachable)
             {
                 if (other.Device == DeviceReachability.Reachable)

@@ -74,9 +74,9 @@ public sealed record FailoverPolicy
             errors.Add($"healthCheck.timeoutMilliseconds: {ProbeTimeout.TotalMilliseconds:0} must be at most periodMilliseconds x failureThreshold ({(ProbePeriod * FailureThreshold).TotalMilliseconds:0})");
         }
 
-        if (RenewInterval >= LeaseDuration)
+        if (RenewInterval >= LeaseDuration - ClockSkewMargin)
         {
-            errors.Add($"fencing.renewIntervalMilliseconds: {RenewInterval.TotalMilliseconds:0} must be less than leaseDurationMilliseconds ({LeaseDuration.TotalMilliseconds:0})");
+            errors.Add($"fencing.renewIntervalMilliseconds: {RenewInterval.TotalMilliseconds:0} must be less than leaseDurationMilliseconds - clockSkewMarginMilliseconds ({(LeaseDuration - ClockSkewMargin).TotalMilliseconds:0}), the holder's acting window");
         }
 
         if (!Enum.IsDefined(StandbyMode))

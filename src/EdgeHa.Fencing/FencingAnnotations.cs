@@ -18,6 +18,32 @@ public static class FencingAnnotations
     /// <summary>The clock-skew margin in milliseconds: the holder stops acting this long before its lease could expire.</summary>
     public const string ClockSkewMarginMilliseconds = "edgeha.io/clock-skew-margin-ms";
 
+    /// <summary>How long one renewal request of the holder may take, in milliseconds.</summary>
+    public const string RequestTimeoutMilliseconds = "edgeha.io/request-timeout-ms";
+
+    /// <summary>
+    /// Written by the holder with every renewal: the lease duration in milliseconds it acts under for that renewal.
+    /// The grantor waits out the longest of this and the current terms, so shortening the lease in the spec never
+    /// shortens the wait for a holder that renewed under the longer one.
+    /// </summary>
+    public const string HolderDurationMilliseconds = "edgeha.io/holder-duration-ms";
+
+    /// <summary>Written by the operator at a grant: the identity (pod name) it granted the epoch to.</summary>
+    public const string GrantedTo = "edgeha.io/granted-to";
+
+    /// <summary>Written by the operator at a grant: the node of the pod it granted the epoch to.</summary>
+    public const string GrantedNode = "edgeha.io/granted-node";
+
+    /// <summary>
+    /// Written by the holder itself when it releases, in the same compare-and-swap that empties holderIdentity and
+    /// records its last sequence: its identity. With <see cref="ReleasedEpoch"/> this is the only thing that lets the
+    /// grantor skip the expiry wait; an empty, recreated or hand-edited Lease is not a release.
+    /// </summary>
+    public const string ReleasedBy = "edgeha.io/released-by";
+
+    /// <summary>Written with <see cref="ReleasedBy"/>: the epoch of the holding that was released.</summary>
+    public const string ReleasedEpoch = "edgeha.io/released-epoch";
+
     /// <summary>Set by the operator for a planned handover: the holder stops acting, records its last sequence and releases.</summary>
     public const string HandoverRequested = "edgeha.io/handover-requested";
 

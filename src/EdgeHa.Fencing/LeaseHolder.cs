@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeHa.Kube;
+using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,20 +17,25 @@ namespace EdgeHa.Fencing;
 /// </summary>
 public sealed partial class LeaseHolder : IAsyncDisposable
 {
-    private static readonly TimeSpan ErrorRetry = TimeSpan.FromMilliseconds(200);
-
     private readonly IKubernetesClient _client;
     private readonly LeaseHolderOptions _options;
     private readonly Func<long?> _lastPublishedSequence;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+
+    // Serializes every state transition with the delivery of its event, so listeners see the changes in order and a
+    // deadline can never be handled before the renewal that armed it.
+    private readonly Lock _transitions = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ITimer _deadlineTimer;
+    private readonly Random _jitter = new();
     private HoldingState _state = HoldingState.NotHolding("not started");
     private long _deadlineTimestamp;
     private long? _lastApiSuccess;
     private string? _ownResourceVersion;
+    private Lease? _cached;
+    private int _failures;
     private LeaseTerms _terms;
 
     /// <param name="client">The API client (the holder's own service account).</param>
@@ -134,7 +140,18 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     /// <summary>One round: read the Lease, then renew, release or stand by. Returns how long to wait before the next.</summary>
     internal async Task<TimeSpan> StepAsync(CancellationToken cancellationToken)
     {
-        Lease? lease;
+        // While holding, renew from the object our last write returned (one PUT per renewal); its compare-and-swap
+        // fails if anyone else wrote since, and then we read at once. The watch drops the copy on any foreign write.
+        var cached = Interlocked.Exchange(ref _cached, null);
+        if (cached is not null && State.Acting)
+        {
+            if (await RenewAsync(cached, cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                return next;
+            }
+        }
+
+        Lease lease;
         try
         {
             lease = await CallAsync(ct => _client.GetAsync<Lease>(_options.LeaseName, _options.Namespace, ct), cancellationToken).ConfigureAwait(false);
@@ -147,7 +164,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         catch (Exception e) when (IsTransient(e, cancellationToken))
         {
             LogApiFailure(_logger, "read", e.Message);
-            return ErrorRetry;
+            return Backoff();
         }
 
         _terms = LeaseTerms.FromLease(lease, _options.DefaultTerms);
@@ -163,15 +180,18 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             return await ReleaseAsync(lease, "handover requested", cancellationToken).ConfigureAwait(false);
         }
 
-        return await RenewAsync(lease, cancellationToken).ConfigureAwait(false);
+        // A conflict here means someone wrote the Lease since we read it (the operator, or our own earlier write).
+        return await RenewAsync(lease, cancellationToken).ConfigureAwait(false) ?? TimeSpan.Zero;
     }
 
-    private async Task<TimeSpan> RenewAsync(Lease lease, CancellationToken cancellationToken)
+    /// <summary>Renews the holding from <paramref name="lease"/>; null when its compare-and-swap failed (read again).</summary>
+    private async Task<TimeSpan?> RenewAsync(Lease lease, CancellationToken cancellationToken)
     {
         var current = State;
         var epoch = ParseLong(lease.Metadata.Annotations, FencingAnnotations.Epoch) ?? 0;
         var starting = !current.Acting || current.Epoch != epoch;
         var previousLast = starting ? ParseLong(lease.Metadata.Annotations, FencingAnnotations.LastPublishedSequence) : current.PreviousLastSequence;
+        var terms = _terms;
 
         // Count the acting window from before the request leaves: the grantor sees the renewal later than that.
         var sentAt = _time.GetTimestamp();
@@ -182,44 +202,65 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             spec.AcquireTime = spec.RenewTime;
         }
 
+        // The duration this renewal is acted under, in the same write: the grantor waits at least this long.
+        var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
+        annotations[FencingAnnotations.HolderDurationMilliseconds] = ((long)terms.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
         // A new holder leaves the previous holder's sequence in place until it has published past it itself.
         if (!starting && _lastPublishedSequence() is long last)
         {
-            (lease.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.LastPublishedSequence] = last.ToString(CultureInfo.InvariantCulture);
+            annotations[FencingAnnotations.LastPublishedSequence] = last.ToString(CultureInfo.InvariantCulture);
         }
 
+        Lease written;
         try
         {
-            var written = await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
+            written = await CallAsync(ct => _client.ReplaceAsync(lease, ct), cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _ownResourceVersion, written.Metadata.ResourceVersion);
         }
         catch (ConflictException)
         {
-            // Someone wrote the Lease since we read it (the operator, or our own earlier write): read again now.
-            return TimeSpan.Zero;
+            return null;
         }
         catch (Exception e) when (IsTransient(e, cancellationToken))
         {
             LogApiFailure(_logger, "renew", e.Message);
-            return ErrorRetry;
+            return Backoff();
         }
 
-        lock (_gate)
+        lock (_transitions)
         {
-            _deadlineTimestamp = sentAt + (long)(_terms.ActingWindow.TotalSeconds * _time.TimestampFrequency);
+            var deadline = sentAt + (long)(terms.ActingWindow.TotalSeconds * _time.TimestampFrequency);
+            var remaining = deadline - _time.GetTimestamp();
+            if (remaining <= 0)
+            {
+                // The answer came after the window it would have opened had closed (a stalled machine, a slow API
+                // server): it grants nothing. Not acting; the next round renews afresh.
+                LogLateRenewal(_logger, _options.LeaseName, _time.GetElapsedTime(sentAt).TotalMilliseconds, terms.ActingWindow.TotalMilliseconds);
+                SetLocked(HoldingState.NotHolding("the renewal returned after its acting window had closed"));
+                return TimeSpan.Zero;
+            }
+
+            lock (_gate)
+            {
+                _deadlineTimestamp = deadline;
+                _lastApiSuccess = _time.GetTimestamp();
+            }
+
+            _failures = 0;
+            Volatile.Write(ref _cached, written);
+            SetLocked(new HoldingState(true, epoch, previousLast, "holding the lease"));
+            _deadlineTimer.Change(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
         }
 
-        // A renewal slower than the window itself (a stalled machine) leaves nothing: the deadline check fires now.
-        var remaining = _terms.ActingWindow - _time.GetElapsedTime(sentAt);
-        _deadlineTimer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        Set(new HoldingState(true, epoch, previousLast, "holding the lease"));
-        return _terms.RenewInterval;
+        return terms.RenewInterval;
     }
 
     private async Task<TimeSpan> ReleaseAsync(Lease lease, string why, CancellationToken cancellationToken)
     {
         // Stop acting first; only then tell the grantor it may hand the lease on.
-        var last = State.Acting ? _lastPublishedSequence() : null;
+        var holding = State;
+        var last = holding.Acting ? _lastPublishedSequence() : null;
         Set(HoldingState.NotHolding(why, graceful: true));
         if (BeforeReleaseAsync is { } beforeRelease)
         {
@@ -232,7 +273,11 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             annotations[FencingAnnotations.LastPublishedSequence] = sequence.ToString(CultureInfo.InvariantCulture);
         }
 
+        // The release record: who released which epoch, with its last sequence, in one compare-and-swap. Only this
+        // lets the grantor hand the lease on without waiting for it to expire.
         annotations.Remove(FencingAnnotations.HandoverRequested);
+        annotations[FencingAnnotations.ReleasedBy] = _options.Identity;
+        annotations[FencingAnnotations.ReleasedEpoch] = (ParseLong(annotations, FencingAnnotations.Epoch) ?? holding.Epoch).ToString(CultureInfo.InvariantCulture);
         lease.Spec!.HolderIdentity = null;
         try
         {
@@ -247,7 +292,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         catch (Exception e) when (IsTransient(e, cancellationToken))
         {
             LogApiFailure(_logger, "release", e.Message);
-            return ErrorRetry;
+            return Backoff();
         }
     }
 
@@ -282,6 +327,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         var options = new WatchOptions { FieldSelector = $"metadata.name={_options.LeaseName}", TimeoutSeconds = 60 };
+        var attempt = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -294,8 +340,11 @@ public sealed partial class LeaseHolder : IAsyncDisposable
                         && version == Volatile.Read(ref _ownResourceVersion);
                     if (!own && change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
                     {
+                        Volatile.Write(ref _cached, null);
                         Wake();
                     }
+
+                    attempt = 0;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -310,7 +359,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             // The renew loop keeps us correct without the watch; this only bounds how fast a broken watch returns.
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(WatchRetry.Backoff(++attempt, _jitter), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -350,32 +399,52 @@ public sealed partial class LeaseHolder : IAsyncDisposable
 
     private void OnDeadline()
     {
-        bool overdue;
-        lock (_gate)
+        lock (_transitions)
         {
-            var remaining = _deadlineTimestamp - _time.GetTimestamp();
-            overdue = _state.Acting && remaining <= 0;
-            if (_state.Acting && remaining > 0)
+            long remaining;
+            lock (_gate)
+            {
+                remaining = _deadlineTimestamp - _time.GetTimestamp();
+            }
+
+            if (!_state.Acting)
+            {
+                return;
+            }
+
+            if (remaining > 0)
             {
                 // Timers may fire a little early: wait for the rest rather than let the holding outlive its window.
                 _deadlineTimer.Change(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                return;
             }
-        }
 
-        if (overdue)
-        {
             LogSelfFenced(_logger, _options.LeaseName);
-            Set(HoldingState.NotHolding("lease renewal overdue: stopped acting before the lease could expire"));
+            SetLocked(HoldingState.NotHolding("lease renewal overdue: stopped acting before the lease could expire"));
         }
     }
 
     private void Set(HoldingState next)
+    {
+        lock (_transitions)
+        {
+            SetLocked(next);
+        }
+    }
+
+    /// <summary>Changes the state and raises <see cref="StateChanged"/>; the caller holds <see cref="_transitions"/>.</summary>
+    private void SetLocked(HoldingState next)
     {
         bool changed;
         lock (_gate)
         {
             changed = _state.Acting != next.Acting || _state.Epoch != next.Epoch;
             _state = next;
+        }
+
+        if (!next.Acting)
+        {
+            Volatile.Write(ref _cached, null);
         }
 
         if (changed)
@@ -385,27 +454,48 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         }
     }
 
+    /// <summary>The wait after a failed call: exponential with jitter, capped at half the renew interval so a holding can still be saved.</summary>
+    private TimeSpan Backoff()
+    {
+        var policy = new KubeRetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = _terms.RenewInterval / 2 };
+        return policy.Backoff(++_failures, _jitter);
+    }
+
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        var limit = RequestTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
+        timeout.CancelAfter(limit);
         try
         {
             var result = await call(timeout.Token).ConfigureAwait(false);
             MarkApiSuccess();
             return result;
         }
-        catch (KubernetesApiException)
+        catch (Exception e) when (e is NotFoundException or ConflictException)
         {
-            // The server answered (a conflict, a 404): it is reachable.
+            // A definite answer about the Lease itself: the server is reachable and lets us in. 401, 403, 429 and 5xx
+            // are failures like a timeout: a holder that gets only those cannot renew and must look unhealthy.
             MarkApiSuccess();
             throw;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"the API call did not finish within {_options.RequestTimeout.TotalMilliseconds} ms");
+            throw new TimeoutException($"the API call did not finish within {limit.TotalMilliseconds} ms");
         }
     }
+
+    /// <summary>The per-call timeout: the operator's terms bound it, so that one failed renewal still leaves time for the next.</summary>
+    private TimeSpan RequestTimeout
+    {
+        get
+        {
+            var fromTerms = _terms.EffectiveRequestTimeout;
+            return fromTerms < _options.RequestTimeout ? fromTerms : _options.RequestTimeout;
+        }
+    }
+
+    private static KubeRetryPolicy WatchRetry { get; } = new() { BaseDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(30) };
 
     private void MarkApiSuccess()
     {
@@ -436,6 +526,9 @@ public sealed partial class LeaseHolder : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease}: renewal overdue, stopped acting before the lease could expire")]
     private static partial void LogSelfFenced(ILogger logger, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease}: renewal answered after {Elapsed} ms, past its {Window} ms acting window; not acting on it")]
+    private static partial void LogLateRenewal(ILogger logger, string lease, double elapsed, double window);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lease {Lease}: released ({Reason})")]
     private static partial void LogReleased(ILogger logger, string lease, string reason);

@@ -3,9 +3,22 @@ using EdgeHa.Kube.Models;
 
 namespace EdgeHa.Fencing;
 
-/// <summary>The timing a holder keeps: how long a renewal lasts, how often to renew, and the skew margin.</summary>
+/// <summary>The timing a holder keeps: how long a renewal lasts, how often to renew, the skew margin, and how long one API call may take.</summary>
 public sealed record LeaseTerms(TimeSpan Duration, TimeSpan RenewInterval, TimeSpan ClockSkewMargin)
 {
+    /// <summary>
+    /// How long one renewal request may take, when the operator set it; otherwise <see cref="EffectiveRequestTimeout"/>
+    /// derives it from the other terms.
+    /// </summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>
+    /// The request timeout in force: the one set, or a third of what the acting window leaves after the renew
+    /// interval. A holder keeps acting without a gap only while a renewal can fail once and the next one still succeed
+    /// inside the window: renew interval + 2 x request timeout &lt; acting window (<see cref="IsValid"/>).
+    /// </summary>
+    public TimeSpan EffectiveRequestTimeout => RequestTimeout ?? (ActingWindow - RenewInterval) / 3;
+
     /// <summary>The defaults of the RedundantPair API (3000 ms, 1000 ms, 500 ms).</summary>
     public static LeaseTerms Default { get; } = new(TimeSpan.FromMilliseconds(3000), TimeSpan.FromMilliseconds(1000), TimeSpan.FromMilliseconds(500));
 
@@ -26,7 +39,8 @@ public sealed record LeaseTerms(TimeSpan Duration, TimeSpan RenewInterval, TimeS
             ?? (lease.Spec?.LeaseDurationSeconds is int s and > 0 ? TimeSpan.FromSeconds(s) : fallback.Duration);
         var renew = Milliseconds(annotations, FencingAnnotations.RenewIntervalMilliseconds) ?? fallback.RenewInterval;
         var margin = Milliseconds(annotations, FencingAnnotations.ClockSkewMarginMilliseconds) ?? fallback.ClockSkewMargin;
-        var terms = new LeaseTerms(duration, renew, margin);
+        var timeout = Milliseconds(annotations, FencingAnnotations.RequestTimeoutMilliseconds) ?? fallback.RequestTimeout;
+        var terms = new LeaseTerms(duration, renew, margin) { RequestTimeout = timeout };
         return terms.IsValid ? terms : fallback;
     }
 
@@ -38,11 +52,16 @@ public sealed record LeaseTerms(TimeSpan Duration, TimeSpan RenewInterval, TimeS
         annotations[FencingAnnotations.LeaseDurationMilliseconds] = ((long)Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         annotations[FencingAnnotations.RenewIntervalMilliseconds] = ((long)RenewInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         annotations[FencingAnnotations.ClockSkewMarginMilliseconds] = ((long)ClockSkewMargin.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        annotations[FencingAnnotations.RequestTimeoutMilliseconds] = ((long)EffectiveRequestTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         (lease.Spec ??= new LeaseSpec()).LeaseDurationSeconds = (int)Math.Ceiling(Duration.TotalSeconds);
     }
 
-    /// <summary>Renewing must leave time to act, and the margin must leave an acting window.</summary>
-    public bool IsValid => RenewInterval > TimeSpan.Zero && ClockSkewMargin >= TimeSpan.Zero && RenewInterval < Duration && ClockSkewMargin < Duration;
+    /// <summary>
+    /// The margin must leave an acting window, and renewing must keep the holding alive through one failed call:
+    /// renew interval + 2 x request timeout &lt; duration - margin.
+    /// </summary>
+    public bool IsValid => RenewInterval > TimeSpan.Zero && ClockSkewMargin >= TimeSpan.Zero && ClockSkewMargin < Duration
+        && EffectiveRequestTimeout > TimeSpan.Zero && RenewInterval + (2 * EffectiveRequestTimeout) < ActingWindow;
 
     private static TimeSpan? Milliseconds(IDictionary<string, string>? annotations, string key) =>
         annotations is not null && annotations.TryGetValue(key, out var text)

@@ -18,7 +18,17 @@ public sealed class FailoverEngineTests
         { "pod gone", o => o.WithPrimary(s => s with { Pod = PodObservation.Missing }), "PodGone" },
         { "pod not ready", o => o.WithPrimary(s => s.WithPod(p => p with { Ready = false })), "PodNotReady" },
         { "device stale from active only", o => o.WithPrimary(s => s with { Device = DeviceReachability.Unreachable, DeviceSince = Now.AddSeconds(-1) }), "DeviceUnreachableFromActive" },
+        { "lease renewals stale", o => o with { Lease = o.Lease with { RenewTime = Now.AddMilliseconds(-3500) } }, "LeaseRenewalStale" },
     };
+
+    [Fact]
+    public void Decide_ActiveRenewalsJustCurrent_NoFailure()
+    {
+        var d = Decide(Steady() with { Lease = Steady().Lease with { RenewTime = Now.AddMilliseconds(-3499) } });
+
+        Assert.False(d.IsPromotion);
+        Assert.Equal(PairPhase.Active, d.Phase);
+    }
 
     [Theory]
     [MemberData(nameof(ActiveFailures))]
@@ -258,7 +268,7 @@ public sealed class FailoverEngineTests
         o = o.WithStandby(s => s with { Pod = PodObservation.Missing });
 
         var starting = Decide(o, Cold);
-        var tooLong = Decide(o, Cold, Now.AddSeconds(9));
+        var tooLong = Decide(o with { Lease = o.Lease with { RenewTime = Now.AddSeconds(8.5) } }, Cold, Now.AddSeconds(9)); // the pod-judging rule, not stale renewals
 
         Assert.False(starting.IsPromotion);
         Assert.Equal(Now.AddSeconds(9), starting.NextEvaluationAt); // promoted 2 s ago + grace 5 s + detection 6 s

@@ -27,7 +27,7 @@ public sealed class FailoverPolicyTests
     public static TheoryData<string, FailoverPolicy, string> Invalid => new()
     {
         { "timeout over period x threshold", FailoverPolicy.Default with { ProbeTimeout = TimeSpan.FromMilliseconds(3001) }, "healthCheck.timeoutMilliseconds: 3001 must be at most periodMilliseconds x failureThreshold (3000)" },
-        { "renew not below lease", FailoverPolicy.Default with { RenewInterval = TimeSpan.FromMilliseconds(3000) }, "fencing.renewIntervalMilliseconds: 3000 must be less than leaseDurationMilliseconds (3000)" },
+        { "renew not below lease", FailoverPolicy.Default with { RenewInterval = TimeSpan.FromMilliseconds(3000) }, "fencing.renewIntervalMilliseconds: 3000 must be less than leaseDurationMilliseconds - clockSkewMarginMilliseconds (2500), the holder's acting window" },
         { "period too small", FailoverPolicy.Default with { ProbePeriod = TimeSpan.FromMilliseconds(99), ProbeTimeout = TimeSpan.FromMilliseconds(100) }, "healthCheck.periodMilliseconds: 99 ms is outside 100..60000 ms" },
         { "failure threshold 0", FailoverPolicy.Default with { FailureThreshold = 0 }, "healthCheck.failureThreshold: 0 is outside 1..10" },
         { "success threshold 11", FailoverPolicy.Default with { SuccessThreshold = 11 }, "healthCheck.successThreshold: 11 is outside 1..10" },

@@ -21,7 +21,12 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
     /// <summary>When true, every call fails as if the API server could not be reached.</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>When set, every call is answered with this error (a 403, a 429, a 500: the server is up but says no).</summary>
+    public Func<KubernetesApiException>? Refuse { get; set; }
+
     public int Writes { get; private set; }
+
+    public int Reads { get; private set; }
 
     /// <summary>Runs inside every write before it is applied (a test can make a renewal slow).</summary>
     public Action? BeforeWrite { get; set; }
@@ -69,6 +74,7 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
         ThrowIfUnreachable();
         lock (_gate)
         {
+            Reads++;
             if (!_leases.TryGetValue(name, out var json))
             {
                 throw new NotFoundException(new Status { Code = 404, Reason = "NotFound", Message = $"leases \"{name}\" not found" });
@@ -117,6 +123,11 @@ internal sealed class InMemoryLeaseApi : IKubernetesClient
         if (Unreachable)
         {
             throw new HttpRequestException("connection refused");
+        }
+
+        if (Refuse is { } refuse)
+        {
+            throw refuse();
         }
     }
 

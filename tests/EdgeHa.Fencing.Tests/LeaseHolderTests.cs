@@ -1,3 +1,4 @@
+using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
 using EdgeHa.TestSupport;
 
@@ -133,6 +134,137 @@ public sealed class LeaseHolderTests : IAsyncDisposable
         await _holder.StepAsync(CancellationToken.None);
 
         Assert.False(_holder.State.Acting);
+    }
+
+    [Fact]
+    public async Task StepAsync_RenewalAnsweredAfterItsWindow_NeverSignalsActing()
+    {
+        // A listener such as the agent starts its child on the event: a late renewal must not raise one.
+        _api.Seed(LeaseName, "pod-a");
+        var changes = new List<HoldingState>();
+        _holder.StateChanged += (_, s) => changes.Add(s);
+        _api.BeforeWrite = () => _time.Advance(LeaseTerms.Default.ActingWindow + TimeSpan.FromMilliseconds(1));
+
+        await _holder.StepAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(changes, c => c.Acting);
+        Assert.Equal("the renewal returned after its acting window had closed", _holder.State.Reason);
+    }
+
+    [Fact]
+    public async Task StepAsync_RenewalAnsweredJustInsideItsWindow_ActsUntilTheWindowEnds()
+    {
+        _api.Seed(LeaseName, "pod-a");
+        var changes = new List<HoldingState>();
+        _holder.StateChanged += (_, s) => changes.Add(s);
+        _api.BeforeWrite = () => _time.Advance(LeaseTerms.Default.ActingWindow - TimeSpan.FromMilliseconds(10));
+
+        await _holder.StepAsync(CancellationToken.None);
+        Assert.True(_holder.State.Acting);
+        _api.BeforeWrite = null;
+        _api.Unreachable = true;
+
+        _time.Advance(TimeSpan.FromMilliseconds(10)); // the deadline timer fires: the event comes in order, after the start
+
+        Assert.Equal([true, false], changes.Select(c => c.Acting));
+    }
+
+    [Fact]
+    public async Task StepAsync_Holding_RenewsWithOnePutAndNoRead()
+    {
+        _api.Seed(LeaseName, "pod-a");
+        await _holder.StepAsync(CancellationToken.None);
+        var reads = _api.Reads;
+
+        await _holder.StepAsync(CancellationToken.None);
+        await _holder.StepAsync(CancellationToken.None);
+
+        Assert.Equal(reads, _api.Reads);
+        Assert.Equal(3, _api.Writes);
+        Assert.True(_holder.State.Acting);
+    }
+
+    [Fact]
+    public async Task StepAsync_Renewal_DeclaresTheDurationItActsUnder()
+    {
+        var terms = new LeaseTerms(TimeSpan.FromMilliseconds(2000), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(200));
+        _api.Seed(LeaseName, "pod-a", terms: terms);
+
+        await _holder.StepAsync(CancellationToken.None);
+
+        Assert.Equal("2000", _api.Read(LeaseName).Metadata.Annotations![FencingAnnotations.HolderDurationMilliseconds]);
+    }
+
+    [Fact]
+    public async Task StepAsync_HandoverRequested_WritesTheReleaseRecordInTheSameWrite()
+    {
+        _api.Seed(LeaseName, "pod-a", epoch: 4);
+        await _holder.StepAsync(CancellationToken.None);
+        _published = 9;
+        _api.Edit(LeaseName, l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+        var writes = _api.Writes;
+
+        await _holder.StepAsync(CancellationToken.None);
+
+        var annotations = _api.Read(LeaseName).Metadata.Annotations!;
+        Assert.Equal(writes + 1, _api.Writes);
+        Assert.Equal("pod-a", annotations[FencingAnnotations.ReleasedBy]);
+        Assert.Equal("4", annotations[FencingAnnotations.ReleasedEpoch]);
+        Assert.Equal("9", annotations[FencingAnnotations.LastPublishedSequence]);
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(429)]
+    [InlineData(500)]
+    public async Task StepAsync_ServerRefuses_DoesNotCountAsReachable(int code)
+    {
+        _api.Seed(LeaseName, "pod-a");
+        await _holder.StepAsync(CancellationToken.None);
+        _api.Refuse = () => code == 403
+            ? new ForbiddenException(new Status { Code = code, Reason = "Forbidden" })
+            : new KubernetesApiException(new Status { Code = code, Reason = "Refused" });
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await _holder.StepAsync(CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), _holder.SinceLastApiSuccess);
+        Assert.False(_holder.State.Acting);
+    }
+
+    [Fact]
+    public async Task StepAsync_ApiFailing_BacksOffExponentiallyUpToHalfTheRenewInterval()
+    {
+        _api.Seed(LeaseName, "pod-a");
+        _api.Unreachable = true;
+
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 8; i++)
+        {
+            waits.Add(await _holder.StepAsync(CancellationToken.None));
+        }
+
+        // Equal jitter: attempt n waits within [d/2, d], d = min(cap, 50 ms x 2^(n-1)).
+        Assert.InRange(waits[0], TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(50));
+        Assert.InRange(waits[3], TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400));
+        Assert.All(waits, w => Assert.True(w <= LeaseTerms.Default.RenewInterval / 2));
+        Assert.InRange(waits[7], LeaseTerms.Default.RenewInterval / 4, LeaseTerms.Default.RenewInterval / 2);
+    }
+
+    [Theory]
+    [InlineData(3000, 1000, 500, null, true)] // derived request timeout 500 ms: 1000 + 2 x 500 < 2500
+    [InlineData(3000, 1000, 500, 700, true)]
+    [InlineData(3000, 1000, 500, 750, false)] // 1000 + 1500 is not below 2500
+    [InlineData(1500, 1300, 200, null, false)] // renew interval fills the whole acting window
+    public void IsValid_RenewIntervalPlusTwoRequestTimeouts_MustFitTheActingWindow(int duration, int renew, int margin, int? timeout, bool valid)
+    {
+        var terms = new LeaseTerms(TimeSpan.FromMilliseconds(duration), TimeSpan.FromMilliseconds(renew), TimeSpan.FromMilliseconds(margin))
+        {
+            RequestTimeout = timeout is int t ? TimeSpan.FromMilliseconds(t) : null,
+        };
+
+        Assert.Equal(valid, terms.IsValid);
     }
 
     [Fact]

@@ -5,40 +5,65 @@ namespace EdgeHa.Operator.Tests;
 
 public sealed class ObservedClockTests
 {
+    private readonly ManualTimeProvider _time = new();
+    private readonly ObservedClock _clock;
+
+    public ObservedClockTests() => _clock = new ObservedClock(_time);
+
     [Fact]
     public void Observe_SameStamp_KeepsTheFirstObservationTime()
     {
-        var time = new ManualTimeProvider();
-        var clock = new ObservedClock(time);
-        var first = clock.Observe("lease", "holder|t1");
+        var first = _clock.Observe("lease", "holder|t1", _time.GetUtcNow());
 
-        time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(first, clock.Observe("lease", "holder|t1"));
+        Assert.Equal(first, _clock.Observe("lease", "holder|t1", _time.GetUtcNow()));
     }
 
     [Fact]
     public void Observe_ChangedStamp_RestartsFromOurClockNotTheWrittenTime()
     {
-        var time = new ManualTimeProvider();
-        var clock = new ObservedClock(time);
-        clock.Observe("lease", "holder|2020-01-01T00:00:00Z");
+        _clock.Observe("lease", "holder|2020-01-01T00:00:00Z", _time.GetUtcNow());
 
-        time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(time.GetUtcNow(), clock.Observe("lease", "holder|1999-01-01T00:00:00Z"));
+        Assert.Equal(_time.GetUtcNow(), _clock.Observe("lease", "holder|1999-01-01T00:00:00Z", _time.GetUtcNow()));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(-10)]
+    public void Observe_WallClockStepped_ElapsedTimeIsStillMonotonic(int stepSeconds)
+    {
+        _clock.Observe("lease", "holder|t1", _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _time.StepWallClock(TimeSpan.FromSeconds(stepSeconds)); // an NTP step
+        var now = _time.GetUtcNow();
+
+        // The engine compares now - observedAt with the lease duration: that must stay the 1 s that really passed.
+        Assert.Equal(TimeSpan.FromSeconds(1), now - _clock.Observe("lease", "holder|t1", now));
     }
 
     [Fact]
-    public void Forget_Key_StartsAgainAtTheNextObservation()
+    public void Note_ThenObserve_CountsFromTheNote()
     {
-        var time = new ManualTimeProvider();
-        var clock = new ObservedClock(time);
-        clock.Observe("lease/a", "x");
-        time.Advance(TimeSpan.FromSeconds(1));
+        _clock.Note("lease", "holder|t1");
+        _time.Advance(TimeSpan.FromSeconds(2));
 
-        clock.ForgetPrefix("lease/");
+        Assert.Equal(TimeSpan.FromSeconds(2), _clock.Age("lease"));
+        Assert.Equal(_time.GetUtcNow() - TimeSpan.FromSeconds(2), _clock.Observe("lease", "holder|t1", _time.GetUtcNow()));
+    }
 
-        Assert.Equal(time.GetUtcNow(), clock.Observe("lease/a", "x"));
+    [Fact]
+    public void Forget_Key_StartsAgainAtTheNextObservationAndFreesIt()
+    {
+        _clock.Observe("lease/a", "x", _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _clock.Forget("lease/a");
+
+        Assert.Equal(0, _clock.Count);
+        Assert.Equal(_time.GetUtcNow(), _clock.Observe("lease/a", "x", _time.GetUtcNow()));
     }
 }

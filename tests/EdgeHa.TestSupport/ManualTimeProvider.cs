@@ -33,6 +33,23 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
+    /// <summary>
+    /// Steps the wall clock only (an NTP correction, either way): <see cref="GetUtcNow"/> jumps, the monotonic
+    /// <see cref="GetTimestamp"/> and the timers do not.
+    /// </summary>
+    public void StepWallClock(TimeSpan by)
+    {
+        lock (_gate)
+        {
+            _now += by;
+            foreach (var timer in _timers)
+            {
+                // Timers keep their place on the monotonic clock.
+                timer.Due += by;
+            }
+        }
+    }
+
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in due order.</summary>
     public void Advance(TimeSpan by)
     {

@@ -300,11 +300,26 @@ public static class RedundantPairValidator
 
     private static void ValidateFencing(RedundantPairSpec spec, List<ValidationError> errors)
     {
-        if (spec.Fencing is { } fencing && fencing.RenewIntervalMilliseconds >= fencing.LeaseDurationMilliseconds)
+        // An out-of-range duration or margin is reported by its range check alone.
+        if (spec.Fencing is not { LeaseDurationMilliseconds: >= 500 and <= 60000, ClockSkewMarginMilliseconds: >= 0 and <= 10000 } fencing)
+        {
+            return;
+        }
+
+        // The holder acts for the acting window after each renewal it sent; the next renewal must be able to fail once
+        // (a request timeout) and still be followed by one that lands inside the window.
+        var window = fencing.LeaseDurationMilliseconds - fencing.ClockSkewMarginMilliseconds;
+        if (fencing.RenewIntervalMilliseconds >= window)
         {
             errors.Add(new(
                 "spec.fencing.renewIntervalMilliseconds",
-                $"{fencing.RenewIntervalMilliseconds} is not less than leaseDurationMilliseconds ({fencing.LeaseDurationMilliseconds}); set it below {fencing.LeaseDurationMilliseconds}, typically a third of it"));
+                $"{fencing.RenewIntervalMilliseconds} is not less than leaseDurationMilliseconds - clockSkewMarginMilliseconds ({fencing.LeaseDurationMilliseconds} - {fencing.ClockSkewMarginMilliseconds} = {window}), the holder's acting window; set it below {window}, typically a third of leaseDurationMilliseconds"));
+        }
+        else if (fencing.RequestTimeoutMilliseconds is int timeout && fencing.RenewIntervalMilliseconds + (2 * timeout) >= window)
+        {
+            errors.Add(new(
+                "spec.fencing.requestTimeoutMilliseconds",
+                $"renewIntervalMilliseconds + 2 x requestTimeoutMilliseconds ({fencing.RenewIntervalMilliseconds} + 2 x {timeout}) is not less than the acting window leaseDurationMilliseconds - clockSkewMarginMilliseconds ({window}); set it below {Math.Max(1, (window - fencing.RenewIntervalMilliseconds - 1) / 2)} or leave it unset"));
         }
     }
 

@@ -132,9 +132,14 @@ public sealed partial class OperatorHost : IAsyncDisposable
         caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
         caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
         caches.Pods.AddEventHandler(new ResourceEventHandler<Pod>(
-            p => { reconciler.NotePod(p); EnqueueLabelled(p); },
-            (_, p) => { reconciler.NotePod(p); EnqueueLabelled(p); },
-            EnqueueLabelled));
+            EnqueueLabelled,
+            (_, p) => EnqueueLabelled(p),
+            p =>
+            {
+                // Per-object memory lives as long as its object.
+                _clock.Forget("pod-ready/" + p.Metadata.Uid);
+                EnqueueLabelled(p);
+            }));
 
         // Pair Leases: the observation clock starts when the informer delivers the change, not when a worker gets to it.
         // A plain renewal only moves that clock (expiry is the engine's wake-up); the pair is queued when the holder,
@@ -143,7 +148,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         {
             foreach (var key in OperatorCaches.PairOf(lease))
             {
-                _clock.Observe("lease/" + key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                _clock.Note("lease/" + key, RedundantPairReconciler.LeaseStamp(lease));
                 if (old is null || ReferenceEquals(old, lease) || LeaseStateChanged(old, lease))
                 {
                     Enqueue(key);
@@ -161,15 +166,23 @@ public sealed partial class OperatorHost : IAsyncDisposable
                     EnqueueForNode(n.Metadata.Name!);
                 }
             },
-            n => EnqueueForNode(n.Metadata.Name!)));
+            n =>
+            {
+                _clock.Forget("node-ready/" + n.Metadata.Name);
+                EnqueueForNode(n.Metadata.Name!);
+            }));
         caches.NodeLeases.AddEventHandler(new ResourceEventHandler<Lease>(
             l => EnqueueForNode(l.Metadata.Name!),
             (_, l) =>
             {
                 // Renewals are observed (by our clock) but only matter to the engine when they stop; its wake-up covers that.
-                _clock.Observe("node-lease/" + l.Metadata.Name, l.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                _clock.Note("node-lease/" + l.Metadata.Name, l.Spec?.RenewTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "");
             },
-            l => EnqueueForNode(l.Metadata.Name!)));
+            l =>
+            {
+                _clock.Forget("node-lease/" + l.Metadata.Name);
+                EnqueueForNode(l.Metadata.Name!);
+            }));
     }
 
     private static bool LeaseStateChanged(Lease old, Lease lease)

@@ -3,30 +3,40 @@ using System.Collections.Concurrent;
 namespace EdgeHa.Operator.Reconciliation;
 
 /// <summary>
-/// Remembers, by the OPERATOR's clock, when a value was first seen in its current form (client-go leader election's
-/// observedTime). Expiry of a Lease written by another machine is measured from here, never from the timestamp the
-/// other machine wrote. After a restart the first observation starts the clock, which can only make a wait longer.
+/// Remembers, by the OPERATOR's monotonic clock, when a value was first seen in its current form (client-go leader
+/// election's observedTime). Expiry of a Lease written by another machine is measured from here, never from the
+/// timestamp the other machine wrote, and never on the wall clock: an NTP step would shorten every pending fencing
+/// wait. The engine reasons in <see cref="DateTimeOffset"/>s, so an observation is handed out as "now minus the
+/// monotonic time elapsed since it", for the <c>now</c> of the decision: the difference the engine compares is then
+/// exactly the monotonic elapsed time, whatever the wall clock did meanwhile. After a restart the first observation
+/// starts the clock, which can only make a wait longer.
 /// </summary>
 public sealed class ObservedClock(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, (string Stamp, DateTimeOffset ObservedAt)> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Stamp, long ObservedAt)> _seen = new(StringComparer.Ordinal);
 
-    /// <summary>Records <paramref name="stamp"/> for <paramref name="key"/> and returns when it was first seen in that form.</summary>
-    public DateTimeOffset Observe(string key, string stamp)
+    /// <summary>How many values are remembered (bounded by the live objects: their deletions forget them).</summary>
+    public int Count => _seen.Count;
+
+    /// <summary>Records <paramref name="stamp"/> for <paramref name="key"/> and returns when it was first seen in that form, on the timeline of <paramref name="now"/>.</summary>
+    public DateTimeOffset Observe(string key, string stamp, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
-        return _seen.AddOrUpdate(key, _ => (stamp, now), (_, old) => old.Stamp == stamp ? old : (stamp, now)).ObservedAt;
+        var at = Record(key, stamp);
+        return now - time.GetElapsedTime(at);
     }
+
+    /// <summary>Records <paramref name="stamp"/> for <paramref name="key"/> (an informer saw it) without reading it.</summary>
+    public void Note(string key, string stamp) => Record(key, stamp);
+
+    /// <summary>Monotonic time since <paramref name="key"/> was first seen in its current form, or null when never seen.</summary>
+    public TimeSpan? Age(string key) => _seen.TryGetValue(key, out var seen) ? time.GetElapsedTime(seen.ObservedAt) : null;
 
     /// <summary>Forgets a key (its object was deleted).</summary>
     public void Forget(string key) => _seen.TryRemove(key, out _);
 
-    /// <summary>Forgets every key starting with <paramref name="prefix"/>.</summary>
-    public void ForgetPrefix(string prefix)
+    private long Record(string key, string stamp)
     {
-        foreach (var key in _seen.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
-        {
-            _seen.TryRemove(key, out _);
-        }
+        var now = time.GetTimestamp();
+        return _seen.AddOrUpdate(key, _ => (stamp, now), (_, old) => old.Stamp == stamp ? old : (stamp, now)).ObservedAt;
     }
 }

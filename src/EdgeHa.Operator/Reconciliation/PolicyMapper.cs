@@ -37,6 +37,9 @@ public static class PolicyMapper
         return new LeaseTerms(
             TimeSpan.FromMilliseconds(spec.Fencing.LeaseDurationMilliseconds),
             TimeSpan.FromMilliseconds(spec.Fencing.RenewIntervalMilliseconds),
-            TimeSpan.FromMilliseconds(spec.Fencing.ClockSkewMarginMilliseconds));
+            TimeSpan.FromMilliseconds(spec.Fencing.ClockSkewMarginMilliseconds))
+        {
+            RequestTimeout = spec.Fencing.RequestTimeoutMilliseconds is int ms ? TimeSpan.FromMilliseconds(ms) : null,
+        };
     }
 }

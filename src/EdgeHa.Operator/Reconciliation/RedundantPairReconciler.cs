@@ -24,9 +24,6 @@ namespace EdgeHa.Operator.Reconciliation;
 /// </summary>
 public sealed class RedundantPairReconciler : IReconciler
 {
-    /// <summary>Marks an empty Lease as released for the engine (the holder protocol empties holderIdentity to release).</summary>
-    internal const string Released = "released";
-
     /// <summary>The annotation recording which switchover request (spec field) was already acted on.</summary>
     public const string HandledSwitchoverAnnotation = RedundantPair.SwitchoverHandledAnnotation;
 
@@ -42,7 +39,6 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly Func<DateTimeOffset> _leaderSince;
     private readonly EndToEndChecker? _endToEnd;
     private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _podNodes = new(StringComparer.Ordinal);
 
     // Read-your-writes: the informer may not have delivered our own last write yet when the next reconcile starts.
     private readonly ConcurrentDictionary<string, RedundantPair> _writtenPairs = new(StringComparer.Ordinal);
@@ -79,19 +75,6 @@ public sealed class RedundantPairReconciler : IReconciler
         _options = options ?? new ReconcilerOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-    }
-
-    /// <summary>
-    /// Remembers which node a pod runs on (from its labels), also after the pod is gone, so a Lease held by a pod
-    /// name can be mapped to its node. Called by the pod informer's handler.
-    /// </summary>
-    public void NotePod(Pod pod)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        if (pod.Metadata.Name is { } name && pod.Metadata.Labels?.TryGetValue(PairLabels.Node, out var node) == true)
-        {
-            _podNodes[ObjectKey.Of(pod.Metadata.Namespace, name)] = node;
-        }
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
@@ -139,6 +122,11 @@ public sealed class RedundantPairReconciler : IReconciler
             _unrecorded[key] = (promoted, decision.FailoverCount);
         }
         var decided = _time.GetElapsedTime(started);
+        if (observation.Lease.Holder == decision.ActiveNode && observation.Lease.SafeAfter(context.Policy.ClockSkewMargin) is { } renewalsStaleAt)
+        {
+            // Renewals only move the observation clock (they queue nothing): look again when they would be stale.
+            context.Wake(renewalsStaleAt);
+        }
 
         // The switch's critical path first (the Lease, then the labels the VIP selects on), the rest after.
         await ApplyLeaseAsync(context, decision, cancellationToken).ConfigureAwait(false);
@@ -191,7 +179,7 @@ public sealed class RedundantPairReconciler : IReconciler
             var pods = PodsOn(c, node);
             var current = CurrentPod(pods, holderPod);
             c.CurrentPods[node] = current;
-            return new F.SideObservation(ObserveNode(node), ObservePod(current));
+            return new F.SideObservation(ObserveNode(node, c.Now), ObservePod(current, c.Now));
         }
 
         var primary = Side(spec.PrimaryNode);
@@ -200,25 +188,14 @@ public sealed class RedundantPairReconciler : IReconciler
         primary = primary with { Pod = primary.Pod with { Health = Health(c, spec.PrimaryNode) } };
         standby = standby with { Pod = standby.Pod with { Health = Health(c, spec.StandbyNode) } };
 
-        // The Lease as the engine must see it: the holder as a node name when it is that node's current pod (any other
-        // pod name stays an unknown identity that must release or expire), its renewal as the operator observed it.
-        string? holder = null;
-        if (!string.IsNullOrEmpty(holderPod))
-        {
-            holder = _podNodes.TryGetValue(ObjectKey.Of(c.Namespace, holderPod), out var holderNode)
-                && (!c.CurrentPods.TryGetValue(holderNode, out var cur) || cur is null || cur.Metadata.Name == holderPod)
-                ? holderNode
-                : "pod/" + holderPod;
-        }
-
-        var terms = LeaseTerms.FromLease(lease, c.Terms);
-        var observedAt = _clock.Observe("lease/" + c.Key, (holderPod ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture));
-        var leaseObservation = new F.LeaseObservation(
-            holder,
+        var observedAt = _clock.Observe("lease/" + c.Key, LeaseStamp(lease), c.Now);
+        var leaseObservation = PairLeaseReader.Read(
+            lease,
+            c.Terms,
+            status?.Epoch ?? 0,
             observedAt,
-            terms.Duration,
-            lease.Spec?.LeaseTransitions ?? 0,
-            string.IsNullOrEmpty(holderPod) ? Released : null);
+            podName => _caches.Pods.Store.Get(c.Namespace, podName),
+            c.CurrentPods);
 
         var state = _engineState.GetOrAdd(c.Key, _ => F.FailoverState.Initial);
         return new F.PairObservation(
@@ -227,7 +204,7 @@ public sealed class RedundantPairReconciler : IReconciler
             leaseObservation,
             status?.ActiveNode,
             // The Lease carries the epoch too: if a status write was lost after a grant, the epoch still never goes back.
-            Math.Max(status?.Epoch ?? 0, lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.Epoch, out var le) == true && long.TryParse(le, CultureInfo.InvariantCulture, out var leaseEpoch) ? leaseEpoch : 0),
+            Math.Max(status?.Epoch ?? 0, PairLeaseReader.Epoch(lease)),
             _leaderSince(),
             state,
             ToRecord(status?.LastTransition),
@@ -235,7 +212,7 @@ public sealed class RedundantPairReconciler : IReconciler
             SwitchoverRequest(c));
     }
 
-    private F.NodeObservation ObserveNode(string name)
+    private F.NodeObservation ObserveNode(string name, DateTimeOffset now)
     {
         var node = _caches.Nodes.Store.Get(null, name);
         if (node is null)
@@ -245,17 +222,17 @@ public sealed class RedundantPairReconciler : IReconciler
 
         var ready = node.IsReady;
         // Failure onset and lease age by the operator's clock (never by timestamps other machines wrote).
-        var readySince = _clock.Observe("node-ready/" + name, ready ? "True" : "False");
+        var readySince = _clock.Observe("node-ready/" + name, ready ? "True" : "False", now);
         DateTimeOffset? leaseRenew = null;
         if (_caches.NodeLeases.Store.Get(PairLabels.NodeLeaseNamespace, name) is { } nodeLease)
         {
-            leaseRenew = _clock.Observe("node-lease/" + name, nodeLease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture) ?? "");
+            leaseRenew = _clock.Observe("node-lease/" + name, nodeLease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture) ?? "", now);
         }
 
         return new F.NodeObservation(name, true, ready, node.Spec?.Unschedulable == true, ready ? null : readySince, leaseRenew);
     }
 
-    private F.PodObservation ObservePod(Pod? pod)
+    private F.PodObservation ObservePod(Pod? pod, DateTimeOffset now)
     {
         if (pod is null)
         {
@@ -263,7 +240,7 @@ public sealed class RedundantPairReconciler : IReconciler
         }
 
         var ready = pod.IsReady;
-        var readySince = _clock.Observe("pod-ready/" + pod.Metadata.Uid, ready ? "True" : "False");
+        var readySince = _clock.Observe("pod-ready/" + pod.Metadata.Uid, ready ? "True" : "False", now);
         F.NodeRole? role = pod.Metadata.Labels?.TryGetValue(PairLabels.Role, out var r) == true
             ? r == PairLabels.RoleActive ? F.NodeRole.Active : F.NodeRole.Standby
             : null;
@@ -359,12 +336,13 @@ public sealed class RedundantPairReconciler : IReconciler
         var name = PairLabels.LeaseName(c.Name);
         var cachedLease = _caches.Leases.Store.Get(c.Namespace, name);
         var lease = cachedLease is null ? null : Fresher(_writtenLeases, c.Key, cachedLease);
-        if (lease is not null && (SwitchInFlight(c.Pair.Status) || _leaseStale.TryRemove(c.Key, out _)))
+        if (lease is not null && (SwitchInFlight(c.Pair.Status) || _leaseStale.TryRemove(c.Key, out _) || LooksExpired(c, lease)))
         {
-            // While a switch is in flight (or after a conflict showed our copy stale) the Lease is read from the API:
-            // a late or lost watch event must not stall a switch.
+            // While a switch is in flight (or after a conflict showed our copy stale, or when the cached holder looks
+            // expired) the Lease is read from the API: a late or lost watch event must neither stall a switch nor
+            // make a live holder look dead.
             lease = Fresher(_writtenLeases, c.Key, await _client.GetAsync<Lease>(name, c.Namespace, cancellationToken).ConfigureAwait(false));
-            _clock.Observe("lease/" + c.Key, (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture));
+            _clock.Note("lease/" + c.Key, LeaseStamp(lease));
         }
 
         if (lease is null)
@@ -450,7 +428,7 @@ public sealed class RedundantPairReconciler : IReconciler
         {
             case F.LeaseActionKind.Revoke:
                 {
-                    // Never clear the holder ourselves (an empty holder means "released by the holder"): ask for a handover.
+                    // Never clear the holder ourselves (only the holder can release): ask for a handover.
                     // A live holder stops acting, records its last sequence and releases; a dead one runs out instead.
                     var target = decision.ActiveNode is { } to && c.CurrentPods.TryGetValue(to, out var pod) && pod is not null ? pod.Metadata.Name! : decision.ActiveNode ?? "";
                     if (lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target)
@@ -491,7 +469,12 @@ public sealed class RedundantPairReconciler : IReconciler
                     spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
                     var annotations = update.Metadata.Annotations ??= new Dictionary<string, string>();
                     annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
+                    annotations[FencingAnnotations.GrantedTo] = pod.Metadata.Name!;
+                    annotations[FencingAnnotations.GrantedNode] = node;
                     annotations.Remove(FencingAnnotations.HandoverRequested);
+                    annotations.Remove(FencingAnnotations.ReleasedBy);
+                    annotations.Remove(FencingAnnotations.ReleasedEpoch);
+                    annotations.Remove(FencingAnnotations.HolderDurationMilliseconds);
                     c.Terms.WriteTo(update);
                     c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                     c.Granted = true;
@@ -552,6 +535,15 @@ public sealed class RedundantPairReconciler : IReconciler
             throw;
         }
     }
+
+    /// <summary>The form of the Lease whose first sighting starts the expiry wait: its holder and its last renewal.</summary>
+    internal static string LeaseStamp(Lease lease) =>
+        (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>The cached Lease is held, and no renewal of it was seen for a lease duration plus margin.</summary>
+    private bool LooksExpired(PairContext c, Lease lease) =>
+        !string.IsNullOrEmpty(lease.Spec?.HolderIdentity)
+        && _clock.Age("lease/" + c.Key) is { } age && age >= LeaseTerms.FromLease(lease, c.Terms).Duration + c.Terms.ClockSkewMargin;
 
     /// <summary>A promotion was decided and its switch has not been confirmed yet.</summary>
     private static bool SwitchInFlight(RedundantPairStatus? status) =>

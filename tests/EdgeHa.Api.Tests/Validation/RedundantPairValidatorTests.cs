@@ -64,7 +64,15 @@ public sealed class RedundantPairValidatorTests
         },
         {
             "renew not below lease", p => p.Spec.Fencing.RenewIntervalMilliseconds = 3000,
-            "spec.fencing.renewIntervalMilliseconds: 3000 is not less than leaseDurationMilliseconds (3000); set it below 3000, typically a third of it"
+            "spec.fencing.renewIntervalMilliseconds: 3000 is not less than leaseDurationMilliseconds - clockSkewMarginMilliseconds (3000 - 500 = 2500), the holder's acting window; set it below 2500, typically a third of leaseDurationMilliseconds"
+        },
+        {
+            "renew fills the acting window", p => p.Spec.Fencing.RenewIntervalMilliseconds = 2500,
+            "spec.fencing.renewIntervalMilliseconds: 2500 is not less than leaseDurationMilliseconds - clockSkewMarginMilliseconds (3000 - 500 = 2500), the holder's acting window; set it below 2500, typically a third of leaseDurationMilliseconds"
+        },
+        {
+            "request timeout leaves no second try", p => p.Spec.Fencing.RequestTimeoutMilliseconds = 750,
+            "spec.fencing.requestTimeoutMilliseconds: renewIntervalMilliseconds + 2 x requestTimeoutMilliseconds (1000 + 2 x 750) is not less than the acting window leaseDurationMilliseconds - clockSkewMarginMilliseconds (2500); set it below 749 or leave it unset"
         },
         {
             "lease too short", p => { p.Spec.Fencing.LeaseDurationMilliseconds = 400; p.Spec.Fencing.RenewIntervalMilliseconds = 100; },
