@@ -26,6 +26,16 @@ public sealed class FailoverSpec
     public int StartupGraceSeconds { get; set; } = 5;
 
     /// <summary>
+    /// Seconds a pair with no active node (new, or found so by a new leader with no live holder) waits for its
+    /// primary before it makes the standby active instead; sized for image pulls. An eligible primary ends the wait
+    /// at once, and so does a definite failure of it (node NotReady or gone, pod Failed or Unschedulable, image pull
+    /// or crash-loop back-off); "no pod yet" and a first failed probe do not.
+    /// </summary>
+    [Range(0, 3600)]
+    [DefaultValue(120)]
+    public int JoinTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>
     /// A manual switchover request: the node (primaryNode or standbyNode) to make active. Acted on once and acknowledged
     /// in status.switchover; the annotation edgeha.io/switchover-to does the same.
     /// </summary>

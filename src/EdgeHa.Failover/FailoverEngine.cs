@@ -137,6 +137,7 @@ public static class FailoverEngine
         private string? _degradedMessage;
         private string? _activeProblem;
         private string? _activeProblemNode;
+        private string? _joinWait;
         private bool _warmingUp;
 
         public Decision Run()
@@ -192,16 +193,25 @@ public static class FailoverEngine
                 {
                     desired = holder; // status was lost but the Lease tells who acts: adopt it, no switch
                 }
-                else if (!inGrace)
+                else
                 {
+                    // The join wait: a pair with nobody active prefers its primary for the join timeout (image pulls,
+                    // slow starts); only a definite failure of the primary ends the wait early, never "no pod yet".
+                    var joinEnd = (o.JoinSince ?? o.OperatorStartedAt) + p.JoinTimeout;
                     var standbyProblem = Ineligibility(o.Standby, p, now);
+                    var definite = DefiniteStartFailure(o.Primary);
                     if (primaryProblem is null)
                     {
                         Promote(o.Primary.Name, TransitionKind.Initial, "InitialPromotion", TimeSpan.Zero, $"{o.Primary.Name} is the primary and eligible");
                     }
+                    else if (now < joinEnd && definite is null)
+                    {
+                        _joinWait = $"waiting until {joinEnd:O} for primary {o.Primary.Name} ({primaryProblem})";
+                        _wakeUps.Add(joinEnd);
+                    }
                     else if (standbyProblem is null)
                     {
-                        Promote(o.Standby.Name, TransitionKind.Initial, "InitialPromotion", TimeSpan.Zero, $"primary {o.Primary.Name} is not eligible ({primaryProblem})");
+                        Promote(o.Standby.Name, TransitionKind.Initial, "InitialPromotion", TimeSpan.Zero, $"primary {o.Primary.Name} is not eligible ({definite ?? primaryProblem})");
                     }
                     else
                     {
@@ -335,8 +345,8 @@ public static class FailoverEngine
                     ConditionValue.Of(ConditionTypes.ReconciliationPaused, false, "NotPaused", "automatic action is enabled"),
                     ready
                         ? ConditionValue.Of(ConditionTypes.Ready, true, "ActiveHoldsLease", $"{desired} is active and holds the lease at epoch {epoch}")
-                        : ConditionValue.Of(ConditionTypes.Ready, false, desired is null ? (inGrace ? "StartupGrace" : "NoActiveNode") : fencing ? "FailoverInProgress" : "ActiveFailing",
-                            desired is null ? (inGrace ? $"observing until {graceEnd:O}" : _degradedMessage ?? "no active node") : fencing ? $"waiting for {desired} to hold the lease" : _activeProblem ?? "active is failing"),
+                        : ConditionValue.Of(ConditionTypes.Ready, false, desired is null ? (_joinWait is not null ? "WaitingForPrimary" : "NoActiveNode") : fencing ? "FailoverInProgress" : "ActiveFailing",
+                            desired is null ? (_joinWait ?? _degradedMessage ?? "no active node") : fencing ? $"waiting for {desired} to hold the lease" : _activeProblem ?? "active is failing"),
                     fencing
                         ? ConditionValue.Of(ConditionTypes.FailoverInProgress, true, lease.Kind == LeaseActionKind.Revoke ? "RevokingLease" : lease.IsDue(now) ? "GrantingLease" : "AwaitingLeaseExpiry",
                             $"lease {Describe(o.Lease)}; moving it to {desired}")
@@ -381,6 +391,18 @@ public static class FailoverEngine
 
         private static string Describe(LeaseObservation lease) =>
             lease.IsHeld ? $"held by {lease.Holder}" : lease.ReleasedBy is { } r ? $"released by {r}" : "empty";
+
+        /// <summary>A failure that no amount of waiting cures by itself: the node is gone, NotReady, cordoned or stale, or the pod cannot start.</summary>
+        private string? DefiniteStartFailure(SideObservation side)
+        {
+            var node = side.Node;
+            if (!node.Exists || !node.Ready || node.Unschedulable || (node.LeaseRenewTime is { } renew && now - renew >= p.NodeLeaseStale))
+            {
+                return Ineligibility(side, p, now);
+            }
+
+            return side.Pod.StartFailure is { } why ? $"collector pod cannot start: {why}" : null;
+        }
 
         private bool HasVerdict(SideObservation side) => side.Pod.Health.Healthy is not null || !side.Pod.Exists;
 

@@ -36,6 +36,9 @@ public sealed record FailoverPolicy
     /// <summary>After the operator (leader) starts, how long it observes before acting (default 5 s).</summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a pair with no active node waits for its primary before promoting the standby (failover.joinTimeoutSeconds, default 120 s).</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
     /// <summary>Duration of the pair Lease held by the acting collector (fencing.leaseDurationMilliseconds, default 3000).</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMilliseconds(3000);
 
@@ -65,6 +68,7 @@ public sealed record FailoverPolicy
         Range(errors, "failover.delayMilliseconds", FailoverDelay, 0, 60_000);
         Range(errors, "failover.failbackStabilizationSeconds", FailbackStabilization, 0, 3_600_000);
         Range(errors, "failover.startupGraceSeconds", StartupGrace, 0, 600_000);
+        Range(errors, "failover.joinTimeoutSeconds", JoinTimeout, 0, 3_600_000);
         Range(errors, "fencing.leaseDurationMilliseconds", LeaseDuration, 500, 60_000);
         Range(errors, "fencing.renewIntervalMilliseconds", RenewInterval, 100, 30_000);
         Range(errors, "fencing.clockSkewMarginMilliseconds", ClockSkewMargin, 0, 10_000);

@@ -11,6 +11,10 @@ namespace EdgeHa.Failover;
 /// <param name="LastTransition">status.lastTransition.</param>
 /// <param name="FailoverCount">status.failoverCount.</param>
 /// <param name="Switchover">A pending manual switchover request, if any.</param>
+/// <param name="JoinSince">
+/// Since when a pair with no active node waits for its primary (the later of the pair's creation and this leader's
+/// start); null: <paramref name="OperatorStartedAt"/>. The wait lasts the policy's join timeout.
+/// </param>
 public sealed record PairObservation(
     SideObservation Primary,
     SideObservation Standby,
@@ -21,7 +25,8 @@ public sealed record PairObservation(
     FailoverState State,
     TransitionRecord? LastTransition = null,
     long FailoverCount = 0,
-    SwitchoverRequest? Switchover = null)
+    SwitchoverRequest? Switchover = null,
+    DateTimeOffset? JoinSince = null)
 {
     /// <summary>The side with the given node name, or null.</summary>
     public SideObservation? Side(string? name) =>

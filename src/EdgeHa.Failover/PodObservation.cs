@@ -7,13 +7,18 @@ namespace EdgeHa.Failover;
 /// <param name="Role">The role the pod currently runs in, when known.</param>
 /// <param name="Epoch">The epoch label of the pod, when known.</param>
 /// <param name="Health">The probe verdict from <see cref="HealthTracker"/>.</param>
+/// <param name="StartFailure">
+/// Why the pod definitely cannot start, when it cannot (Failed, Unschedulable, CrashLoopBackOff, ImagePullBackOff,
+/// ...): unlike "no pod yet" or "not Ready yet", this ends a new pair's wait for its primary at once.
+/// </param>
 public sealed record PodObservation(
     bool Exists,
     bool Ready,
     HealthSnapshot Health,
     DateTimeOffset? ReadyTransitionTime = null,
     NodeRole? Role = null,
-    long? Epoch = null)
+    long? Epoch = null,
+    string? StartFailure = null)
 {
     /// <summary>No pod on the node.</summary>
     public static PodObservation Missing { get; } = new(false, false, HealthSnapshot.Unknown);

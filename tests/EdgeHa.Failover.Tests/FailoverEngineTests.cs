@@ -559,7 +559,7 @@ public sealed class FailoverEngineTests
     [InlineData(false, true, "b")]
     public void Decide_NoActiveYet_PromotesPrimaryElseStandby(bool primaryOk, bool standbyOk, string expected)
     {
-        var o = Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty, Epoch = 0, LastTransition = null };
+        var o = Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty, Epoch = 0, LastTransition = null, JoinSince = Now.AddSeconds(-120) };
         o = o.WithPrimary(s => primaryOk ? s : s.WithHealth(Failing)).WithStandby(s => standbyOk ? s : s.WithHealth(Failing));
 
         var d = Decide(o);
@@ -573,7 +573,7 @@ public sealed class FailoverEngineTests
     [Fact]
     public void Decide_NoActiveAndNoEligibleNode_PendingDegraded()
     {
-        var o = (Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty }).WithPrimary(s => s.WithHealth(Failing)).WithStandby(s => s.WithHealth(Failing));
+        var o = (Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty, JoinSince = Now.AddSeconds(-120) }).WithPrimary(s => s.WithHealth(Failing)).WithStandby(s => s.WithHealth(Failing));
 
         var d = Decide(o);
 
@@ -581,17 +581,75 @@ public sealed class FailoverEngineTests
         Assert.Equal("NoEligibleNode", d.Condition(ConditionTypes.Degraded).Reason);
     }
 
+    // A new pair, 1 s into its join wait (120 s by default).
+    private static PairObservation Joining() =>
+        Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty, Epoch = 0, LastTransition = null, JoinSince = Now.AddSeconds(-1) };
+
     [Fact]
-    public void Decide_NoActiveInGrace_Pending()
+    public void Decide_NewPairPrimaryEligible_PromotesItWithoutWaitingForTheStandby()
     {
-        var o = (Steady() with { ActiveNode = null, Lease = LeaseObservation.Empty, OperatorStartedAt = Now.AddSeconds(-1) })
-            .WithStandby(s => s.WithHealth(HealthSnapshot.Unknown));
+        var d = Decide(Joining().WithStandby(s => s.WithHealth(HealthSnapshot.Unknown)));
 
-        var d = Decide(o);
+        Assert.Equal("a", d.ActiveNode);
+        Assert.Equal(TransitionKind.Initial, d.Transition!.Kind);
+    }
 
-        Assert.Null(d.ActiveNode);
+    public static TheoryData<string, Func<SideObservation, SideObservation>> PrimaryNotYetUp => new()
+    {
+        { "no pod yet", s => s with { Pod = PodObservation.Missing } },
+        { "pod not Ready yet", s => s.WithPod(p => p with { Ready = false }) },
+        { "no probe verdict yet", s => s.WithHealth(HealthSnapshot.Unknown) },
+        { "first probes failing", s => s.WithHealth(Failing) },
+    };
+
+    [Theory]
+    [MemberData(nameof(PrimaryNotYetUp))]
+    public void Decide_NewPairPrimaryNotUpYet_WaitsForItInsteadOfPromotingTheStandby(string name, Func<SideObservation, SideObservation> primary)
+    {
+        var d = Decide(Joining().WithPrimary(primary));
+
+        Assert.True(d.ActiveNode is null, name);
         Assert.Equal(PairPhase.Pending, d.Phase);
-        Assert.Equal("StartupGrace", d.Condition(ConditionTypes.Ready).Reason);
+        Assert.Equal("WaitingForPrimary", d.Condition(ConditionTypes.Ready).Reason);
+        Assert.Equal(Now.AddSeconds(119), d.NextEvaluationAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(PrimaryNotYetUp))]
+    public void Decide_NewPairJoinWaitOver_PromotesTheStandby(string name, Func<SideObservation, SideObservation> primary)
+    {
+        var d = Decide(Joining().WithPrimary(primary), at: Now.AddSeconds(119));
+
+        Assert.True(d.ActiveNode == "b", name);
+    }
+
+    public static TheoryData<string, Func<SideObservation, SideObservation>> PrimaryDefinitelyFailed => new()
+    {
+        { "node NotReady", s => s.WithNode(n => n with { Ready = false }) },
+        { "node gone", s => s.WithNode(n => n with { Exists = false }) },
+        { "node cordoned", s => s.WithNode(n => n with { Unschedulable = true }) },
+        { "crash-looping", s => s.WithPod(p => p with { Ready = false, StartFailure = "CrashLoopBackOff (collector)" }) },
+        { "image cannot be pulled", s => s with { Pod = PodObservation.Missing with { StartFailure = "ImagePullBackOff (collector)" } } },
+        { "pod failed", s => s with { Pod = PodObservation.Missing with { StartFailure = "Failed" } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(PrimaryDefinitelyFailed))]
+    public void Decide_NewPairPrimaryDefinitelyFailed_EndsTheWaitAndPromotesTheStandby(string name, Func<SideObservation, SideObservation> primary)
+    {
+        var d = Decide(Joining().WithPrimary(primary));
+
+        Assert.True(d.ActiveNode == "b", name);
+        Assert.Equal(TransitionKind.Initial, d.Transition!.Kind);
+    }
+
+    [Fact]
+    public void Decide_PairCreatedAfterTheLeaderStarted_JoinWaitRunsFromItsCreation()
+    {
+        // The leader has run for an hour: its own start-up grace is long over, the new pair's wait is not.
+        var o = Joining().WithPrimary(s => s with { Pod = PodObservation.Missing }) with { OperatorStartedAt = Now.AddHours(-1) };
+
+        Assert.Null(Decide(o).ActiveNode);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public static class PolicyMapper
             Failback = spec.Failover.Failback == FailbackMode.Manual ? FailoverModel.FailbackMode.Manual : FailoverModel.FailbackMode.Automatic,
             FailbackStabilization = TimeSpan.FromSeconds(spec.Failover.FailbackStabilizationSeconds),
             StartupGrace = TimeSpan.FromSeconds(spec.Failover.StartupGraceSeconds),
+            JoinTimeout = TimeSpan.FromSeconds(spec.Failover.JoinTimeoutSeconds),
             LeaseDuration = TimeSpan.FromMilliseconds(spec.Fencing.LeaseDurationMilliseconds),
             RenewInterval = TimeSpan.FromMilliseconds(spec.Fencing.RenewIntervalMilliseconds),
             ClockSkewMargin = TimeSpan.FromMilliseconds(spec.Fencing.ClockSkewMarginMilliseconds),

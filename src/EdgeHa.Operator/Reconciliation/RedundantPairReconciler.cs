@@ -179,7 +179,10 @@ public sealed class RedundantPairReconciler : IReconciler
             var pods = PodsOn(c, node);
             var current = CurrentPod(pods, holderPod);
             c.CurrentPods[node] = current;
-            return new F.SideObservation(ObserveNode(node, c.Now), ObservePod(current, c.Now));
+            var pod = current is null && FailedPodOn(c, node) is { } failed
+                ? F.PodObservation.Missing with { StartFailure = failed }
+                : ObservePod(current, c.Now);
+            return new F.SideObservation(ObserveNode(node, c.Now), pod);
         }
 
         var primary = Side(spec.PrimaryNode);
@@ -209,7 +212,9 @@ public sealed class RedundantPairReconciler : IReconciler
             state,
             ToRecord(status?.LastTransition),
             status?.FailoverCount ?? 0,
-            SwitchoverRequest(c));
+            SwitchoverRequest(c),
+            // The join wait runs from the pair's creation, or from this leader's start for a pair it finds with nobody active.
+            Later(c.Pair.Metadata.CreationTimestamp, _leaderSince()));
     }
 
     private F.NodeObservation ObserveNode(string name, DateTimeOffset now)
@@ -245,7 +250,7 @@ public sealed class RedundantPairReconciler : IReconciler
             ? r == PairLabels.RoleActive ? F.NodeRole.Active : F.NodeRole.Standby
             : null;
         long? epoch = pod.Metadata.Labels?.TryGetValue(PairLabels.Epoch, out var e) == true && long.TryParse(e, CultureInfo.InvariantCulture, out var ep) ? ep : null;
-        return new F.PodObservation(true, ready, F.HealthSnapshot.Unknown, readySince, role, epoch);
+        return new F.PodObservation(true, ready, F.HealthSnapshot.Unknown, readySince, role, epoch, StartFailure(pod));
     }
 
     private F.HealthSnapshot Health(PairContext c, string node) =>
@@ -273,6 +278,45 @@ public sealed class RedundantPairReconciler : IReconciler
 
         _probes.Sync(c.Key, wanted);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    /// <summary>Why the newest finished pod of the pair on a node failed, when the node has no live pod.</summary>
+    private string? FailedPodOn(PairContext c, string node) =>
+        _caches.Pods.Store.ByIndex(OperatorCaches.PairIndex, c.Key)
+            .Where(p => p.Metadata.Labels?.TryGetValue(PairLabels.Node, out var n) == true && n == node && p.Status?.Phase == "Failed")
+            .OrderByDescending(p => p.Metadata.CreationTimestamp)
+            .Select(p => "Failed" + (string.IsNullOrEmpty(p.Status!.Reason) ? "" : $" ({p.Status.Reason})"))
+            .FirstOrDefault();
+
+    /// <summary>
+    /// Why a pod definitely cannot start (it is not merely slow): unschedulable, or a container waiting in a back-off
+    /// or with a configuration error, as kubelet reports them.
+    /// </summary>
+    internal static string? StartFailure(Pod pod)
+    {
+        if (pod.Status?.Conditions?.FirstOrDefault(k => k.Type == "PodScheduled") is { Status: "False", Reason: "Unschedulable" } unschedulable)
+        {
+            return "Unschedulable" + (string.IsNullOrEmpty(unschedulable.Message) ? "" : $": {unschedulable.Message}");
+        }
+
+        foreach (var container in pod.Status?.ContainerStatuses ?? [])
+        {
+            if (container.State is { ValueKind: System.Text.Json.JsonValueKind.Object } state
+                && state.TryGetProperty("waiting", out var waiting) && waiting.ValueKind == System.Text.Json.JsonValueKind.Object
+                && waiting.TryGetProperty("reason", out var reason) && reason.GetString() is { } why && DefiniteWaitingReasons.Contains(why))
+            {
+                return $"{why} ({container.Name})";
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly HashSet<string> DefiniteWaitingReasons = new(StringComparer.Ordinal)
+    {
+        "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError",
+    };
 
     /// <summary>The live pods of the pair on a node (not terminating, not finished).</summary>
     private List<Pod> PodsOn(PairContext c, string node) =>
