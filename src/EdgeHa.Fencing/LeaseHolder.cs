@@ -464,8 +464,8 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var limit = RequestTimeout;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
+        using var deadline = new CancellationTokenSource(limit, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var result = await call(timeout.Token).ConfigureAwait(false);
