@@ -39,7 +39,7 @@ public sealed record LeaseTerms(TimeSpan Duration, TimeSpan RenewInterval, TimeS
             ?? (lease.Spec?.LeaseDurationSeconds is int s and > 0 ? TimeSpan.FromSeconds(s) : fallback.Duration);
         var renew = Milliseconds(annotations, FencingAnnotations.RenewIntervalMilliseconds) ?? fallback.RenewInterval;
         var margin = Milliseconds(annotations, FencingAnnotations.ClockSkewMarginMilliseconds) ?? fallback.ClockSkewMargin;
-        var timeout = Milliseconds(annotations, FencingAnnotations.RequestTimeoutMilliseconds) ?? fallback.RequestTimeout;
+        var timeout = Milliseconds(annotations, FencingAnnotations.RequestTimeoutMilliseconds);
         var terms = new LeaseTerms(duration, renew, margin) { RequestTimeout = timeout };
         return terms.IsValid ? terms : fallback;
     }
@@ -52,7 +52,16 @@ public sealed record LeaseTerms(TimeSpan Duration, TimeSpan RenewInterval, TimeS
         annotations[FencingAnnotations.LeaseDurationMilliseconds] = ((long)Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         annotations[FencingAnnotations.RenewIntervalMilliseconds] = ((long)RenewInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         annotations[FencingAnnotations.ClockSkewMarginMilliseconds] = ((long)ClockSkewMargin.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        annotations[FencingAnnotations.RequestTimeoutMilliseconds] = ((long)EffectiveRequestTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        // Only a timeout that was set is written: the holder derives the default from the other terms as we do, and
+        // the terms read back compare equal to the spec's (the operator patches terms only when they differ).
+        if (RequestTimeout is { } timeout)
+        {
+            annotations[FencingAnnotations.RequestTimeoutMilliseconds] = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            annotations.Remove(FencingAnnotations.RequestTimeoutMilliseconds);
+        }
         (lease.Spec ??= new LeaseSpec()).LeaseDurationSeconds = (int)Math.Ceiling(Duration.TotalSeconds);
     }
 

@@ -66,4 +66,39 @@ public sealed class ObservedClockTests
         Assert.Equal(0, _clock.Count);
         Assert.Equal(_time.GetUtcNow(), _clock.Observe("lease/a", "x", _time.GetUtcNow()));
     }
+
+    [Fact]
+    public void Longest_ShorterDurationSeenWhileTheLongerMayStillRun_KeepsTheLonger()
+    {
+        var margin = TimeSpan.FromMilliseconds(200);
+        _clock.Longest("lease", TimeSpan.FromMilliseconds(1500), margin);
+
+        // The Lease is recreated under 600 ms terms: a holder that renewed under 1500 ms may still act.
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), _clock.Longest("lease", TimeSpan.FromMilliseconds(600), margin));
+    }
+
+    [Fact]
+    public void Longest_AfterTheLongerDurationAndMarginHavePassed_TakesTheCurrent()
+    {
+        var margin = TimeSpan.FromMilliseconds(200);
+        _clock.Longest("lease", TimeSpan.FromMilliseconds(1500), margin);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1700));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(600), _clock.Longest("lease", TimeSpan.FromMilliseconds(600), margin));
+        Assert.Equal(TimeSpan.FromMilliseconds(600), _clock.Remembered("lease"));
+    }
+
+    [Fact]
+    public void Forget_Key_ForgetsItsDurationToo()
+    {
+        _clock.Longest("lease", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(2));
+
+        _clock.Forget("lease");
+
+        Assert.Null(_clock.Remembered("lease"));
+        Assert.Equal(0, _clock.Count);
+    }
 }

@@ -114,4 +114,16 @@ public sealed class PairObjectsTests
         Assert.Equal("line1", lease.Metadata.Labels![PairLabels.Pair]);
         Assert.Single(lease.Metadata.OwnerReferences!);
     }
+
+    [Fact]
+    public void PairLease_RecreatedWhileAnOldHolderMayStillAct_DeclaresItsLongerDuration()
+    {
+        var terms = new Fencing.LeaseTerms(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100));
+
+        var lease = PairObjects.PairLease(Pair(), terms, heldUnder: TimeSpan.FromMilliseconds(1500));
+
+        Assert.Equal("1500", lease.Metadata.Annotations![Fencing.FencingAnnotations.HolderDurationMilliseconds]);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), PairLeaseGrantor.Read(lease, terms, 1, DateTimeOffset.UnixEpoch, _ => null, new Dictionary<string, Kube.Models.Pod?>()).Duration);
+        Assert.False(PairObjects.PairLease(Pair(), terms, heldUnder: TimeSpan.FromMilliseconds(500)).Metadata.Annotations!.ContainsKey(Fencing.FencingAnnotations.HolderDurationMilliseconds));
+    }
 }

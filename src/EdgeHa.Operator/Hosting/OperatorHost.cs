@@ -148,7 +148,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         {
             foreach (var key in OperatorCaches.PairOf(lease))
             {
-                _clock.Note("lease/" + key, RedundantPairReconciler.LeaseStamp(lease));
+                _clock.Note("lease/" + key, PairLeaseGrantor.Stamp(lease));
                 if (old is null || ReferenceEquals(old, lease) || LeaseStateChanged(old, lease))
                 {
                     Enqueue(key);

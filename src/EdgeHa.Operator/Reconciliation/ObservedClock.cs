@@ -14,9 +14,10 @@ namespace EdgeHa.Operator.Reconciliation;
 public sealed class ObservedClock(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Stamp, long ObservedAt)> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (TimeSpan Duration, long LastSeen)> _durations = new(StringComparer.Ordinal);
 
     /// <summary>How many values are remembered (bounded by the live objects: their deletions forget them).</summary>
-    public int Count => _seen.Count;
+    public int Count => _seen.Count + _durations.Count;
 
     /// <summary>Records <paramref name="stamp"/> for <paramref name="key"/> and returns when it was first seen in that form, on the timeline of <paramref name="now"/>.</summary>
     public DateTimeOffset Observe(string key, string stamp, DateTimeOffset now)
@@ -31,8 +32,29 @@ public sealed class ObservedClock(TimeProvider time)
     /// <summary>Monotonic time since <paramref name="key"/> was first seen in its current form, or null when never seen.</summary>
     public TimeSpan? Age(string key) => _seen.TryGetValue(key, out var seen) ? time.GetElapsedTime(seen.ObservedAt) : null;
 
+    /// <summary>
+    /// The longest lease duration seen for <paramref name="key"/> that a holder may still be acting under: one seen
+    /// last at t stays in force until t + that duration + <paramref name="margin"/>. A Lease deleted and recreated, or
+    /// edited by hand, no longer carries the duration its last holder declared; this memory still does.
+    /// </summary>
+    public TimeSpan Longest(string key, TimeSpan duration, TimeSpan margin)
+    {
+        var now = time.GetTimestamp();
+        return _durations.AddOrUpdate(
+            key,
+            _ => (duration, now),
+            (_, old) => old.Duration > duration && time.GetElapsedTime(old.LastSeen) < old.Duration + margin ? old : (duration, now)).Duration;
+    }
+
+    /// <summary>The duration <see cref="Longest"/> remembers for <paramref name="key"/>, or null.</summary>
+    public TimeSpan? Remembered(string key) => _durations.TryGetValue(key, out var seen) ? seen.Duration : null;
+
     /// <summary>Forgets a key (its object was deleted).</summary>
-    public void Forget(string key) => _seen.TryRemove(key, out _);
+    public void Forget(string key)
+    {
+        _seen.TryRemove(key, out _);
+        _durations.TryRemove(key, out _);
+    }
 
     private long Record(string key, string stamp)
     {

@@ -205,7 +205,13 @@ public static class PairObjects
     }
 
     /// <summary>The pair Lease as first created: nobody holds it.</summary>
-    public static Lease PairLease(RedundantPair pair, Fencing.LeaseTerms terms)
+    /// <param name="pair">The pair.</param>
+    /// <param name="terms">The terms of its spec.</param>
+    /// <param name="heldUnder">
+    /// The longest duration a previous holder may still be acting under (the Lease was deleted): written as its
+    /// declared duration, so that the wait for it survives a restart of the operator too.
+    /// </param>
+    public static Lease PairLease(RedundantPair pair, Fencing.LeaseTerms terms, TimeSpan? heldUnder = null)
     {
         var name = pair.Metadata.Name!;
         var lease = new Lease
@@ -219,6 +225,8 @@ public static class PairObjects
             Spec = new LeaseSpec { LeaseTransitions = 0 },
         };
         terms.WriteTo(lease);
+        PairLeaseGrantor.DeclareHeldUnder(lease, terms, heldUnder);
+
         OwnerReferences.SetController(pair, lease);
         return lease;
     }

@@ -191,14 +191,15 @@ public sealed class RedundantPairReconciler : IReconciler
         primary = primary with { Pod = primary.Pod with { Health = Health(c, spec.PrimaryNode) } };
         standby = standby with { Pod = standby.Pod with { Health = Health(c, spec.StandbyNode) } };
 
-        var observedAt = _clock.Observe("lease/" + c.Key, LeaseStamp(lease), c.Now);
-        var leaseObservation = PairLeaseReader.Read(
+        var observedAt = _clock.Observe("lease/" + c.Key, PairLeaseGrantor.Stamp(lease), c.Now);
+        var leaseObservation = PairLeaseGrantor.Read(
             lease,
             c.Terms,
             status?.Epoch ?? 0,
             observedAt,
             podName => _caches.Pods.Store.Get(c.Namespace, podName),
             c.CurrentPods);
+        leaseObservation = leaseObservation with { Duration = _clock.Longest("lease/" + c.Key, leaseObservation.Duration, c.Terms.ClockSkewMargin) };
 
         var state = _engineState.GetOrAdd(c.Key, _ => F.FailoverState.Initial);
         return new F.PairObservation(
@@ -207,7 +208,7 @@ public sealed class RedundantPairReconciler : IReconciler
             leaseObservation,
             status?.ActiveNode,
             // The Lease carries the epoch too: if a status write was lost after a grant, the epoch still never goes back.
-            Math.Max(status?.Epoch ?? 0, PairLeaseReader.Epoch(lease)),
+            Math.Max(status?.Epoch ?? 0, PairLeaseGrantor.Epoch(lease)),
             _leaderSince(),
             state,
             ToRecord(status?.LastTransition),
@@ -386,14 +387,14 @@ public sealed class RedundantPairReconciler : IReconciler
             // expired) the Lease is read from the API: a late or lost watch event must neither stall a switch nor
             // make a live holder look dead.
             lease = Fresher(_writtenLeases, c.Key, await _client.GetAsync<Lease>(name, c.Namespace, cancellationToken).ConfigureAwait(false));
-            _clock.Note("lease/" + c.Key, LeaseStamp(lease));
+            _clock.Note("lease/" + c.Key, PairLeaseGrantor.Stamp(lease));
         }
 
         if (lease is null)
         {
             try
             {
-                lease = Remember(_writtenLeases, c.Key, await _client.CreateAsync(PairObjects.PairLease(c.Pair, c.Terms), cancellationToken).ConfigureAwait(false));
+                lease = Remember(_writtenLeases, c.Key, await _client.CreateAsync(PairObjects.PairLease(c.Pair, c.Terms, _clock.Remembered("lease/" + c.Key)), cancellationToken).ConfigureAwait(false));
                 Log.Wrote(_logger, c.Key, "created", "Lease", name);
             }
             catch (AlreadyExistsException)
@@ -505,21 +506,7 @@ public sealed class RedundantPairReconciler : IReconciler
                         break;
                     }
 
-                    var update = Clone(lease);
-                    var spec = update.Spec ??= new LeaseSpec();
-                    spec.HolderIdentity = pod.Metadata.Name;
-                    spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
-                    spec.RenewTime = c.Now;
-                    spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
-                    var annotations = update.Metadata.Annotations ??= new Dictionary<string, string>();
-                    annotations[FencingAnnotations.Epoch] = decision.Epoch.ToString(CultureInfo.InvariantCulture);
-                    annotations[FencingAnnotations.GrantedTo] = pod.Metadata.Name!;
-                    annotations[FencingAnnotations.GrantedNode] = node;
-                    annotations.Remove(FencingAnnotations.HandoverRequested);
-                    annotations.Remove(FencingAnnotations.ReleasedBy);
-                    annotations.Remove(FencingAnnotations.ReleasedEpoch);
-                    annotations.Remove(FencingAnnotations.HolderDurationMilliseconds);
-                    c.Terms.WriteTo(update);
+                    var update = PairLeaseGrantor.Grant(Clone(lease), pod.Metadata.Name!, node, decision.Epoch, c.Terms, c.Now);
                     c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                     c.Granted = true;
                     Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
@@ -579,10 +566,6 @@ public sealed class RedundantPairReconciler : IReconciler
             throw;
         }
     }
-
-    /// <summary>The form of the Lease whose first sighting starts the expiry wait: its holder and its last renewal.</summary>
-    internal static string LeaseStamp(Lease lease) =>
-        (lease.Spec?.HolderIdentity ?? "") + "|" + lease.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>The cached Lease is held, and no renewal of it was seen for a lease duration plus margin.</summary>
     private bool LooksExpired(PairContext c, Lease lease) =>

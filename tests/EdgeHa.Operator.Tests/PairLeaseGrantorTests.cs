@@ -4,7 +4,7 @@ using EdgeHa.Operator.Reconciliation;
 
 namespace EdgeHa.Operator.Tests;
 
-public sealed class PairLeaseReaderTests
+public sealed class PairLeaseGrantorTests
 {
     private static readonly DateTimeOffset ObservedAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly LeaseTerms Terms = LeaseTerms.Default;
@@ -22,7 +22,7 @@ public sealed class PairLeaseReaderTests
     }
 
     private static Failover.LeaseObservation Read(Lease lease, long statusEpoch = 3, Func<string, Pod?>? pods = null) =>
-        PairLeaseReader.Read(lease, Terms, statusEpoch, ObservedAt, pods ?? (_ => null), new Dictionary<string, Pod?>());
+        PairLeaseGrantor.Read(lease, Terms, statusEpoch, ObservedAt, pods ?? (_ => null), new Dictionary<string, Pod?>());
 
     private static void ReleasedByHolder(IDictionary<string, string> a)
     {
@@ -83,7 +83,7 @@ public sealed class PairLeaseReaderTests
         var lease = Granted("pod-a", edit: a => a[FencingAnnotations.HolderDurationMilliseconds] = "6000");
         shorter.WriteTo(lease);
 
-        var observed = PairLeaseReader.Read(lease, shorter, 3, ObservedAt, _ => null, new Dictionary<string, Pod?>());
+        var observed = PairLeaseGrantor.Read(lease, shorter, 3, ObservedAt, _ => null, new Dictionary<string, Pod?>());
 
         Assert.Equal(TimeSpan.FromSeconds(6), observed.Duration);
     }

@@ -6,8 +6,8 @@ using F = EdgeHa.Failover;
 namespace EdgeHa.Operator.Reconciliation;
 
 /// <summary>
-/// The grantor's reading of the pair Lease: the one place that decides what the engine may assume about it. Pure: the
-/// caller supplies when the operator first saw the Lease in its current form (its own monotonic clock) and the pods.
+/// The grantor's side of the pair Lease, pure: how it reads the Lease for the engine (the one place that decides what
+/// the engine may assume about it) and how it writes a grant. The caller supplies when the operator first saw the Lease in its current form (its own monotonic clock) and the pods.
 /// The rules it keeps (docs/EdgeHa.Fencing.md):
 /// <list type="bullet">
 /// <item>Only a release record written by the last holder itself (released-by = the identity granted the epoch,
@@ -19,7 +19,7 @@ namespace EdgeHa.Operator.Reconciliation;
 /// <item>A Lease never granted (no epoch on it or in status) has nobody to wait for.</item>
 /// </list>
 /// </summary>
-public static class PairLeaseReader
+public static class PairLeaseGrantor
 {
     /// <param name="lease">The pair Lease as last read.</param>
     /// <param name="terms">The terms of the spec.</param>
@@ -66,6 +66,51 @@ public static class PairLeaseReader
 
         return new F.LeaseObservation(HolderNode(lease, holderPod, podByName, currentPods), observedAt, duration, transitions);
     }
+
+    /// <summary>
+    /// The grant, written onto <paramref name="lease"/> (a copy of the current Lease, sent as one compare-and-swap):
+    /// the holder and the epoch with the grant record that makes the holder's later release recognisable, the terms,
+    /// and no leftovers of the previous holding.
+    /// </summary>
+    public static Lease Grant(Lease lease, string pod, string node, long epoch, LeaseTerms terms, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(terms);
+        var spec = lease.Spec ??= new LeaseSpec();
+        spec.HolderIdentity = pod;
+        spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
+        spec.RenewTime = now;
+        spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
+        var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
+        annotations[FencingAnnotations.Epoch] = epoch.ToString(CultureInfo.InvariantCulture);
+        annotations[FencingAnnotations.GrantedTo] = pod;
+        annotations[FencingAnnotations.GrantedNode] = node;
+        annotations.Remove(FencingAnnotations.HandoverRequested);
+        annotations.Remove(FencingAnnotations.ReleasedBy);
+        annotations.Remove(FencingAnnotations.ReleasedEpoch);
+        annotations.Remove(FencingAnnotations.HolderDurationMilliseconds);
+        terms.WriteTo(lease);
+        return lease;
+    }
+
+    /// <summary>
+    /// On a Lease the operator (re)creates: declares the longest duration a previous holder may still be acting
+    /// under, when longer than the terms, so that the wait for it survives a restart of the operator too.
+    /// </summary>
+    public static void DeclareHeldUnder(Lease lease, LeaseTerms terms, TimeSpan? heldUnder)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (heldUnder is { } duration && duration > terms.Duration)
+        {
+            (lease.Metadata.Annotations ??= new Dictionary<string, string>())[FencingAnnotations.HolderDurationMilliseconds] =
+                ((long)duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The form of the Lease whose first sighting starts the expiry wait: its holder and its last renewal.</summary>
+    public static string Stamp(Lease lease) =>
+        (lease?.Spec?.HolderIdentity ?? "") + "|" + lease?.Spec?.RenewTime?.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>The epoch the operator last granted on this Lease (0 when none).</summary>
     public static long Epoch(Lease lease) => Long(lease?.Metadata.Annotations, FencingAnnotations.Epoch) ?? 0;

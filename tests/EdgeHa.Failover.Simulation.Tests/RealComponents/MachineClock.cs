@@ -1,0 +1,25 @@
+namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
+
+/// <summary>
+/// One machine's clocks over the simulation's virtual time: a monotonic clock that runs at its own rate (drift) and
+/// a wall clock that can be stepped (NTP). Timers run on the virtual time itself; every fenced decision of the code
+/// under test reads the clock on use, so a timer firing a little off only changes when an event is raised.
+/// </summary>
+internal sealed class MachineClock(TimeProvider world, double rate) : TimeProvider
+{
+    private TimeSpan _wallOffset;
+
+    public override long TimestampFrequency => world.TimestampFrequency;
+
+    public override long GetTimestamp() => (long)(world.GetTimestamp() * rate);
+
+    public override DateTimeOffset GetUtcNow() => world.GetUtcNow() + _wallOffset;
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        world.CreateTimer(callback, state, dueTime, period);
+
+    /// <summary>Steps the wall clock (an NTP correction); the monotonic clock does not move.</summary>
+    public void StepWall(TimeSpan by) => _wallOffset += by;
+}

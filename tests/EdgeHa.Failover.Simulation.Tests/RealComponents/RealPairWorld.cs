@@ -1,0 +1,558 @@
+using EdgeHa.Fencing;
+using EdgeHa.Kube;
+using EdgeHa.Kube.Models;
+using EdgeHa.Operator.Reconciliation;
+using EdgeHa.TestSupport;
+
+namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
+
+/// <summary>
+/// One seeded schedule run on the SHIPPED fencing code: two real <see cref="LeaseHolder"/>s (what the collector and
+/// the agent run), and a grantor made of the operator's real <see cref="ObservedClock"/>, <see cref="PairLeaseGrantor"/>,
+/// <see cref="HealthTracker"/> and <see cref="FailoverEngine"/>, all over a <see cref="LeaseApiServer"/> with
+/// compare-and-swap, in virtual time, with a clock per machine (drift, wall steps). Only the plumbing between them
+/// (who calls whom when, the pods' liveness, the probes' transport) is the simulation's own.
+/// </summary>
+internal sealed class RealPairWorld
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan FaultWindow = TimeSpan.FromSeconds(12);
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(15);
+
+    private static readonly string[] Nodes = ["edge-a", "edge-b"];
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly LeaseApiServer _api;
+    private readonly Random _random;
+    private readonly GrantorVariant _variant;
+    private readonly Dictionary<string, Holder> _holders = [];
+    private readonly List<(DateTimeOffset At, string What, Action Do)> _faults = [];
+    private readonly List<string> _log = [];
+    private Grantor _grantor;
+    private long _highestEpochActed;
+    private LeaseTerms _terms = new(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(200));
+
+    public RealPairWorld(int seed, GrantorVariant variant = GrantorVariant.Shipped)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+        _variant = variant;
+        _api = new LeaseApiServer(_time);
+        foreach (var node in Nodes)
+        {
+            _holders[node] = new Holder(this, node, 1, Rate());
+        }
+
+        _grantor = new Grantor(this, Rate());
+        PlanFaults();
+    }
+
+    public int Seed { get; }
+
+    public List<string> Violations { get; } = [];
+
+    public int Promotions { get; private set; }
+
+    public IReadOnlyList<string> Log => _log;
+
+    /// <summary>The policy the operator runs (the demo's fast timings).</summary>
+    public static FailoverPolicy Policy { get; } = FailoverPolicy.Default with
+    {
+        ProbePeriod = TimeSpan.FromMilliseconds(200),
+        ProbeTimeout = TimeSpan.FromMilliseconds(400),
+        FailureThreshold = 3,
+        StartupGrace = TimeSpan.FromSeconds(1),
+        JoinTimeout = TimeSpan.FromSeconds(3),
+        FailbackStabilization = TimeSpan.FromSeconds(3),
+        LeaseDuration = TimeSpan.FromMilliseconds(1500),
+        RenewInterval = TimeSpan.FromMilliseconds(300),
+        ClockSkewMargin = TimeSpan.FromMilliseconds(200),
+    };
+
+    private DateTimeOffset Start { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private TimeSpan Elapsed => _time.GetUtcNow() - Start;
+
+    public void Run()
+    {
+        // Continuations must run inline, on this thread, in order: the runtime inlines them only where no
+        // synchronization context is current (xunit installs one on its test threads).
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            RunSchedule();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private void RunSchedule()
+    {
+        var end = FaultWindow + TimeSpan.FromSeconds(6) + Quiet;
+        while (Elapsed < end)
+        {
+            _time.Advance(Tick);
+            foreach (var fault in _faults.Where(f => f.At <= _time.GetUtcNow()).ToList())
+            {
+                _faults.Remove(fault);
+                Note(fault.What);
+                fault.Do();
+            }
+
+            _api.Pump();
+            foreach (var holder in _holders.Values)
+            {
+                holder.Step();
+            }
+
+            _grantor.Step();
+            _api.Pump();
+            CheckActing();
+        }
+
+        CheckConverged();
+    }
+
+    private double Rate() => 1 + ((_random.NextDouble() - 0.5) * 0.02); // drift within +-1 %
+
+    private void Note(string what) => _log.Add($"{Elapsed.TotalMilliseconds,7:0} ms  {what}");
+
+    /// <summary>(a) at no instant two collectors act; an older epoch never acts after a newer one did.</summary>
+    private void CheckActing()
+    {
+        var acting = _holders.Values.Where(h => h.Acts()).ToList();
+        if (acting.Count > 1)
+        {
+            Violations.Add($"{Elapsed.TotalMilliseconds:0} ms: {string.Join(" and ", acting.Select(h => $"{h.Identity} (epoch {h.Lease.State.Epoch})"))} act at once");
+        }
+
+        foreach (var holder in acting)
+        {
+            var epoch = holder.Lease.State.Epoch;
+            if (epoch < _highestEpochActed)
+            {
+                Violations.Add($"{Elapsed.TotalMilliseconds:0} ms: {holder.Identity} acts at epoch {epoch} after epoch {_highestEpochActed} acted");
+            }
+
+            _highestEpochActed = Math.Max(_highestEpochActed, epoch);
+        }
+    }
+
+    /// <summary>(e) after the faults heal, the pair converges: one collector acts, on the node status names.</summary>
+    private void CheckConverged()
+    {
+        var acting = _holders.Values.Where(h => h.Acts()).ToList();
+        if (acting.Count != 1 || acting[0].Node != _grantor.ActiveNode)
+        {
+            Violations.Add($"end: {acting.Count} acting ({string.Join(", ", acting.Select(h => h.Identity))}), status says {_grantor.ActiveNode ?? "none"}");
+        }
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private void PlanFaults()
+    {
+        var count = _random.Next(1, 5);
+        for (var i = 0; i < count; i++)
+        {
+            var at = Start + TimeSpan.FromMilliseconds(_random.Next(2000, (int)FaultWindow.TotalMilliseconds));
+            var length = TimeSpan.FromMilliseconds(_random.Next(200, 6000));
+            var node = Nodes[_random.Next(2)];
+            var holder = _holders[node];
+            switch (_random.Next(16))
+            {
+                case 0:
+                    At(at, $"crash {node}", () => holder.Crash());
+                    At(at + length, $"restart {node}", () => _holders[node] = holder.Restarted());
+                    break;
+                case 1:
+                    At(at, $"cut {node} from the API server", () => _holders[node].Api.Cut = true);
+                    At(at + length, $"heal {node}'s API link", () => _holders[node].Api.Cut = false);
+                    break;
+                case 2:
+                    At(at, "cut the operator from the API server", () => _grantor.Api.Cut = true);
+                    At(at + length, "heal the operator's API link", () => _grantor.Api.Cut = false);
+                    break;
+                case 3:
+                    At(at, $"cut the operator from {node}'s pod (probes fail)", () => _grantor.ProbeCut.Add(node));
+                    At(at + length, $"heal probes of {node}", () => _grantor.ProbeCut.Remove(node));
+                    break;
+                case 4:
+                    var latency = TimeSpan.FromMilliseconds(_random.Next(100, 5000));
+                    var operatorSide = _random.Next(2) == 0;
+                    At(at, $"API latency {latency.TotalMilliseconds:0} ms for {(operatorSide ? "the operator" : node)}", () => Connection(operatorSide, node).Latency = latency);
+                    At(at + length, "latency ends", () => Connection(operatorSide, node).Latency = TimeSpan.Zero);
+                    break;
+                case 5:
+                    var code = new[] { 401, 403, 429, 500, 503 }[_random.Next(5)];
+                    var forOperator = _random.Next(2) == 0;
+                    At(at, $"API answers {code} to {(forOperator ? "the operator" : node)}", () => Connection(forOperator, node).Refuse = code);
+                    At(at + length, $"API serves {(forOperator ? "the operator" : node)} again", () => Connection(forOperator, node).Refuse = null);
+                    break;
+                case 6:
+                    var pause = TimeSpan.FromMilliseconds(_random.Next(100, 2 * (int)_terms.Duration.TotalMilliseconds));
+                    At(at, $"pause {node}'s collector process for {pause.TotalMilliseconds:0} ms", () => _holders[node].PauseFor(pause));
+                    break;
+                case 7:
+                    At(at, "a third party clears the Lease's holder", () => _api.Edit(l => l.Spec!.HolderIdentity = null));
+                    break;
+                case 8:
+                    At(at, "a third party deletes the Lease", _api.Delete);
+                    break;
+                case 9:
+                    At(at, "the spec shortens the lease to 600 ms", () => _terms = new LeaseTerms(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100)));
+                    break;
+                case 10:
+                    var step = TimeSpan.FromSeconds(_random.Next(2) == 0 ? 10 : -10);
+                    At(at, $"NTP steps the operator's wall clock by {step.TotalSeconds:+0;-0} s", () => _grantor.Clock.StepWall(step));
+                    break;
+                case 11:
+                    At(at, "the operator restarts (a new leader: memory lost, status kept)", () => _grantor = _grantor.Restarted());
+                    break;
+                case 13:
+                    PartitionActive(at, length, 0, null, null);
+                    break;
+                case 14:
+                    var edit = _random.Next(2) == 0;
+                    PartitionActive(at, length, _random.Next(300, 900), edit ? "a third party clears the Lease's holder" : "a third party deletes the Lease", edit ? () => _api.Edit(l => l.Spec!.HolderIdentity = null) : _api.Delete);
+                    break;
+                case 15:
+                    PartitionActive(at, length, _random.Next(0, 300), "the spec shortens the lease to 600 ms", () => _terms = new LeaseTerms(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100)));
+                    break;
+                default:
+                    At(at, $"the other replica of {node}'s collector slows its API calls to 1.9 s", () => _holders[node].Api.Latency = TimeSpan.FromMilliseconds(1900));
+                    At(at + length, "slow calls end", () => _holders[node].Api.Latency = TimeSpan.Zero);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A full partition of whichever node is active then (cut from the API server and from the operator's probes),
+    /// optionally followed by a second fault while its holder may still be inside its acting window.
+    /// </summary>
+    private void PartitionActive(DateTimeOffset at, TimeSpan length, int thenAfterMs, string? then, Action? thenDo)
+    {
+        string? cut = null;
+        At(at, "partition the active node", () =>
+        {
+            cut = _grantor.ActiveNode ?? Nodes[0];
+            Note($"  ({cut}: cut from the API server and the operator)");
+            _holders[cut].Api.Cut = true;
+            _grantor.ProbeCut.Add(cut);
+        });
+        if (then is not null && thenDo is not null)
+        {
+            At(at + TimeSpan.FromMilliseconds(thenAfterMs), then, thenDo);
+        }
+
+        At(at + length + TimeSpan.FromMilliseconds(thenAfterMs), "heal the partition", () =>
+        {
+            if (cut is not null)
+            {
+                _holders[cut].Api.Cut = !_holders[cut].Alive;
+                _grantor.ProbeCut.Remove(cut);
+            }
+        });
+    }
+
+    private LeaseApiConnection Connection(bool operatorSide, string node) => operatorSide ? _grantor.Api : _holders[node].Api;
+
+    private void At(DateTimeOffset at, string what, Action action) => _faults.Add((at, what, action));
+
+    // ------------------------------------------------------------------ the holder side: the shipped LeaseHolder
+
+    private sealed class Holder
+    {
+        private readonly RealPairWorld _world;
+        private readonly double _rate;
+        private Task<TimeSpan>? _step;
+        private DateTimeOffset _nextStep;
+        private DateTimeOffset _pausedUntil;
+        private long _published;
+
+        public Holder(RealPairWorld world, string node, int incarnation, double rate)
+        {
+            _world = world;
+            _rate = rate;
+            Node = node;
+            Incarnation = incarnation;
+            Identity = $"{node}-pod-{incarnation}";
+            Api = new LeaseApiConnection(world._api);
+            Clock = new MachineClock(world._time, rate);
+            Lease = new LeaseHolder(Api, new LeaseHolderOptions { Namespace = LeaseApiServer.Namespace, LeaseName = LeaseApiServer.Name, Identity = Identity }, () => _published, Clock);
+            Lease.StateChanged += (_, state) => world.Note($"{Identity}: acting={state.Acting} epoch={state.Epoch} ({state.Reason})");
+        }
+
+        public string Node { get; }
+
+        public int Incarnation { get; }
+
+        public string Identity { get; }
+
+        public bool Alive { get; private set; } = true;
+
+        public LeaseApiConnection Api { get; }
+
+        public MachineClock Clock { get; }
+
+        public LeaseHolder Lease { get; }
+
+        private bool Paused => _world._time.GetUtcNow() < _pausedUntil;
+
+        /// <summary>One fenced act (a sample published) if the process runs and its holder says it may act now.</summary>
+        public bool Acts()
+        {
+            if (!Alive || Paused || !Lease.State.Acting)
+            {
+                return false;
+            }
+
+            _published++;
+            return true;
+        }
+
+        public void Step()
+        {
+            if (!Alive || Paused)
+            {
+                return;
+            }
+
+            if (_step is { IsCompleted: true } done)
+            {
+                _nextStep = _world._time.GetUtcNow() + (done.IsCompletedSuccessfully ? done.Result : TimeSpan.FromMilliseconds(100));
+                if (done.IsFaulted)
+                {
+                    _world.Violations.Add($"{_world.Elapsed.TotalMilliseconds:0} ms: {Identity}'s step threw {done.Exception!.InnerException!.GetType().Name}: {done.Exception.InnerException.Message}");
+                }
+
+                _step = null;
+            }
+
+            if (_step is null && _world._time.GetUtcNow() >= _nextStep)
+            {
+                _step = Lease.StepAsync(CancellationToken.None);
+            }
+        }
+
+        public void Crash()
+        {
+            Alive = false;
+            Api.Cut = true; // a dead process answers nothing and sends nothing more
+        }
+
+        public Holder Restarted() => new(_world, Node, Incarnation + 1, _rate);
+
+        public void PauseFor(TimeSpan pause) => _pausedUntil = _world._time.GetUtcNow() + pause;
+    }
+
+    // ------------------------------------------------------------------ the grantor: the operator's shipped units
+
+    private sealed class Grantor
+    {
+        private readonly RealPairWorld _world;
+        private readonly double _rate;
+        private readonly ObservedClock _observed;
+        private readonly Dictionary<string, HealthTracker> _probes = [];
+        private readonly DateTimeOffset _startedAt;
+        private FailoverState _state = FailoverState.Initial;
+        private Task? _reconcile;
+        private DateTimeOffset _nextReconcile;
+        private DateTimeOffset _nextProbe;
+
+        public Grantor(RealPairWorld world, double rate, Status? status = null)
+        {
+            _world = world;
+            _rate = rate;
+            Api = new LeaseApiConnection(world._api);
+            Clock = new MachineClock(world._time, rate);
+            _observed = new ObservedClock(Clock);
+            _startedAt = Clock.GetUtcNow();
+            StatusRecord = status ?? new Status(null, 0, null, 0);
+            foreach (var node in Nodes)
+            {
+                _probes[node] = new HealthTracker(Policy);
+            }
+        }
+
+        /// <summary>The pair's status (kept in the API server, so it survives a restart of the operator).</summary>
+        public sealed record Status(string? ActiveNode, long Epoch, TransitionRecord? LastTransition, long FailoverCount);
+
+        public LeaseApiConnection Api { get; }
+
+        public MachineClock Clock { get; }
+
+        public HashSet<string> ProbeCut { get; } = [];
+
+        public Status StatusRecord { get; private set; }
+
+        public string? ActiveNode => StatusRecord.ActiveNode;
+
+        public Grantor Restarted()
+        {
+            var next = new Grantor(_world, _rate, StatusRecord);
+            next.Api.Cut = Api.Cut;
+            next.Api.Latency = Api.Latency;
+            next.Api.Refuse = Api.Refuse;
+            next.Clock.StepWall(Clock.GetUtcNow() - _world._time.GetUtcNow());
+            foreach (var node in ProbeCut)
+            {
+                next.ProbeCut.Add(node);
+            }
+
+            return next;
+        }
+
+        public void Step()
+        {
+            var now = Clock.GetUtcNow();
+            if (now >= _nextProbe)
+            {
+                _nextProbe = now + Policy.ProbePeriod;
+                foreach (var (node, tracker) in _probes)
+                {
+                    tracker.RecordSent(now);
+                    var holder = _world._holders[node];
+                    if (holder.Alive && !ProbeCut.Contains(node))
+                    {
+                        tracker.RecordResult(now, true, now); // an answer; silence times out in the tracker
+                    }
+                }
+            }
+
+            if (_reconcile is { IsCompleted: true } done)
+            {
+                if (done.IsFaulted)
+                {
+                    _world.Violations.Add($"{_world.Elapsed.TotalMilliseconds:0} ms: reconcile threw {done.Exception!.InnerException!.GetType().Name}: {done.Exception.InnerException.Message}");
+                }
+
+                _reconcile = null;
+            }
+
+            if (_reconcile is null && now >= _nextReconcile)
+            {
+                _nextReconcile = now + TimeSpan.FromMilliseconds(100);
+                _reconcile = ReconcileAsync(now);
+            }
+        }
+
+        private async Task ReconcileAsync(DateTimeOffset now)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), Clock);
+            var terms = _world._terms;
+            Lease lease;
+            try
+            {
+                lease = await Api.GetAsync<Lease>(LeaseApiServer.Name, LeaseApiServer.Namespace, timeout.Token);
+            }
+            catch (NotFoundException)
+            {
+                var fresh = new Lease();
+                terms.WriteTo(fresh);
+                PairLeaseGrantor.DeclareHeldUnder(fresh, terms, _observed.Remembered("lease"));
+
+                await Try(Api.CreateAsync(fresh, timeout.Token));
+                return;
+            }
+            catch (Exception e) when (e is KubernetesApiException or OperationCanceledException)
+            {
+                return;
+            }
+
+            now = Clock.GetUtcNow();
+            var pods = Nodes.ToDictionary(n => n, n => _world._holders[n].Alive ? Pod(_world._holders[n]) : null);
+            var stamp = PairLeaseGrantor.Stamp(lease);
+            var observedAt = _world._variant == GrantorVariant.WallClockWaits ? WallObserve(stamp, now) : _observed.Observe("lease", stamp, now);
+            var leaseObservation = _world._variant.Read(lease, terms, StatusRecord.Epoch, observedAt, name => pods.Values.FirstOrDefault(p => p?.Metadata.Name == name), pods);
+            if (_world._variant != GrantorVariant.CurrentDurationOnly)
+            {
+                leaseObservation = leaseObservation with { Duration = _observed.Longest("lease", leaseObservation.Duration, terms.ClockSkewMargin) };
+            }
+            SideObservation Side(string node) => new(
+                new NodeObservation(node),
+                pods[node] is null ? PodObservation.Missing : new PodObservation(true, true, _probes[node].Evaluate(now)));
+            var observation = new PairObservation(
+                Side(Nodes[0]),
+                Side(Nodes[1]),
+                leaseObservation,
+                StatusRecord.ActiveNode,
+                Math.Max(StatusRecord.Epoch, PairLeaseGrantor.Epoch(lease)),
+                _startedAt,
+                _state,
+                StatusRecord.LastTransition,
+                StatusRecord.FailoverCount,
+                JoinSince: _startedAt);
+            var decision = FailoverEngine.Decide(observation, Policy with { LeaseDuration = terms.Duration, RenewInterval = terms.RenewInterval, ClockSkewMargin = terms.ClockSkewMargin }, now);
+            var action = decision.Lease;
+            if (action.Kind == LeaseActionKind.Grant && action.IsDue(now))
+            {
+                if (pods[action.Node!] is not { } pod)
+                {
+                    return;
+                }
+
+                if (!await Try(Api.ReplaceAsync(PairLeaseGrantor.Grant(lease, pod.Metadata.Name!, action.Node!, decision.Epoch, terms, now), timeout.Token)))
+                {
+                    return;
+                }
+
+                _world.Promotions++;
+                _world.Note($"granted epoch {decision.Epoch} to {pod.Metadata.Name}");
+            }
+            else if (action.Kind == LeaseActionKind.Revoke && pods.TryGetValue(decision.ActiveNode!, out var target) && target is not null
+                && !(lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target.Metadata.Name))
+            {
+                await Try(Api.AnnotateAsync(new Dictionary<string, string?> { [FencingAnnotations.HandoverRequested] = target.Metadata.Name }, null, timeout.Token));
+            }
+            else if (action.Kind == LeaseActionKind.Keep && LeaseTerms.FromLease(lease, terms) != terms)
+            {
+                var written = new Lease();
+                terms.WriteTo(written);
+                await Try(Api.AnnotateAsync(written.Metadata.Annotations!.ToDictionary(a => a.Key, a => (string?)a.Value), written.Spec!.LeaseDurationSeconds, timeout.Token));
+            }
+
+            // Only a decision applied in full moves status and the engine's memory on, as in the reconciler.
+            if (!Api.Cut)
+            {
+                StatusRecord = new Status(decision.ActiveNode, decision.Epoch, decision.Transition ?? StatusRecord.LastTransition, decision.FailoverCount);
+                _state = decision.State;
+            }
+        }
+
+        private (string Stamp, DateTimeOffset At)? _wallSeen;
+
+        /// <summary>The broken variant of the observation clock: first sighting by the wall clock.</summary>
+        private DateTimeOffset WallObserve(string stamp, DateTimeOffset now)
+        {
+            if (_wallSeen is not { } seen || seen.Stamp != stamp)
+            {
+                _wallSeen = (stamp, now);
+            }
+
+            return _wallSeen.Value.At;
+        }
+
+        private static async Task<bool> Try<T>(Task<T> call)
+        {
+            try
+            {
+                await call;
+                return true;
+            }
+            catch (Exception e) when (e is KubernetesApiException or OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private static Pod Pod(Holder holder) => new()
+        {
+            Metadata = new ObjectMeta { Name = holder.Identity, Labels = new Dictionary<string, string> { [PairLabels.Node] = holder.Node } },
+        };
+    }
+}
