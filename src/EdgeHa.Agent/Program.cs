@@ -1,5 +1,6 @@
 using EdgeHa.Agent;
 using EdgeHa.Fencing;
+using EdgeHa.Hosting;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
 using Microsoft.Extensions.Logging;
@@ -23,8 +24,6 @@ await using var holder = new LeaseHolder(client, options.Lease, static () => nul
 using var child = new ChildProcess(options.Command, options.Arguments);
 var runner = new LeaseGatedRunner(holder, child, options.StopGrace, logger: loggerFactory.CreateLogger<LeaseGatedRunner>());
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var stop = new ShutdownSignal();
 await runner.RunAsync(stop.Token);
 return 0;

@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using EdgeHa.Demo;
 using EdgeHa.Demo.Scenario;
+using EdgeHa.Hosting;
 
 var (command, error) = DemoCommandLine.Parse(args);
 if (command is null)
@@ -17,13 +17,5 @@ if (command.Kind == DemoCommandKind.Help)
 }
 
 // Ctrl-C and SIGTERM stop the demo cleanly: every step is cancelled and every process it started is stopped.
-using var shutdown = new CancellationTokenSource();
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    shutdown.Cancel();
-}
-
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var shutdown = new ShutdownSignal();
 return await new DemoApp(ConsoleUi.ForConsole(), TimeProvider.System).RunAsync(command, shutdown.Token);

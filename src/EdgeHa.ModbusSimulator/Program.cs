@@ -1,3 +1,4 @@
+using EdgeHa.Hosting;
 using EdgeHa.ModbusSimulator;
 
 // Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad map, 1 for any other start-up failure.
@@ -16,8 +17,9 @@ if (!SimulatorCommandLine.TryParse(args, out var options, out var error, Environ
 
 try
 {
+    using var shutdown = new ShutdownSignal();
     await using var host = await SimulatorHost.StartAsync(options);
-    await host.WaitForShutdownAsync();
+    await host.WaitForShutdownAsync(shutdown.Token);
     return 0;
 }
 catch (System.Net.Sockets.SocketException e)

@@ -1,3 +1,4 @@
+using EdgeHa.Hosting;
 using EdgeHa.Operator.Hosting;
 
 var (options, error, help) = OperatorCommandLine.Parse(args);
@@ -24,13 +25,7 @@ using var loggerFactory = LoggerFactory.Create(b => b
     }));
 var logger = loggerFactory.CreateLogger("EdgeHa.Operator");
 
-using var shutdown = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    shutdown.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => shutdown.Cancel();
+using var shutdown = new ShutdownSignal();
 
 OperatorHost host;
 try
