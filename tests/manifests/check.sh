@@ -10,7 +10,7 @@
 #   - every .Values path the templates read exists in values.yaml and values.schema.json;
 #   - the chart's and config/crd's CRD copies equal crds/; chart and kustomize RBAC grant the same permissions;
 #   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
-#   - bash -n and shellcheck on the e2e and check scripts;
+#   - bash -n and shellcheck on the e2e, check, scripts/, bench and CI scripts;
 #   - negative fixtures: each checker must reject a known-bad input.
 # Prints one PASS/FAIL line per check, one SKIP line per missing tool (naming what it skips and the command that
 # installs it), and ends with "N passed, N failed, N skipped"; exits 1 on any failure.
@@ -275,7 +275,11 @@ for pair in operator:EdgeHa.Operator collector:EdgeHa.Collector modbus-simulator
 done
 
 echo "== scripts"
-mapfile -t scripts < <(find tests/e2e tests/manifests -maxdepth 1 -type f -name '*.sh' | sort)
+mapfile -t scripts < <({
+  find tests/e2e tests/manifests scripts -maxdepth 1 -type f -name '*.sh'
+  find bench -maxdepth 2 -type f -name 'run*.sh'
+  echo .ci/run
+} | sort)
 for s in "${scripts[@]}"; do
   check "bash -n $s" bash -n "$s"
 done
