@@ -95,6 +95,7 @@ rejects_validate() { if "$use_node"; then rejects "$@"; fi; }
 # helm v4.1.4 is the chart's oracle; fetched on first use. Its config and cache stay in the scratch directory.
 helm=""
 if helm="$("$root/scripts/install-helm.sh" 2>"$work/install-helm.log")"; then
+  sed 's/^/    /' "$work/install-helm.log"
   echo "helm: $("$helm" version --short) ($helm)"
   export HELM_CONFIG_HOME="$work/helm/config" HELM_CACHE_HOME="$work/helm/cache" HELM_DATA_HOME="$work/helm/data"
 else
