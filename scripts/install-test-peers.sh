@@ -16,11 +16,10 @@ peers=(mbpoll python3 python3-pymodbus libmodbus-dev gcc pkg-config yamllint she
 if [ $# -gt 0 ]; then
   peers=("$@")
 else
-  # Node.js from Debian only where none is installed (a newer one from elsewhere is kept).
+  # Node.js from Debian only where none is installed: a node from elsewhere (NodeSource's nodejs bundles npm and
+  # conflicts with Debian's npm package) is kept as it is.
   if ! command -v node >/dev/null 2>&1; then
     peers+=(nodejs npm)
-  elif ! command -v npm >/dev/null 2>&1; then
-    peers+=(npm)
   fi
 fi
 
