@@ -14,7 +14,9 @@ modbus_rc=${PIPESTATUS[0]}
 # "goal client p50 <= 100 us [our client]: 45.0 us (met)" -> figure | value | goal | met?
 sed -nE 's/^goal (.*) (>=|<=) (.*) \[(.*)\]: (.*) \((met|NOT met)\)$/Modbus \1 [\4]\t\5\t\2 \3\t\6/p' "$rows.modbus" \
   | sed -E "s/^Modbus server \[/Modbus server throughput vs libmodbus [/; s/\tmet\$/\tyes/; s/\tNOT met\$/\tNO/" >>"$rows"
-if [ "$modbus_rc" -ne 0 ]; then
+if [ "$modbus_rc" -eq 3 ]; then
+  printf 'Modbus figures\tnot measured: libmodbus-dev missing (apt-get install -y libmodbus-dev gcc pkg-config)\t-\t-\n' >>"$rows"
+elif [ "$modbus_rc" -ne 0 ]; then
   printf 'Modbus figures\tnot measured: bench/modbus/run.sh exited %s (see above)\t-\t-\n' "$modbus_rc" >>"$rows"
 fi
 

