@@ -21,7 +21,17 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     /// <summary>How many times the process was started.</summary>
     public int Starts { get; private set; }
 
-    /// <summary>Starts the process unless it runs already. Its output goes to ours.</summary>
+    /// <summary>When the running (or last) process was started, on <see cref="TimeProvider.System"/>'s timestamp clock.</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>The exit code of the last process once it has exited, else null.</summary>
+    public int? LastExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>
+    /// Starts the process unless it runs already. Its output goes to ours. On Linux it is started through
+    /// <c>setpriv --pdeathsig KILL</c>, so the kernel kills it if the agent dies without a chance to (SIGKILL, OOM
+    /// kill): a collector must never outlive the agent that fences it.
+    /// </summary>
     public void Start()
     {
         if (IsRunning)
@@ -30,13 +40,24 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
         }
 
         _process?.Dispose();
-        var info = new ProcessStartInfo(fileName) { UseShellExecute = false };
+        var info = new ProcessStartInfo(DeathSignal.Wrapper ?? fileName) { UseShellExecute = false };
+        if (DeathSignal.Wrapper is not null)
+        {
+            foreach (var argument in DeathSignal.WrapperArguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            info.ArgumentList.Add(fileName);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
+        _process = DeathSignal.Launch(info);
+        StartedAt = TimeProvider.System.GetTimestamp();
         Starts++;
     }
 

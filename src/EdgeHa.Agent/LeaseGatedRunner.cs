@@ -7,57 +7,100 @@ namespace EdgeHa.Agent;
 /// <summary>
 /// Runs a third-party collector only while the lease is held. Start on a confirmed holding; on a planned handover
 /// stop gracefully BEFORE the lease is released; when the holding runs out (renewals failing), kill at once: the
-/// holder's acting window already ends a margin before the grantor could hand the lease on. A collector that exits
-/// while the lease is held is started again.
+/// holder's acting window already ends a margin before the grantor could hand the lease on. A watchdog enforces the
+/// window on its own, whatever events did or did not arrive. A collector that exits while the lease is held is
+/// started again after a back-off that doubles per crash, as kubelet's CrashLoopBackOff.
 /// </summary>
-internal sealed partial class LeaseGatedRunner
+internal sealed partial class LeaseGatedRunner : IDisposable
 {
-    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
+    /// <summary>How often the watchdog checks the window: a collector outlives its right to act by at most this.</summary>
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMilliseconds(50);
 
     private readonly LeaseHolder _holder;
     private readonly ChildProcess _child;
     private readonly TimeSpan _stopGrace;
+    private readonly RestartBackoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly ITimer _watchdog;
+    private long? _restartAt;
 
-    public LeaseGatedRunner(LeaseHolder holder, ChildProcess child, TimeSpan stopGrace, TimeProvider? time = null, ILogger? logger = null)
+    public LeaseGatedRunner(LeaseHolder holder, ChildProcess child, TimeSpan stopGrace, TimeProvider? time = null, ILogger? logger = null, RestartBackoff? backoff = null)
     {
         _holder = holder;
         _child = child;
         _stopGrace = stopGrace;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _backoff = backoff ?? RestartBackoff.CrashLoop;
         _holder.StateChanged += OnStateChanged;
         _holder.BeforeReleaseAsync = ct => _child.StopAsync(_stopGrace, ct);
+        _watchdog = _time.CreateTimer(_ => Watch(), null, WatchdogPeriod, WatchdogPeriod);
+        if (DeathSignal.Wrapper is null)
+        {
+            LogNoDeathSignal(_logger);
+        }
     }
+
+    /// <summary>Consecutive crashes of the collector while the lease was held (0 once it ran long enough).</summary>
+    public int CrashCount { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var holding = _holder.RunAsync(cancellationToken);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(RestartDelay, _time, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    if (_holder.State.Acting && !_child.IsRunning)
-                    {
-                        LogRestart(_logger);
-                        _child.Start();
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutting down: the holder releases below, after stopping the child through BeforeReleaseAsync.
+            await _holder.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await holding.ConfigureAwait(false);
             _child.KillNow();
+        }
+    }
+
+    public void Dispose() => _watchdog.Dispose();
+
+    /// <summary>Kills a collector that has lost its right to act; restarts one that exited while it still has it.</summary>
+    private void Watch()
+    {
+        lock (_gate)
+        {
+            var state = _holder.State;
+            if (_child.IsRunning)
+            {
+                // During a graceful stop the state no longer acts but the lease is still ours until its window closes.
+                if (!_holder.InActingWindow || !(state.Acting || state.Graceful))
+                {
+                    LogWatchdogKill(_logger, state.Reason);
+                    _child.KillNow();
+                }
+
+                return;
+            }
+
+            if (!state.Acting || _child.Starts == 0)
+            {
+                _restartAt = null;
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            if (_restartAt is not long at)
+            {
+                var ran = TimeSpan.FromSeconds((double)(TimeProvider.System.GetTimestamp() - _child.StartedAt) / TimeProvider.System.TimestampFrequency);
+                CrashCount = ran >= _backoff.ResetAfter ? 1 : CrashCount + 1;
+                var delay = _backoff.Delay(CrashCount, Random.Shared.NextDouble());
+                _restartAt = now + (long)(delay.TotalSeconds * _time.TimestampFrequency);
+                LogCrashLoop(_logger, _child.LastExitCode, CrashCount, delay.TotalMilliseconds);
+                return;
+            }
+
+            if (now >= at)
+            {
+                _restartAt = null;
+                LogRestart(_logger, CrashCount);
+                _child.Start();
+            }
         }
     }
 
@@ -68,6 +111,8 @@ internal sealed partial class LeaseGatedRunner
             if (state.Acting)
             {
                 LogStart(_logger, state.Epoch);
+                _restartAt = null;
+                CrashCount = 0;
                 _child.Start();
             }
             else if (!state.Graceful)
@@ -88,6 +133,15 @@ internal sealed partial class LeaseGatedRunner
     [LoggerMessage(Level = LogLevel.Warning, Message = "Holding lost ({Reason}): collector killed")]
     private static partial void LogFenced(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The collector exited while the lease is held: starting it again")]
-    private static partial void LogRestart(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watchdog: the collector ran past its right to act ({Reason}): killed")]
+    private static partial void LogWatchdogKill(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CrashLoopBackOff: the collector exited (code {ExitCode}) while the lease is held, crash {Crashes} in a row; starting it again in {DelayMs:0} ms")]
+    private static partial void LogCrashLoop(ILogger logger, int? exitCode, int crashes, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting the collector again (crash {Crashes} in a row)")]
+    private static partial void LogRestart(ILogger logger, int crashes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "setpriv (util-linux) not found: the collector would outlive an agent that is killed with SIGKILL")]
+    private static partial void LogNoDeathSignal(ILogger logger);
 }

@@ -22,7 +22,7 @@ var config = options.Kubeconfig is { } path ? KubeConfigLoader.FromKubeConfigFil
 using var client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>());
 await using var holder = new LeaseHolder(client, options.Lease, static () => null, logger: loggerFactory.CreateLogger<LeaseHolder>());
 using var child = new ChildProcess(options.Command, options.Arguments);
-var runner = new LeaseGatedRunner(holder, child, options.StopGrace, logger: loggerFactory.CreateLogger<LeaseGatedRunner>());
+using var runner = new LeaseGatedRunner(holder, child, options.StopGrace, logger: loggerFactory.CreateLogger<LeaseGatedRunner>());
 
 using var stop = new ShutdownSignal();
 await runner.RunAsync(stop.Token);

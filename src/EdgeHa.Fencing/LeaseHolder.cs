@@ -79,6 +79,22 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True until the acting window opened by the last successful renewal closes. Unlike <see cref="State"/> it stays
+    /// true through a graceful stop (not acting any more, lease not yet released): it is the hard limit for whatever
+    /// still runs on this holder's behalf, such as a wrapped process finishing its SIGTERM grace.
+    /// </summary>
+    public bool InActingWindow
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _time.GetTimestamp() < _deadlineTimestamp;
+            }
+        }
+    }
+
     /// <summary>The lease terms in force (the operator's, once read from the Lease).</summary>
     public LeaseTerms Terms => _terms;
 

@@ -72,13 +72,54 @@ public sealed class LeaseGatedRunnerTests
         await WaitUntil(() => run.Child.Starts >= 2, seconds: 15);
     }
 
-    private Running Start(string command = "/bin/sleep", params string[] args)
+    [Fact]
+    public async Task RunAsync_CollectorCrashLoops_WaitsLongerBeforeEachRestart()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        var backoff = new RestartBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10));
+        await using var run = Start(backoff, "/bin/sh", "-c", "exit 3");
+        var starts = new List<long>();
+
+        await WaitUntil(() =>
+        {
+            if (starts.Count == 0 || starts[^1] != run.Child.StartedAt)
+            {
+                starts.Add(run.Child.StartedAt);
+            }
+
+            return starts.Count >= 4;
+        }, seconds: 15);
+
+        // Lower bounds only: a restart can come late on a loaded machine, never before its back-off.
+        var gaps = starts.Zip(starts.Skip(1), (a, b) => TimeSpan.FromSeconds((double)(b - a) / System.Diagnostics.Stopwatch.Frequency)).ToList();
+        Assert.True(gaps[2] >= TimeSpan.FromMilliseconds(400), $"third restart after {gaps[2].TotalMilliseconds:0} ms, before its 400 ms back-off");
+        Assert.True(run.Runner.CrashCount >= 3, $"crash count {run.Runner.CrashCount}");
+    }
+
+    [Fact]
+    public async Task Watchdog_WithoutAnyStateEvent_KillsTheCollectorOnceTheActingWindowCloses()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start();
+        await WaitUntil(() => run.Child.IsRunning);
+
+        // Lose every event the holder would raise: only the watchdog is left to notice the window closing.
+        typeof(LeaseHolder).GetField(nameof(LeaseHolder.StateChanged), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.SetValue(run.Holder, null);
+        _api.Unreachable = true;
+        await WaitUntil(() => !run.Child.IsRunning);
+
+        Assert.False(run.Holder.InActingWindow);
+    }
+
+    private Running Start(string command = "/bin/sleep", params string[] args) => Start(null, command, args);
+
+    private Running Start(RestartBackoff? backoff, string command = "/bin/sleep", params string[] args)
     {
         var holder = new LeaseHolder(_api, new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-a", DefaultTerms = Fast }, static () => null);
         var child = new ChildProcess(command, args.Length == 0 ? ["30"] : args);
-        var runner = new LeaseGatedRunner(holder, child, TimeSpan.FromSeconds(2));
+        var runner = new LeaseGatedRunner(holder, child, TimeSpan.FromSeconds(2), backoff: backoff);
         var cts = new CancellationTokenSource();
-        return new Running(holder, child, cts, runner.RunAsync(cts.Token));
+        return new Running(holder, child, runner, cts, runner.RunAsync(cts.Token));
     }
 
     private static async Task WaitUntil(Func<bool> condition, int seconds = 10)
@@ -91,12 +132,13 @@ public sealed class LeaseGatedRunnerTests
         }
     }
 
-    private sealed record Running(LeaseHolder Holder, ChildProcess Child, CancellationTokenSource Stop, Task Run) : IAsyncDisposable
+    private sealed record Running(LeaseHolder Holder, ChildProcess Child, LeaseGatedRunner Runner, CancellationTokenSource Stop, Task Run) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await Stop.CancelAsync();
             await Run.WaitAsync(TimeSpan.FromSeconds(20));
+            Runner.Dispose();
             Child.Dispose();
             await Holder.DisposeAsync();
             Stop.Dispose();
