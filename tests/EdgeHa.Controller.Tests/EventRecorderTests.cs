@@ -45,11 +45,11 @@ public class EventRecorderTests
     public async Task RecordAsync_RepeatsWithinWindow_IncrementSeriesOfTheFirstEvent()
     {
         var recorder = NewRecorder();
-        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "timeout 1");
+        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "node-a: timeout");
         _time.Advance(TimeSpan.FromSeconds(10));
-        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "timeout 2");
+        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "node-a: timeout");
         _time.Advance(TimeSpan.FromSeconds(10));
-        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "timeout 3");
+        await recorder.WarningAsync(Pair(), "ProbeFailed", "Probe", "node-a: timeout");
 
         var created = Assert.Single(_sink.Created);
         Assert.Equal(2, _sink.SeriesUpdates.Count);
@@ -74,18 +74,32 @@ public class EventRecorderTests
     }
 
     [Theory]
-    [InlineData("line2", "Warning", "ProbeFailed", "Probe")] // another object
-    [InlineData("line1", "Normal", "ProbeFailed", "Probe")] // another type
-    [InlineData("line1", "Warning", "ProbeTimeout", "Probe")] // another reason
-    [InlineData("line1", "Warning", "ProbeFailed", "Check")] // another action
-    public async Task RecordAsync_DifferentIdentity_CreatesSeparateEvents(string pair, string type, string reason, string action)
+    [InlineData("line2", "Warning", "ProbeFailed", "Probe", "n")] // another object
+    [InlineData("line1", "Normal", "ProbeFailed", "Probe", "n")] // another type
+    [InlineData("line1", "Warning", "ProbeTimeout", "Probe", "n")] // another reason
+    [InlineData("line1", "Warning", "ProbeFailed", "Check", "n")] // another action
+    [InlineData("line1", "Warning", "ProbeFailed", "Probe", "m")] // another note
+    public async Task RecordAsync_DifferentIdentity_CreatesSeparateEvents(string pair, string type, string reason, string action, string note)
     {
         var recorder = NewRecorder();
         await recorder.RecordAsync(Pair(), null, "Warning", "ProbeFailed", "Probe", "n");
 
-        await recorder.RecordAsync(Pair(pair), null, type, reason, action, "n");
+        await recorder.RecordAsync(Pair(pair), null, type, reason, action, note);
 
         Assert.Equal(2, _sink.Created.Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_GrantToAnotherNodeAfterASwitchover_IsANewEventNotASeries()
+    {
+        var recorder = NewRecorder();
+        await recorder.NormalAsync(Pair(), "LeaseGranted", "Grant", "granted the lease to line1-edge-a-0 at epoch 1");
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        await recorder.NormalAsync(Pair(), "LeaseGranted", "Grant", "granted the lease to line1-edge-b-0 at epoch 2");
+
+        Assert.Equal(["granted the lease to line1-edge-a-0 at epoch 1", "granted the lease to line1-edge-b-0 at epoch 2"], _sink.Created.Select(e => e.Note));
+        Assert.Empty(_sink.SeriesUpdates);
     }
 
     [Fact]

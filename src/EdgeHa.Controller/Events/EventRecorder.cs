@@ -11,9 +11,10 @@ namespace EdgeHa.Controller.Events;
 /// Records events.k8s.io/v1 Events with client-go's (tools/events) semantics: an Event names the object it is about
 /// (<c>regarding</c>), a CamelCase <c>reason</c>, an <c>action</c>, a <c>note</c>, a type Normal or Warning, and the
 /// reporting controller and instance. Repeats of the same event (same regarding object, related object, type,
-/// reason, action and reporter; the note may differ) within <see cref="EventRecorderOptions.SeriesWindow"/> of the
-/// previous one are aggregated: the first Event's <c>series.count</c> and <c>series.lastObservedTime</c> are
-/// updated instead of creating another Event. Recording never throws for API failures: they are logged, since an
+/// reason, action, note and reporter) within <see cref="EventRecorderOptions.SeriesWindow"/> of the previous one are
+/// aggregated: the first Event's <c>series.count</c> and <c>series.lastObservedTime</c> are updated instead of
+/// creating another Event. A different note is a different event, as core/v1's correlator keys on the message: a
+/// grant to edge-b at epoch 2 must not read as a repeat of the grant to edge-a at epoch 1. Recording never throws for API failures: they are logged, since an
 /// Event is never worth failing a reconcile for.
 /// </summary>
 public sealed partial class EventRecorder
@@ -87,9 +88,11 @@ public sealed partial class EventRecorder
 
         var regardingRef = ObjectReference.To(regarding);
         var relatedRef = related is null ? null : ObjectReference.To(related);
+        note = Truncate(note ?? "");
         var key = string.Join(
             '\u0001',
             type,
+            note,
             reason,
             action,
             _options.ReportingController,
@@ -136,7 +139,7 @@ public sealed partial class EventRecorder
                 Type = type,
                 Regarding = regardingRef,
                 Related = relatedRef,
-                Note = Truncate(note ?? ""),
+                Note = note,
             };
             try
             {
