@@ -82,14 +82,17 @@ docker-push: ## Push the three images.
 	@set -e; for name in $(IMAGES); do $(CONTAINER_TOOL) push $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG); done
 
 .PHONY: manifests-check
-manifests-check: ## Check chart, kustomize, samples, CRD copies, RBAC, Dockerfiles, scripts, workflows (no helm or kind needed).
+manifests-check: ## Check chart (rendered by the real helm, fetched into .tools/), kustomize, samples, CRD copies, RBAC, Dockerfiles, scripts, workflows (no cluster needed).
 	tests/manifests/check.sh
 
+HELM ?= .tools/bin/helm
+
 .PHONY: helm-lint
-helm-lint: ## helm lint the chart (strict) with default and all-features values (needs helm).
-	helm lint --strict charts/edge-ha-operator
-	helm lint --strict charts/edge-ha-operator -f tests/manifests/values/all-features.yaml
-	helm template edge-ha-operator charts/edge-ha-operator -n edge-ha-system -f tests/manifests/values/all-features.yaml >/dev/null
+helm-lint: ## helm lint the chart (strict) with default and all-features values (installs the pinned helm v4.1.4 into .tools/).
+	scripts/install-helm.sh
+	$(HELM) lint --strict charts/edge-ha-operator
+	$(HELM) lint --strict charts/edge-ha-operator -f tests/manifests/values/all-features.yaml
+	$(HELM) template edge-ha-operator charts/edge-ha-operator -n edge-ha-system -f tests/manifests/values/all-features.yaml >/dev/null
 
 .PHONY: e2e
 e2e: ## kind end-to-end: cluster, MetalLB, images, chart, hot pair, kill the active node, failover and fail-back (needs Docker, kind, helm).
