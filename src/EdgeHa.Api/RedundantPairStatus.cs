@@ -39,6 +39,9 @@ public sealed class RedundantPairStatus
     /// <summary>The acknowledgement of the last manual switchover request.</summary>
     public SwitchoverStatus? Switchover { get; set; }
 
+    /// <summary>The failover engine's memory (stabilization windows, failure detection, anti-flap history), for the next leader.</summary>
+    public EngineMemoryStatus? Memory { get; set; }
+
     /// <summary>
     /// Standard conditions: Ready, Degraded, FailoverInProgress, VipAssigned, SpecValid, ReconciliationPaused,
     /// EndToEndDataFlowing.

@@ -139,6 +139,7 @@ public static class FailoverEngine
         private string? _activeProblemNode;
         private string? _joinWait;
         private bool _warmingUp;
+        private bool _primaryEligible;
 
         public Decision Run()
         {
@@ -151,7 +152,15 @@ public static class FailoverEngine
             }
 
             var primaryProblem = Ineligibility(o.Primary, p, now);
-            _state = _state with { PrimaryEligibleSince = primaryProblem is null ? _state.PrimaryEligibleSince ?? now : null };
+            _primaryEligible = primaryProblem is null;
+            // A leader that has no probe verdict of its own yet (it just took over) does not know, which is not a
+            // failure: the stabilization window the last leader started (status.memory) goes on rather than again.
+            var awaitingVerdict = primaryProblem is not null && o.Primary.Pod.Health.Healthy is null
+                && Ineligibility(o.Primary with { Pod = o.Primary.Pod with { Health = o.Primary.Pod.Health with { Healthy = true } } }, p, now) is null;
+            _state = _state with
+            {
+                PrimaryEligibleSince = _primaryEligible ? _state.PrimaryEligibleSince ?? now : awaitingVerdict ? _state.PrimaryEligibleSince : null,
+            };
 
             var desired = o.Side(o.ActiveNode)?.Name;
             var epoch = o.Epoch;
@@ -450,7 +459,7 @@ public static class FailoverEngine
                 return;
             }
 
-            if (p.Failback == FailbackMode.Automatic && active.Name != o.Primary.Name && _state.PrimaryEligibleSince is { } since)
+            if (p.Failback == FailbackMode.Automatic && active.Name != o.Primary.Name && _primaryEligible && _state.PrimaryEligibleSince is { } since)
             {
                 var due = since + p.FailbackStabilization;
                 if (o.LastTransition is { } last && last.At + p.FailbackStabilization > due)

@@ -417,6 +417,33 @@ public sealed class FailoverEngineTests
     }
 
     [Fact]
+    public void Decide_NewLeaderWithoutAVerdictYet_KeepsTheWindowTheLastLeaderStartedButDoesNotFailBack()
+    {
+        var o = Steady("b").WithPrimary(s => s.WithHealth(HealthSnapshot.Unknown)) with
+        {
+            State = FailoverState.Initial with { PrimaryEligibleSince = Now.AddSeconds(-60) },
+            LastTransition = new TransitionRecord(Now.AddSeconds(-90), TransitionKind.Failover, "ProbeFailed", "a", "b", TimeSpan.FromSeconds(6)),
+        };
+
+        var d = Decide(o);
+
+        Assert.Equal(Now.AddSeconds(-60), d.State.PrimaryEligibleSince);
+        Assert.False(d.IsPromotion);
+        Assert.Equal("a", Decide(o.WithPrimary(s => s.WithHealth(Healthy)) with { State = d.State }).ActiveNode); // due at once with a verdict
+    }
+
+    [Fact]
+    public void Decide_NoVerdictAndNodeNotReady_ResetsTheWindow()
+    {
+        var o = Steady("b").WithPrimary(s => s.WithHealth(HealthSnapshot.Unknown).WithNode(n => n with { Ready = false })) with
+        {
+            State = FailoverState.Initial with { PrimaryEligibleSince = Now.AddSeconds(-60) },
+        };
+
+        Assert.Null(Decide(o).State.PrimaryEligibleSince);
+    }
+
+    [Fact]
     public void Decide_ManualFailback_NeverSwitchesBackByItself()
     {
         var o = Steady("b") with { State = FailoverState.Initial with { PrimaryEligibleSince = Now.AddHours(-1) } };

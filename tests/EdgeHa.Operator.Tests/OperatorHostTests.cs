@@ -78,4 +78,30 @@ public sealed class OperatorHostTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("ProbeFailed", after.Status!.LastTransition!.Reason);
         await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
     }
+    [Fact]
+    public async Task LeaderChangeMidStabilization_FailsBackWhenTheWindowThePrimaryStartedEnds_NotAWindowAfterTheNewLeader()
+    {
+        var stabilization = TimeSpan.FromSeconds(6);
+        var first = await _cluster.StartOperatorAsync(Ct, leaderElect: true, identity: "operator-1");
+        await TestCluster.WaitUntilAsync(() => first.IsLeader, Settle, "a leader", Ct);
+        var second = await _cluster.StartOperatorAsync(Ct, leaderElect: true, identity: "operator-2");
+        await _cluster.CreatePairAsync(_cluster.NewPair(configure: s => s.Failover!.FailbackStabilizationSeconds = (int)stabilization.TotalSeconds), Ct);
+        await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-a"), Settle, "placement", Ct);
+        _cluster.Nodes["node-a"].Health = HealthMode.Failing;
+        await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-b"), Settle, "failover", Ct);
+
+        _cluster.Nodes["node-a"].Health = HealthMode.Healthy;
+        var healthy = await _cluster.WaitForPairAsync("line1", p => p.Status!.Memory?.PrimaryEligibleSince is not null, Settle, "the primary eligible", Ct);
+        var eligibleSince = healthy.Status!.Memory!.PrimaryEligibleSince!.Value;
+        await Task.Delay(stabilization * 2 / 3, Ct);
+        await first.StopAsync(); // a leader change two thirds into the window
+        await TestCluster.WaitUntilAsync(() => second.IsLeader, Settle, "the takeover", Ct);
+
+        var back = await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-a") && p.Status!.LastTransition!.Reason == "Failback", Settle * 2, "fail-back", Ct);
+        var after = back.Status!.LastTransition!.Time!.Value - eligibleSince;
+        output.WriteLine($"MEASURED fail-back {after.TotalMilliseconds:0} ms after the primary became eligible (window {stabilization.TotalSeconds} s, leader change at {stabilization.TotalSeconds * 2 / 3} s)");
+        Assert.True(after >= stabilization, $"failed back early: {after.TotalMilliseconds:0} ms into a {stabilization.TotalSeconds} s window");
+        // A new leader starting the window afresh would fail back no sooner than 4 s + 6 s after the primary was eligible.
+        Assert.True(after < stabilization + stabilization * 2 / 3, $"failed back late: {after.TotalMilliseconds:0} ms; the new leader restarted the window");
+    }
 }

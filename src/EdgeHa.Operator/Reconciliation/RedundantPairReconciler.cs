@@ -201,7 +201,8 @@ public sealed class RedundantPairReconciler : IReconciler
             c.CurrentPods);
         leaseObservation = leaseObservation with { Duration = _clock.Longest("lease/" + c.Key, leaseObservation.Duration, c.Terms.ClockSkewMargin) };
 
-        var state = _engineState.GetOrAdd(c.Key, _ => F.FailoverState.Initial);
+        // A pair this leader has not decided yet (a new leader) goes on from the memory the last one left in status.
+        var state = _engineState.GetOrAdd(c.Key, _ => EngineMemory.FromStatus(status?.Memory));
         return new F.PairObservation(
             primary,
             standby,
@@ -733,6 +734,7 @@ public sealed class RedundantPairReconciler : IReconciler
         status.Epoch = decision.Epoch;
         status.FailoverCount = decision.FailoverCount;
         status.PredictedFailoverMilliseconds = (long)F.FailoverTiming.PredictWorstCase(c.Policy).Total.TotalMilliseconds;
+        status.Memory = EngineMemory.ToStatus(decision.State);
 
         var transition = decision.Transition;
         if (transition is null && _unrecorded.TryGetValue(c.Key, out var pending) && pending.Transition.To == decision.ActiveNode
