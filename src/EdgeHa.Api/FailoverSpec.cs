@@ -36,6 +36,15 @@ public sealed class FailoverSpec
     public int JoinTimeoutSeconds { get; set; } = 120;
 
     /// <summary>
+    /// Seconds a collector upgrade waits for the upgraded standby to become Ready and healthy before it stops (status
+    /// rollout phase Stalled, a RolloutStalled Event); the active side keeps the old version running meanwhile and
+    /// after. Like a Deployment's progressDeadlineSeconds.
+    /// </summary>
+    [Range(10, 86400)]
+    [DefaultValue(600)]
+    public int ProgressDeadlineSeconds { get; set; } = 600;
+
+    /// <summary>
     /// A manual switchover request: the node (primaryNode or standbyNode) to make active. Acted on once and acknowledged
     /// in status.switchover; the annotation edgeha.io/switchover-to does the same.
     /// </summary>

@@ -39,6 +39,9 @@ public sealed class RedundantPairStatus
     /// <summary>The acknowledgement of the last manual switchover request.</summary>
     public SwitchoverStatus? Switchover { get; set; }
 
+    /// <summary>Progress of the last collector template change (rolled standby first, then a planned switchover).</summary>
+    public RolloutStatus? Rollout { get; set; }
+
     /// <summary>The failover engine's memory (stabilization windows, failure detection, anti-flap history), for the next leader.</summary>
     public EngineMemoryStatus? Memory { get; set; }
 

@@ -19,6 +19,18 @@ public sealed class StatusFormatterTests
     }
 
     [Fact]
+    public void WriteDetail_RolloutInProgress_SaysWhatItWaitsFor()
+    {
+        var pair = Pairs.Pair();
+        pair.Status = Pairs.FailedOver(Pairs.Now);
+        pair.Status.Rollout = new RolloutStatus { TemplateHash = "5d0ef927", Phase = "Progressing", UpdatedNodes = ["ipc-a"], Message = "switching over to the upgraded ipc-a" };
+
+        var text = Render(w => StatusFormatter.WriteDetail(w, PairSummary.From(pair), Pairs.Now));
+
+        Assert.Contains("Collector rollout:   Progressing (template 5d0ef927; updated: ipc-a): switching over to the upgraded ipc-a\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteDetail_NoStatusYet_SaysSo()
     {
         var pair = Pairs.Pair(mode: StandbyMode.Cold);

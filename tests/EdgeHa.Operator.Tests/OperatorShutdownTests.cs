@@ -75,7 +75,9 @@ public sealed class OperatorShutdownTests(ITestOutputHelper output) : IAsyncLife
         var first = StartReplica("operator-1");
         await WaitForLeaderAsync("operator-1");
         var second = StartReplica("operator-2");
-        await _cluster.CreatePairAsync(_cluster.NewPair(), Ct);
+        // Roomy lease terms: starting a replica (a .NET process start on a 2-core machine) must not starve the
+        // collector stand-ins' renewals, or a lapse under load would read as the restart stopping a collector.
+        await _cluster.CreatePairAsync(_cluster.NewPair(configure: s => s.Fencing = new FencingSpec { LeaseDurationMilliseconds = 4000, RenewIntervalMilliseconds = 500, ClockSkewMarginMilliseconds = 500 }), Ct);
         var placed = await _cluster.WaitForPairAsync("line1", p => p.Status is { Phase: PairPhase.Active, ActiveNode: TestCluster.NodeA }, Settle, "placement", Ct);
         await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn(TestCluster.NodeA) is not null, Settle, "the primary acting", Ct);
         var acting = _cluster.ActingPodOn(TestCluster.NodeA)!;

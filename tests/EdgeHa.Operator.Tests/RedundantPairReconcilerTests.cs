@@ -442,4 +442,56 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     }
 
     private Task<Hosting.OperatorHost> StopFirstOperatorAsync() => _cluster.StopOperatorAsync(0);
+    private static JsonObject NewCollectorEnv(string value) => new()
+    {
+        ["spec"] = new JsonObject
+        {
+            ["template"] = JsonNode.Parse($$$"""{"spec":{"containers":[{"name":"collector","image":"edgeha/collector:test","env":[{"name":"VERSION","value":"{{{value}}}"}]}]}}"""),
+        },
+    };
+
+    private string? TemplateOf(string node) =>
+        PairObjects.TemplateHashOf(_cluster.Admin.GetAsync<Deployment>(PairLabels.DeploymentName("line1", node), TestCluster.Namespace, Ct).GetAwaiter().GetResult().Spec?.Template);
+
+    [Fact]
+    public async Task TemplateChanged_UpgradesTheStandbySwitchesOverToItThenUpgradesTheFormerActive()
+    {
+        var placed = await PlaceAsync(_cluster.NewPair(configure: s => s.Failover!.Failback = FailbackMode.Manual));
+        var (oldA, oldB) = (TemplateOf(TestCluster.NodeA), TemplateOf(TestCluster.NodeB));
+        var firstActing = _cluster.ActingPodOn(TestCluster.NodeA)!;
+
+        await _cluster.PatchPairAsync("line1", NewCollectorEnv("2"), Ct);
+
+        var switched = await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, TestCluster.NodeB) && p.Status!.Epoch > placed.Status!.Epoch, Settle, "the switchover to the upgraded standby", Ct);
+        var done = await _cluster.WaitForPairAsync("line1", p => p.Status!.Rollout?.Phase == CollectorRollout.Complete, Settle, "the rollout to complete", Ct);
+
+        Assert.NotEqual(oldB, TemplateOf(TestCluster.NodeB));
+        Assert.NotEqual(oldA, TemplateOf(TestCluster.NodeA));
+        Assert.Equal([TestCluster.NodeA, TestCluster.NodeB], done.Status!.Rollout!.UpdatedNodes!.Order());
+        Assert.Equal(("SwitchoverRequested", TestCluster.NodeA), (switched.Status!.LastTransition!.Reason, switched.Status.LastTransition.From));
+        Assert.Equal(TestCluster.NodeB, done.Status!.ActiveNode); // manual fail-back: the upgraded standby stays active
+        Assert.Equal(placed.Status!.Epoch + 1, done.Status.Epoch); // exactly one switch
+        // The first active acted until the switchover, never restarted in place; the collector that took over was the
+        // standby's new pod.
+        var intervals = _cluster.Acting.Snapshot();
+        Assert.Equal(firstActing, intervals[0].Pod);
+        Assert.True(intervals.Count(i => i.Node == TestCluster.NodeA) == 1, "the active side was restarted during the upgrade");
+    }
+
+    [Fact]
+    public async Task UpgradedStandbyNeverHealthy_RolloutStallsAndTheOldActiveKeepsActing()
+    {
+        var placed = await PlaceAsync(_cluster.NewPair(configure: s => s.Failover!.ProgressDeadlineSeconds = 10));
+        var oldVersion = TemplateOf(TestCluster.NodeA);
+        _cluster.Nodes[TestCluster.NodeB].Health = HealthMode.Failing; // whatever runs on node-b fails its probes
+
+        await _cluster.PatchPairAsync("line1", NewCollectorEnv("broken"), Ct);
+
+        var stalled = await _cluster.WaitForPairAsync("line1", p => p.Status!.Rollout?.Phase == CollectorRollout.StalledPhase, TimeSpan.FromSeconds(30), "the rollout to stall", Ct);
+        Assert.Equal((TestCluster.NodeA, placed.Status!.Epoch), (stalled.Status!.ActiveNode, stalled.Status.Epoch));
+        Assert.Equal(oldVersion, TemplateOf(TestCluster.NodeA));
+        Assert.NotEqual(oldVersion, TemplateOf(TestCluster.NodeB));
+        Assert.Contains("node-a keeps running the old version", stalled.Status.Rollout!.Message, StringComparison.Ordinal);
+        Assert.NotNull(_cluster.ActingPodOn(TestCluster.NodeA));
+    }
 }

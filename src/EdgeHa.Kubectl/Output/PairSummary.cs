@@ -43,6 +43,9 @@ internal sealed record PairSummary
 
     public long? PredictedFailoverMilliseconds { get; init; }
 
+    /// <summary>Progress of the last collector template change, or null before the operator reported one.</summary>
+    public RolloutStatus? Rollout { get; init; }
+
     /// <summary>A switchover the spec requests (spec.failover.switchoverTo), acknowledged or not.</summary>
     public string? SwitchoverRequestedTo { get; init; }
 
@@ -94,6 +97,7 @@ internal sealed record PairSummary
             LastFailover = status?.LastTransition,
             FailoverCount = status?.FailoverCount ?? 0,
             PredictedFailoverMilliseconds = status?.PredictedFailoverMilliseconds,
+            Rollout = status?.Rollout,
             SwitchoverRequestedTo = string.IsNullOrEmpty(spec.Failover.SwitchoverTo) ? null : spec.Failover.SwitchoverTo,
             Switchover = status?.Switchover,
             Conditions = status?.Conditions ?? [],

@@ -73,6 +73,13 @@ internal static class StatusFormatter
             Field(w, "Switchover:", switchover);
         }
 
+        if (pair.Rollout is { Phase: { } rolloutPhase } rollout)
+        {
+            // Progressing: standby upgraded first, then a planned switchover, then the former active.
+            var updated = rollout.UpdatedNodes is { Count: > 0 } u ? string.Join(", ", u) : "none";
+            Field(w, "Collector rollout:", $"{rolloutPhase} (template {rollout.TemplateHash ?? "-"}; updated: {updated})" + (rollout.Message is { Length: > 0 } m ? ": " + m : ""));
+        }
+
         if (pair.Conditions.Count == 0)
         {
             Field(w, "Conditions:", "none reported");

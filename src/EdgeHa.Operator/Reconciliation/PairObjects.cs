@@ -20,8 +20,52 @@ public static class PairObjects
     public const string KubeVipInterface = "kube-vip.io/serviceInterface";
     public const string KubeVipHost = "kube-vip.io/vipHost";
 
-    /// <summary>The collector Deployment for <paramref name="node"/>: the pair's template pinned to the node.</summary>
-    public static Deployment Deployment(RedundantPair pair, string node, int replicas)
+    /// <summary>
+    /// The pod-template annotation naming which version of the pair's template a pod runs (a hash of the template as
+    /// written for its node), so a rollout can tell an upgraded standby from one still on the old version.
+    /// </summary>
+    public const string TemplateHashAnnotation = "edgeha.io/template-hash";
+
+    /// <summary>
+    /// The collector Deployment for <paramref name="node"/>: the pair's template pinned to the node, or
+    /// <paramref name="heldTemplate"/> (the one it runs now) for a side a rollout has not reached yet.
+    /// </summary>
+    public static Deployment Deployment(RedundantPair pair, string node, int replicas, PodTemplateSpec? heldTemplate = null)
+    {
+        var name = pair.Metadata.Name!;
+        var template = heldTemplate ?? CollectorTemplate(pair, node);
+        var deployment = new Deployment
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = PairLabels.DeploymentName(name, node),
+                Namespace = pair.Metadata.Namespace,
+                Labels = new Dictionary<string, string> { [PairLabels.Pair] = name, [PairLabels.Node] = node },
+            },
+            Spec = new DeploymentSpec
+            {
+                Replicas = replicas,
+                Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [PairLabels.Pair] = name, [PairLabels.Node] = node } },
+                Template = template,
+                // One pod per node: never two incarnations side by side on the same node.
+                Strategy = JsonSerializer.SerializeToElement(new { type = "Recreate" }),
+            },
+        };
+        OwnerReferences.SetController(pair, deployment);
+        Stamp(deployment.Metadata, deployment.Spec.Template);
+        return deployment;
+    }
+
+    /// <summary>The template hash a pod or Deployment template carries, or null.</summary>
+    public static string? TemplateHashOf(PodTemplateSpec? template) =>
+        template?.Metadata?.Annotations is { } a && a.TryGetValue(TemplateHashAnnotation, out var h) ? h : null;
+
+    /// <summary>The template hash a pod carries (copied from its Deployment's template), or null.</summary>
+    public static string? TemplateHashOf(Pod? pod) =>
+        pod?.Metadata.Annotations is { } a && a.TryGetValue(TemplateHashAnnotation, out var h) ? h : null;
+
+    /// <summary>The pair's collector template as written for <paramref name="node"/>, stamped with its hash.</summary>
+    public static PodTemplateSpec CollectorTemplate(RedundantPair pair, string node)
     {
         var name = pair.Metadata.Name!;
         var template = KubeJson.Deserialize<PodTemplateSpec>(pair.Spec.Template.ToJsonString());
@@ -46,26 +90,10 @@ public static class PairObjects
             InjectEnv(container, pair, node);
         }
 
-        var deployment = new Deployment
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = PairLabels.DeploymentName(name, node),
-                Namespace = pair.Metadata.Namespace,
-                Labels = new Dictionary<string, string> { [PairLabels.Pair] = name, [PairLabels.Node] = node },
-            },
-            Spec = new DeploymentSpec
-            {
-                Replicas = replicas,
-                Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [PairLabels.Pair] = name, [PairLabels.Node] = node } },
-                Template = template,
-                // One pod per node: never two incarnations side by side on the same node.
-                Strategy = JsonSerializer.SerializeToElement(new { type = "Recreate" }),
-            },
-        };
-        OwnerReferences.SetController(pair, deployment);
-        Stamp(deployment.Metadata, deployment.Spec.Template);
-        return deployment;
+        var annotations = template.Metadata.Annotations = new Dictionary<string, string>(template.Metadata.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        annotations.Remove(TemplateHashAnnotation);
+        annotations[TemplateHashAnnotation] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(KubeJson.Serialize(template))))[..16];
+        return template;
     }
 
     private static void InjectEnv(Container container, RedundantPair pair, string node)

@@ -132,7 +132,7 @@ public sealed class RedundantPairReconciler : IReconciler
         await ApplyLeaseAsync(context, decision, cancellationToken).ConfigureAwait(false);
         await ApplyPodLabelsAsync(context, decision, cancellationToken).ConfigureAwait(false);
         var fenced = _time.GetElapsedTime(started);
-        await ApplyDeploymentsAsync(context, decision, cancellationToken).ConfigureAwait(false);
+        await ApplyDeploymentsAsync(context, decision, observation, cancellationToken).ConfigureAwait(false);
         var vipRouted = await ApplyVipAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplySimulatorAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplyStatusAsync(context, decision, vipRouted, cancellationToken).ConfigureAwait(false);
@@ -214,7 +214,7 @@ public sealed class RedundantPairReconciler : IReconciler
             state,
             ToRecord(status?.LastTransition),
             status?.FailoverCount ?? 0,
-            SwitchoverRequest(c),
+            SwitchoverRequest(c) ?? RolloutSwitchover(c, status?.ActiveNode, state, primary, standby),
             // The join wait runs from the pair's creation, or from this leader's start for a pair it finds with nobody active.
             Later(c.Pair.Metadata.CreationTimestamp, _leaderSince()));
     }
@@ -333,6 +333,45 @@ public sealed class RedundantPairReconciler : IReconciler
         ?? pods.Where(p => p.IsReady).OrderByDescending(p => p.Metadata.CreationTimestamp).FirstOrDefault()
         ?? pods.OrderByDescending(p => p.Metadata.CreationTimestamp).FirstOrDefault();
 
+    /// <summary>A planned switchover to an upgraded, healthy standby while the active still runs the old template.</summary>
+    private F.SwitchoverRequest? RolloutSwitchover(PairContext c, string? active, F.FailoverState state, F.SideObservation primary, F.SideObservation standby)
+    {
+        var plan = PlanRollout(c, active, state.ActiveConfirmedHealthy, primary, standby);
+        if (plan.SwitchTo is not { } target)
+        {
+            return null;
+        }
+
+        // The acknowledgement time in the id lets a refused request (the standby turned ineligible meanwhile) be made again.
+        var ackTicks = c.Pair.Status?.Switchover?.AcknowledgedAt?.UtcTicks ?? 0;
+        return new F.SwitchoverRequest($"rollout/{target}/{plan.Status.TemplateHash}@{ackTicks}", target);
+    }
+
+    private RolloutPlan PlanRollout(PairContext c, string? active, bool activeConfirmed, F.SideObservation primary, F.SideObservation standby)
+    {
+        var holder = c.Lease?.Spec?.HolderIdentity;
+        var holderNode = c.CurrentPods.FirstOrDefault(p => holder is not null && p.Value?.Metadata.Name == holder).Key;
+        var primarySide = RolloutSideOf(c, primary);
+        var standbySide = RolloutSideOf(c, standby);
+        var waiting = active == primarySide.Node ? standbySide : primarySide;
+        // The progress deadline counts from when this leader first saw the standby given the template it waits on.
+        var since = _clock.Observe("rollout/" + c.Key, waiting.Node + "/" + (waiting.DeploymentHash ?? ""), c.Now);
+        return CollectorRollout.Plan(active, holderNode, activeConfirmed, primarySide, standbySide, c.Policy.StandbyMode == F.StandbyMode.Hot,
+            c.Now - since, TimeSpan.FromSeconds(c.Pair.Spec.Failover.ProgressDeadlineSeconds));
+    }
+
+    private RolloutSide RolloutSideOf(PairContext c, F.SideObservation side)
+    {
+        var deployment = _caches.Deployments.Store.Get(c.Namespace, PairLabels.DeploymentName(c.Name, side.Name));
+        return new RolloutSide(
+            side.Name,
+            PairObjects.TemplateHashOf(PairObjects.CollectorTemplate(c.Pair, side.Name))!,
+            // A Deployment written before templates carried their hash counts as outdated: rolled, never restarted in place.
+            deployment is null ? null : PairObjects.TemplateHashOf(deployment.Spec?.Template) ?? "",
+            PairObjects.TemplateHashOf(c.CurrentPods.GetValueOrDefault(side.Name)),
+            F.FailoverEngine.Ineligibility(side, c.Policy, c.Now));
+    }
+
     private F.SwitchoverRequest? SwitchoverRequest(PairContext c)
     {
         var pair = c.Pair;
@@ -407,12 +446,15 @@ public sealed class RedundantPairReconciler : IReconciler
         c.Lease = lease;
     }
 
-    private async Task ApplyDeploymentsAsync(PairContext c, F.Decision decision, CancellationToken cancellationToken)
+    private async Task ApplyDeploymentsAsync(PairContext c, F.Decision decision, F.PairObservation observation, CancellationToken cancellationToken)
     {
+        var plan = PlanRollout(c, decision.ActiveNode, decision.State.ActiveConfirmedHealthy, observation.Primary, observation.Standby);
+        c.Rollout = plan;
         foreach (var node in new[] { c.Pair.Spec.PrimaryNode, c.Pair.Spec.StandbyNode })
         {
             var role = decision.Roles.TryGetValue(node, out var r) ? r : F.NodeRole.Stopped;
-            var desired = PairObjects.Deployment(c.Pair, node, role == F.NodeRole.Stopped ? 0 : 1);
+            var held = plan.Held.Contains(node) ? _caches.Deployments.Store.Get(c.Namespace, PairLabels.DeploymentName(c.Name, node))?.Spec?.Template : null;
+            var desired = PairObjects.Deployment(c.Pair, node, role == F.NodeRole.Stopped ? 0 : 1, held);
             await EnsureDeploymentAsync(c, desired, cancellationToken).ConfigureAwait(false);
         }
 
@@ -735,6 +777,26 @@ public sealed class RedundantPairReconciler : IReconciler
         status.FailoverCount = decision.FailoverCount;
         status.PredictedFailoverMilliseconds = (long)F.FailoverTiming.PredictWorstCase(c.Policy).Total.TotalMilliseconds;
         status.Memory = EngineMemory.ToStatus(decision.State);
+        if (c.Rollout is { Status: var rollout } plan)
+        {
+            if (rollout.Phase != old.Rollout?.Phase || rollout.TemplateHash != old.Rollout?.TemplateHash)
+            {
+                if (plan.Stalled)
+                {
+                    Emit(_events.WarningAsync(pair, "RolloutStalled", "Upgrade", rollout.Message ?? "", cancellationToken));
+                }
+                else if (rollout.Phase == CollectorRollout.Complete && old.Rollout is not null)
+                {
+                    Emit(_events.NormalAsync(pair, "RolloutCompleted", "Upgrade", $"both sides run template {rollout.TemplateHash}", cancellationToken));
+                }
+                else if (rollout.Phase == CollectorRollout.Progressing && old.Rollout?.Phase != CollectorRollout.Progressing)
+                {
+                    Emit(_events.NormalAsync(pair, "RolloutStarted", "Upgrade", $"rolling template {rollout.TemplateHash}: {rollout.Message}", cancellationToken));
+                }
+            }
+
+            status.Rollout = rollout;
+        }
 
         var transition = decision.Transition;
         if (transition is null && _unrecorded.TryGetValue(c.Key, out var pending) && pending.Transition.To == decision.ActiveNode
@@ -1068,6 +1130,7 @@ public sealed class RedundantPairReconciler : IReconciler
         _probes.Remove(key);
         _engineState.TryRemove(key, out _);
         _clock.Forget("lease/" + key);
+        _clock.Forget("rollout/" + key);
         _metrics.Forget(ns, name);
     }
 
@@ -1120,6 +1183,8 @@ public sealed class RedundantPairReconciler : IReconciler
         public bool ForceRequest { get; set; }
 
         public string? SpecRequest { get; set; }
+
+        public RolloutPlan? Rollout { get; set; }
 
         public DateTimeOffset? WakeAt { get; private set; }
 

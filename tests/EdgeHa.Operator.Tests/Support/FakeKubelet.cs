@@ -98,6 +98,14 @@ internal sealed class FakeKubelet : IAsyncDisposable
                 continue;
             }
 
+            // Recreate strategy: pods of an older template are stopped first; the next round starts the new one.
+            var version = Reconciliation.PairObjects.TemplateHashOf(deployment.Spec?.Template);
+            var stale = pods.Where(p => mine.Contains(p.Metadata.Name!) && Reconciliation.PairObjects.TemplateHashOf(p) != version).Select(p => p.Metadata.Name!).ToList();
+            foreach (var pod in stale)
+            {
+                await StopPodAsync(pod, cancellationToken);
+            }
+
             if (mine.Count == 0)
             {
                 await StartPodAsync(deployment, _nodes[node], cancellationToken);
@@ -128,6 +136,7 @@ internal sealed class FakeKubelet : IAsyncDisposable
                 Name = name,
                 Namespace = _namespace,
                 Labels = new Dictionary<string, string>(template.Metadata!.Labels!),
+                Annotations = template.Metadata.Annotations is { } annotations ? new Dictionary<string, string>(annotations) : null,
                 OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment.Metadata.Name!, Uid = deployment.Metadata.Uid!, Controller = true }],
             },
             Spec = spec,
