@@ -1,3 +1,5 @@
+using EdgeHa.Hosting;
+
 namespace EdgeHa.Kubectl.Cli;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeHa.Hosting;
 
 namespace EdgeHa.Operator.Hosting;
 
