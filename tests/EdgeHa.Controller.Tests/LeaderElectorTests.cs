@@ -98,6 +98,33 @@ public sealed class LeaderElectorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_LeaderReleases_CandidateTakesOverAtTheChangeNotAtItsNextRetry()
+    {
+        // A 40 s retry period: polling alone would leave b waiting far beyond this test's wait for the takeover.
+        var options = new Func<LeaderElectionOptions>(() => new LeaderElectionOptions
+        {
+            LeaseDuration = TimeSpan.FromSeconds(120),
+            RenewDeadline = TimeSpan.FromSeconds(60),
+            RetryPeriod = TimeSpan.FromSeconds(40),
+        });
+        using var stopA = new CancellationTokenSource();
+        using var stopB = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var a = new Candidate("a", _lock, options(), _metrics);
+        var runA = a.Start(stopA.Token);
+        await Wait.UntilAsync(() => a.Elector.IsLeader, "a to lead");
+        var b = new Candidate("b", _lock, options(), _metrics);
+        var runB = b.Start(stopB.Token);
+        await Wait.UntilAsync(() => b.NewLeaders.Contains("a"), "b to observe a");
+
+        await stopA.CancelAsync();
+        await runA.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Wait.UntilAsync(() => b.Elector.IsLeader, "b to take over when the release is written");
+        await stopB.CancelAsync();
+        await runB.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task RunAsync_OnStartedLeadingReturns_StopsLeadingAndReleases()
     {
         var stopped = false;

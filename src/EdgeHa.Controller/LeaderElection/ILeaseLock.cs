@@ -21,6 +21,13 @@ public interface ILeaseLock
     /// <see cref="LeaseConflictException"/> when someone else wrote it meanwhile.
     /// </summary>
     Task<LeaseSnapshot> UpdateAsync(LeaderElectionRecord record, string resourceVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when the lease may have changed after <paramref name="resourceVersion"/> (null: whenever it is seen),
+    /// so a candidate tries again at once when the leader releases instead of at its next retry; only a hint, never
+    /// a grant. The default never completes before <paramref name="cancellationToken"/> is cancelled (retry period only).
+    /// </summary>
+    Task WaitForChangeAsync(string? resourceVersion, CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
 }
 
 /// <summary>The lease was created or written by someone else first (HTTP 409).</summary>

@@ -11,6 +11,7 @@ public sealed class InMemoryLeaseLock(string description = "in-memory") : ILease
     private readonly Lock _gate = new();
     private LeaseSnapshot? _current;
     private long _version;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Description { get; } = description;
 
@@ -73,5 +74,27 @@ public sealed class InMemoryLeaseLock(string description = "in-memory") : ILease
         }
     }
 
-    private string NextVersion() => (++_version).ToString(CultureInfo.InvariantCulture);
+    public async Task WaitForChangeAsync(string? resourceVersion, CancellationToken cancellationToken)
+    {
+        Task changed;
+        lock (_gate)
+        {
+            if (_current is not null && _current.ResourceVersion != resourceVersion)
+            {
+                return;
+            }
+
+            changed = _changed.Task;
+        }
+
+        await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private string NextVersion()
+    {
+        // Called under the gate by every write: wakes the waiters, then arms the next change.
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (++_version).ToString(CultureInfo.InvariantCulture);
+    }
 }

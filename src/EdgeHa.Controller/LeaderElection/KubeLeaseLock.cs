@@ -44,6 +44,27 @@ public sealed class KubeLeaseLock : ILeaseLock
         return Remember(lease);
     }
 
+    public async Task WaitForChangeAsync(string? resourceVersion, CancellationToken cancellationToken)
+    {
+        var options = new WatchOptions { FieldSelector = $"metadata.name={_name}", ResourceVersion = resourceVersion, AllowWatchBookmarks = false, Reconnect = false, TimeoutSeconds = 60 };
+        try
+        {
+            await foreach (var change in _client.WatchAsync<Lease>(ResourceType.Of<Lease>(), _namespace, options, cancellationToken).ConfigureAwait(false))
+            {
+                if (change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // A watch that cannot run (403, 410, a dropped stream) must not turn into a busy loop: fall back to the retry period.
+        }
+
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<LeaseSnapshot> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -139,13 +139,40 @@ public sealed class LeaderElector
             }
 
             var jittered = _options.RetryPeriod * (1 + (_random.NextDouble() * LeaderElectionOptions.JitterFactor));
-            if (!await DelayAsync(jittered, cancellationToken).ConfigureAwait(false))
+            if (!await DelayOrChangeAsync(jittered, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The retry wait of a candidate, cut short when the lease changes (a release hands over at once).</summary>
+    private async Task<bool> DelayOrChangeAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        string? version;
+        lock (_gate)
+        {
+            version = _observed?.ResourceVersion;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var changed = _lock.WaitForChangeAsync(version, stop.Token);
+        var waited = DelayAsync(delay, stop.Token);
+        await Task.WhenAny(changed, waited).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await changed.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The wait ended first.
+        }
+
+        await waited.ConfigureAwait(false);
+        return !cancellationToken.IsCancellationRequested;
     }
 
     private async Task RenewLoopAsync(Task leading, CancellationToken cancellationToken)
