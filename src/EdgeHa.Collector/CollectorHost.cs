@@ -17,25 +17,29 @@ public sealed class CollectorHost : IAsyncDisposable
 
     private readonly WebApplication _web;
     private readonly IDeviceReader _reader;
-    private readonly JsonLinesSampleSink? _stdout;
+    /// <summary>How long a stop waits for the sinks to acknowledge what is queued before the lease is released.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ModbusGateway? _gateway;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stopPolling = new();
+    private readonly CancellationTokenSource _stopLease = new();
     private readonly Task _loop;
     private readonly Task _lease;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout, ModbusGateway? gateway)
+    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, ILogger logger)
     {
         _gateway = gateway;
         Engine = engine;
         _web = web;
         HttpEndPoint = httpEndPoint;
         _reader = reader;
-        _stdout = stdout;
-        _loop = Task.Run(() => engine.RunAsync(_stop.Token));
+        _logger = logger;
+        _loop = Task.Run(() => engine.RunAsync(_stopPolling.Token));
 
         // With the lease role the holder runs beside the poll loop; stopping it releases the lease.
-        _lease = engine.Roles is LeaseRoleSource lease ? Task.Run(() => lease.RunAsync(_stop.Token)) : Task.CompletedTask;
+        _lease = engine.Roles is LeaseRoleSource lease ? Task.Run(() => lease.RunAsync(_stopLease.Token)) : Task.CompletedTask;
     }
 
     public CollectorEngine Engine { get; }
@@ -84,7 +88,7 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.HttpBindAddress, options.HttpPort));
         var web = builder.Build();
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
-        JsonLinesSampleSink? stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
+        var stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
         var gateway = options.ModbusGatewayPort is null ? null : new ModbusGateway(options, roles);
         ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway }.OfType<ISampleSink>()];
         var engine = new CollectorEngine(options, reader, roles, time, logger, sinks);
@@ -105,22 +109,22 @@ public sealed class CollectorHost : IAsyncDisposable
                 await gateway.DisposeAsync().ConfigureAwait(false);
             }
 
+            await engine.DisposeAsync().ConfigureAwait(false);
             await web.DisposeAsync().ConfigureAwait(false);
             await reader.DisposeAsync().ConfigureAwait(false);
-            if (stdout is not null)
-            {
-                await stdout.DisposeAsync().ConfigureAwait(false);
-            }
-
             throw;
         }
 
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
         Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
-        return new CollectorHost(engine, web, endPoint, reader, stdout, gateway);
+        return new CollectorHost(engine, web, endPoint, reader, gateway, logger);
     }
 
+    /// <summary>
+    /// Stops gracefully: stops polling, waits (up to <see cref="FlushTimeout"/>) for the sinks to acknowledge what is
+    /// queued while still acting, then releases the lease, which records the last acknowledged sequence, and stops.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -128,9 +132,21 @@ public sealed class CollectorHost : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _lease.ConfigureAwait(false);
+        await _stopPolling.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        try
+        {
+            await Engine.FlushAsync().WaitAsync(FlushTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.FlushTimedOut(_logger, Engine.PublishQueueDepth, FlushTimeout.TotalMilliseconds);
+        }
+
+        await _stopLease.CancelAsync().ConfigureAwait(false);
+        await _lease.ConfigureAwait(false);
+        Log.Stopped(_logger, Engine.LastPublished?.Sequence?.ToString(CultureInfo.InvariantCulture) ?? "none");
+        await Engine.DisposeAsync().ConfigureAwait(false);
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
         if (_gateway is not null)
@@ -139,12 +155,8 @@ public sealed class CollectorHost : IAsyncDisposable
         }
 
         await _reader.DisposeAsync().ConfigureAwait(false);
-        if (_stdout is not null)
-        {
-            await _stdout.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _stop.Dispose();
+        _stopPolling.Dispose();
+        _stopLease.Dispose();
     }
 
     private static void MapEndpoints(WebApplication web, CollectorEngine engine)

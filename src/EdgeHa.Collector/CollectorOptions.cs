@@ -68,6 +68,9 @@ public sealed class CollectorOptions
     /// <summary>Serve the published values over Modbus TCP on this port (the SCADA side of the VIP); null = off, 0 = any free port.</summary>
     public int? ModbusGatewayPort { get; set; }
 
+    /// <summary>Most samples queued for the sinks (stdout, gateway, MQTT); beyond it the oldest is dropped and counted.</summary>
+    public int PublishQueueCapacity { get; set; } = 10_000;
+
     /// <summary>Poll once, print the sample and exit.</summary>
     public bool Once { get; set; }
 
@@ -162,6 +165,11 @@ public sealed class CollectorOptions
             {
                 errors.Add("--identity: the lease role needs this pod's name (or POD_NAME)");
             }
+        }
+
+        if (PublishQueueCapacity is < 1 or > 10_000_000)
+        {
+            errors.Add($"--publish-queue (publishQueue): {PublishQueueCapacity} is not 1..10000000");
         }
 
         if (RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)

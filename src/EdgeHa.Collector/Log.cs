@@ -17,6 +17,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Promoted: replayed {Count} buffered sample(s) after sequence {After}")]
     public static partial void Promoted(ILogger logger, int count, string after);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Not acting any more: discarded {Count} queued sample(s); the new active replays them")]
+    public static partial void Discarded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Stopping: {Count} queued sample(s) not acknowledged by the sinks within {TimeoutMs} ms; not recorded as published")]
+    public static partial void FlushTimedOut(ILogger logger, int count, double timeoutMs);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Stopped; last published sequence {Sequence}")]
+    public static partial void Stopped(ILogger logger, string sequence);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Unexpected error in the poll loop")]
     public static partial void LoopError(ILogger logger, Exception exception);
 }

@@ -44,9 +44,18 @@ public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDi
 
     public Task StartAsync(CancellationToken cancellationToken = default) => _server.StartAsync(cancellationToken);
 
-    public void Publish(Sample sample)
+    public string Name => "modbus-gateway";
+
+    /// <summary>Makes <paramref name="sample"/> the values served; written once the store holds them.</summary>
+    public ValueTask<bool> WriteAsync(Sample sample, Func<bool> mayEmit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(mayEmit);
+        if (!mayEmit())
+        {
+            return ValueTask.FromResult(false);
+        }
+
         foreach (var block in sample.Blocks)
         {
             if (block.Registers is { } registers)
@@ -65,6 +74,7 @@ public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDi
         }
 
         _hasData = true;
+        return ValueTask.FromResult(true);
     }
 
     public ValueTask<ModbusResponse> HandleAsync(ModbusRequest request, CancellationToken cancellationToken)
