@@ -28,9 +28,10 @@ public sealed class CollectorHost : IAsyncDisposable
     private readonly ILogger _logger;
     private int _disposed;
 
-    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, ILogger logger)
+    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, MqttSampleSink? mqtt, ILogger logger)
     {
         _gateway = gateway;
+        Mqtt = mqtt;
         Engine = engine;
         _web = web;
         HttpEndPoint = httpEndPoint;
@@ -43,6 +44,9 @@ public sealed class CollectorHost : IAsyncDisposable
     }
 
     public CollectorEngine Engine { get; }
+
+    /// <summary>The MQTT sink, when <see cref="CollectorOptions.MqttBroker"/> is set.</summary>
+    public MqttSampleSink? Mqtt { get; }
 
     /// <summary>The Modbus gateway's end point, when <see cref="CollectorOptions.ModbusGatewayPort"/> is set.</summary>
     public IPEndPoint? ModbusGatewayEndPoint => _gateway?.LocalEndPoint;
@@ -90,7 +94,8 @@ public sealed class CollectorHost : IAsyncDisposable
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
         var stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
         var gateway = options.ModbusGatewayPort is null ? null : new ModbusGateway(options, roles);
-        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway }.OfType<ISampleSink>()];
+        var mqtt = options.MqttBroker is null ? null : MqttSampleSink.Start(options, logger, time);
+        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway, mqtt }.OfType<ISampleSink>()];
         var engine = new CollectorEngine(options, reader, roles, time, logger, sinks);
         (roles as LeaseRoleSource)?.Attach(engine);
         MapEndpoints(web, engine);
@@ -110,6 +115,11 @@ public sealed class CollectorHost : IAsyncDisposable
             }
 
             await engine.DisposeAsync().ConfigureAwait(false);
+            if (mqtt is not null)
+            {
+                await mqtt.DisposeAsync().ConfigureAwait(false);
+            }
+
             await web.DisposeAsync().ConfigureAwait(false);
             await reader.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -118,7 +128,7 @@ public sealed class CollectorHost : IAsyncDisposable
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
         Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
-        return new CollectorHost(engine, web, endPoint, reader, gateway, logger);
+        return new CollectorHost(engine, web, endPoint, reader, gateway, mqtt, logger);
     }
 
     /// <summary>
@@ -152,6 +162,11 @@ public sealed class CollectorHost : IAsyncDisposable
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Mqtt is not null)
+        {
+            await Mqtt.DisposeAsync().ConfigureAwait(false);
         }
 
         await _reader.DisposeAsync().ConfigureAwait(false);

@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Stopped; last published sequence {Sequence}")]
     public static partial void Stopped(ILogger logger, string sequence);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "MQTT: connected to {Broker}, publishing to {Topic}")]
+    public static partial void MqttConnected(ILogger logger, string broker, string topic);
+
+    [LoggerMessage(EventId = 11, Message = "MQTT: {Problem}")]
+    public static partial void MqttProblem(ILogger logger, LogLevel level, string problem);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Unexpected error in the poll loop")]
     public static partial void LoopError(ILogger logger, Exception exception);
 }
