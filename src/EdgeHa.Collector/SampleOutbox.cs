@@ -10,6 +10,9 @@ namespace EdgeHa.Collector;
 /// </summary>
 public sealed class SampleOutbox : IAsyncDisposable
 {
+    /// <summary>How long <see cref="DisposeAsync"/> waits for a write in progress.</summary>
+    private static readonly TimeSpan AbandonWritesAfter = TimeSpan.FromSeconds(1);
+
     private readonly IReadOnlyList<ISampleSink> _sinks;
     private readonly Func<bool> _mayEmit;
     private readonly Action<Sample, bool> _acknowledged;
@@ -155,7 +158,15 @@ public sealed class SampleOutbox : IAsyncDisposable
 
         if (pump is not null)
         {
-            await pump.ConfigureAwait(false);
+            try
+            {
+                // A write into a stalled pipe does not honour cancellation: leave it behind rather than hang the stop.
+                await pump.WaitAsync(AbandonWritesAfter).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
         }
 
         lock (_gate)

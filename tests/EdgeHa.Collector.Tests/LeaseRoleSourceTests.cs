@@ -148,6 +148,26 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         stdout.Release();
     }
 
+    [Fact]
+    public async Task Stop_SinkStalled_ReleasesTheLeaseWithTheLastSequenceTheSinkAcknowledged()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var stdout = new HeldTextWriter();
+        var a = await StartCollectorAsync("pod-a", stdout);
+        await WaitUntil(() => stdout.Lines.Count >= 3);
+        stdout.Hold();
+        var lastWritten = Sequence(stdout.Lines[^1]);
+        await WaitUntil(() => a.Engine.PublishQueueDepth >= 2 && a.Engine.Buffer.Snapshot()[^1].Sample.Sequence > lastWritten + 1);
+
+        await a.DisposeAsync(); // waits for the sinks (in vain here), then releases
+
+        var released = await ReadLease();
+        Assert.Null(released.Spec!.HolderIdentity);
+        Assert.Equal("pod-a", released.Metadata.Annotations![FencingAnnotations.ReleasedBy]);
+        Assert.Equal(lastWritten, int.Parse(released.Metadata.Annotations[FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture));
+        stdout.Release();
+    }
+
     private static int Sequence(string jsonLine)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(jsonLine);
