@@ -267,6 +267,10 @@ public sealed class MqttSampleSink : ISampleSink, IAsyncDisposable
                     SetProblem($"{_broker} refused the connection: {e.Message}", LogLevel.Error);
                 }
             }
+            catch (Exception e) when (TlsFailure(e) is { } tls)
+            {
+                SetProblem($"TLS with {_broker} failed (is its certificate for this host and signed by the --mqtt-ca-file CA?): {tls.Message}", LogLevel.Error);
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 SetProblem($"cannot reach {_broker}: {e.Message}", LogLevel.Warning);
@@ -281,6 +285,19 @@ public sealed class MqttSampleSink : ISampleSink, IAsyncDisposable
                 return;
             }
         }
+    }
+
+    private static System.Security.Authentication.AuthenticationException? TlsFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return tls;
+            }
+        }
+
+        return null;
     }
 
     private void Refused(MqttClientConnectResultCode code)

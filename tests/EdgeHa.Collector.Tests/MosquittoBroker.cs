@@ -25,10 +25,17 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
-    public Uri Url => new($"mqtt://127.0.0.1:{Port}");
+    public Uri Url => new($"{(CaFile is null ? "mqtt" : "mqtts")}://127.0.0.1:{Port}");
 
-    /// <summary>Starts a broker; with a user, anonymous clients are refused.</summary>
-    public static async Task<MosquittoBroker> StartAsync((string User, string Password)? user = null)
+    /// <summary>With TLS: the PEM file of the CA that signed the broker's certificate.</summary>
+    public string? CaFile { get; private set; }
+
+    /// <summary>The mosquitto_sub/_pub arguments that reach this broker (host, port, TLS).</summary>
+    public IEnumerable<string> ClientArgs =>
+        ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. CaFile is null ? Array.Empty<string>() : ["--cafile", CaFile]];
+
+    /// <summary>Starts a broker; with a user, anonymous clients are refused; with TLS, it serves a certificate for 127.0.0.1 signed by a fresh CA.</summary>
+    public static async Task<MosquittoBroker> StartAsync((string User, string Password)? user = null, bool tls = false)
     {
         var folder = Directory.CreateTempSubdirectory("edgeha-mosquitto-").FullName;
         var broker = new MosquittoBroker(folder, FreePort.Next());
@@ -39,6 +46,14 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             $"persistence_location {folder}/",
             $"user {Environment.UserName}", // mosquitto started as root would switch to a user that cannot write the folder
         };
+        if (tls)
+        {
+            var (ca, certificate, key) = TestCertificates.CreateServer(folder);
+            broker.CaFile = ca;
+            lines.Add($"certfile {certificate}");
+            lines.Add($"keyfile {key}");
+        }
+
         if (user is { } u)
         {
             var passwords = Path.Combine(folder, "passwords");

@@ -127,6 +127,34 @@ public sealed class MqttSampleSinkTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.NotNull(active.Engine.LastPublished);
     }
 
+    [MosquittoFact]
+    public async Task Tls_BrokerCertificateSignedByTheGivenCa_PublishesOverMqtts()
+    {
+        var broker = Track(await MosquittoBroker.StartAsync(tls: true));
+        var subscriber = Track(await MqttSubscriber.StartAsync(broker));
+        var collector = await StartCollectorAsync(broker, CollectorRole.Active, o => o.MqttCaFile = broker.CaFile);
+
+        await WaitUntil(() => subscriber.Samples.Count >= 3, "samples arrive over TLS");
+
+        Assert.Equal("mqtts", collector.Engine.Options.MqttBroker!.Scheme);
+        Assert.False(collector.Engine.GetState().Degraded);
+    }
+
+    [MosquittoFact]
+    public async Task Tls_BrokerCertificateFromAnotherCa_PublishesNothingAndHealthSaysWhy()
+    {
+        var broker = Track(await MosquittoBroker.StartAsync(tls: true));
+        var subscriber = Track(await MqttSubscriber.StartAsync(broker));
+        var otherCa = TestCertificates.CreateUnrelatedCa(broker.Folder);
+        var collector = await StartCollectorAsync(broker, CollectorRole.Active, o => o.MqttCaFile = otherCa);
+
+        await WaitUntil(() => collector.Engine.Metrics.Polls >= 5 && collector.Engine.GetState().Reason.Contains("mqtt: TLS with mqtts://127.0.0.1", StringComparison.Ordinal), "health reports the TLS failure");
+
+        output.WriteLine(collector.Engine.GetState().Reason);
+        Assert.Null(collector.Engine.LastPublished);
+        Assert.Empty(subscriber.Samples);
+    }
+
     private T Track<T>(T disposable)
         where T : IAsyncDisposable
     {

@@ -16,7 +16,7 @@ internal sealed class MqttSubscriber : IAsyncDisposable
 
     private MqttSubscriber(MosquittoBroker broker, (string User, string Password)? user)
     {
-        List<string> args = ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "edgeha/#", "-q", "1", "-v", "-c", "-i", $"edgeha-test-{Guid.NewGuid():N}"[..23]];
+        List<string> args = [.. broker.ClientArgs, "-t", "edgeha/#", "-q", "1", "-v", "-c", "-i", $"edgeha-test-{Guid.NewGuid():N}"[..23]];
         if (user is { } u)
         {
             args.AddRange(["-u", u.User, "-P", u.Password]);
@@ -41,7 +41,7 @@ internal sealed class MqttSubscriber : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!subscriber._messages.Any(m => m.Topic == ProbeTopic))
         {
-            List<string> args = ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", ProbeTopic, "-q", "1", "-m", "probe"];
+            List<string> args = [.. broker.ClientArgs, "-t", ProbeTopic, "-q", "1", "-m", "probe"];
             if (user is { } u)
             {
                 args.AddRange(["-u", u.User, "-P", u.Password]);
