@@ -20,6 +20,7 @@ public sealed class CollectorEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<ISampleSink> _sinks;
     private readonly SampleOutbox? _outbox;
+    private readonly IReadOnlyList<ISampleView> _views;
     private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Lock _publishGate = new();
     private readonly int _sequenceBlock; // index of the block that contains the sequence register, or -1
@@ -32,7 +33,14 @@ public sealed class CollectorEngine : IAsyncDisposable
     private Sample? _lastPublished;
     private readonly SequenceUnwrapper _unwrapper = new();
 
-    public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null)
+    /// <param name="options">What to poll and how.</param>
+    /// <param name="reader">The device.</param>
+    /// <param name="roles">Where the role comes from.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="sinks">Where published samples are delivered and acknowledged (stdout, MQTT), through the outbox.</param>
+    /// <param name="views">What shows the newest published values (the Modbus gateway), updated at once.</param>
+    public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null, IEnumerable<ISampleView>? views = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -41,6 +49,7 @@ public sealed class CollectorEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _sinks = [.. sinks ?? []];
+        _views = [.. views ?? []];
         Buffer = new SampleRingBuffer(options.BufferCapacity, TimeSpan.FromSeconds(options.BufferSeconds));
         _sequenceBlock = options.Sequence is { } q
             ? options.Reads.FindIndex(b => b.Table == q.Table && q.Address >= b.Address && q.Address < b.Address + b.Count)
@@ -322,9 +331,14 @@ public sealed class CollectorEngine : IAsyncDisposable
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
-    /// <summary>Hands a sample to the sinks; without sinks it is published at once (HTTP reads only).</summary>
+    /// <summary>Shows a sample and hands it to the sinks; without sinks it is published at once (HTTP reads only).</summary>
     private void PublishLocked(Sample sample, bool replay)
     {
+        foreach (var view in _views)
+        {
+            view.Show(sample);
+        }
+
         if (_outbox is null)
         {
             OnAcknowledged(sample, replay);

@@ -20,6 +20,9 @@ public sealed class CollectorHost : IAsyncDisposable
     /// <summary>How long a stop waits for the sinks to acknowledge what is queued before the lease is released.</summary>
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A stop gives up waiting for the sinks when none acknowledged anything for this long.</summary>
+    public static readonly TimeSpan FlushStallTimeout = TimeSpan.FromSeconds(1);
+
     private readonly ModbusGateway? _gateway;
     private readonly CancellationTokenSource _stopPolling = new();
     private readonly CancellationTokenSource _stopLease = new();
@@ -95,8 +98,8 @@ public sealed class CollectorHost : IAsyncDisposable
         var stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
         var gateway = options.ModbusGatewayPort is null ? null : new ModbusGateway(options, roles);
         var mqtt = options.MqttBroker is null ? null : MqttSampleSink.Start(options, logger, time);
-        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway, mqtt }.OfType<ISampleSink>()];
-        var engine = new CollectorEngine(options, reader, roles, time, logger, sinks);
+        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, mqtt }.OfType<ISampleSink>()];
+        var engine = new CollectorEngine(options, reader, roles, time, logger, sinks, gateway is null ? [] : [gateway]);
         (roles as LeaseRoleSource)?.Attach(engine);
         MapEndpoints(web, engine);
         try
@@ -144,14 +147,7 @@ public sealed class CollectorHost : IAsyncDisposable
 
         await _stopPolling.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        try
-        {
-            await Engine.FlushAsync().WaitAsync(FlushTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Log.FlushTimedOut(_logger, Engine.PublishQueueDepth, FlushTimeout.TotalMilliseconds);
-        }
+        await FlushWhileProgressingAsync().ConfigureAwait(false);
 
         await _stopLease.CancelAsync().ConfigureAwait(false);
         await _lease.ConfigureAwait(false);
@@ -172,6 +168,28 @@ public sealed class CollectorHost : IAsyncDisposable
         await _reader.DisposeAsync().ConfigureAwait(false);
         _stopPolling.Dispose();
         _stopLease.Dispose();
+    }
+
+    /// <summary>
+    /// Waits for the sinks to acknowledge what is queued, for at most <see cref="FlushTimeout"/>, and gives up early
+    /// when nothing was acknowledged for <see cref="FlushStallTimeout"/> (a broker that is away or refuses us): a
+    /// stop, often a planned switchover, should not wait for a sink that is not delivering.
+    /// </summary>
+    private async Task FlushWhileProgressingAsync()
+    {
+        var deadline = DateTime.UtcNow + FlushTimeout;
+        var flushed = Engine.FlushAsync();
+        while (!flushed.IsCompleted)
+        {
+            var before = Engine.LastPublished;
+            var wait = TimeSpan.FromTicks(Math.Min(FlushStallTimeout.Ticks, Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
+            await Task.WhenAny(flushed, Task.Delay(wait)).ConfigureAwait(false);
+            if (!flushed.IsCompleted && (ReferenceEquals(before, Engine.LastPublished) || DateTime.UtcNow >= deadline))
+            {
+                Log.FlushTimedOut(_logger, Engine.PublishQueueDepth, FlushTimeout.TotalMilliseconds);
+                return;
+            }
+        }
     }
 
     private static void MapEndpoints(WebApplication web, CollectorEngine engine)

@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Not acting any more: discarded {Count} queued sample(s); the new active replays them")]
     public static partial void Discarded(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Stopping: {Count} queued sample(s) not acknowledged by the sinks within {TimeoutMs} ms; not recorded as published")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Stopping: {Count} queued sample(s) not acknowledged by the sinks (they stalled, or {TimeoutMs} ms passed); not recorded as published")]
     public static partial void FlushTimedOut(ILogger logger, int count, double timeoutMs);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Stopped; last published sequence {Sequence}")]

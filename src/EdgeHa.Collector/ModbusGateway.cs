@@ -10,7 +10,7 @@ namespace EdgeHa.Collector;
 /// retry later), as does an active one before its first sample. Writes are refused with exception 01: the gateway
 /// never writes to the device on anyone's behalf.
 /// </summary>
-public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDisposable
+public sealed class ModbusGateway : ISampleView, IModbusRequestHandler, IAsyncDisposable
 {
     private readonly IRoleSource _roles;
     private readonly ModbusUnitStore _unit;
@@ -44,18 +44,10 @@ public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDi
 
     public Task StartAsync(CancellationToken cancellationToken = default) => _server.StartAsync(cancellationToken);
 
-    public string Name => "modbus-gateway";
-
-    /// <summary>Makes <paramref name="sample"/> the values served; written once the store holds them.</summary>
-    public ValueTask<bool> WriteAsync(Sample sample, Func<bool> mayEmit, CancellationToken cancellationToken)
+    /// <summary>Makes <paramref name="sample"/> the values served.</summary>
+    public void Show(Sample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        ArgumentNullException.ThrowIfNull(mayEmit);
-        if (!mayEmit())
-        {
-            return ValueTask.FromResult(false);
-        }
-
         foreach (var block in sample.Blocks)
         {
             if (block.Registers is { } registers)
@@ -74,7 +66,6 @@ public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDi
         }
 
         _hasData = true;
-        return ValueTask.FromResult(true);
     }
 
     public ValueTask<ModbusResponse> HandleAsync(ModbusRequest request, CancellationToken cancellationToken)

@@ -88,7 +88,29 @@ public sealed class CollectorProcessTests : IAsyncLifetime
         }
     }
 
-    private string[] CommonArgs() =>
+    [MosquittoFact]
+    public async Task WrongMqttPassword_LogsTheRefusalWithoutThePasswordAndStillStopsCleanly()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(("collector", "right"));
+        var passwordFile = Path.Combine(broker.Folder, "collector-password");
+        await File.WriteAllTextAsync(passwordFile, "Wr0ngPassw0rd\n");
+
+        using var collector = CollectorProcess.Start(
+        [
+            "--role", "active", "--mqtt-broker", broker.Url.ToString(), "--mqtt-topic", "edgeha/test/samples",
+            "--mqtt-username", "collector", "--mqtt-password-file", passwordFile, .. CommonArgs(stdout: false),
+        ]);
+        await collector.WaitUntilAsync(() => collector.Errors.Contains("authentication refused", StringComparison.Ordinal), "the refusal is logged");
+
+        var exit = await collector.TerminateAsync();
+
+        Assert.Contains("fail: EdgeHa.Collector[11] MQTT: authentication refused by mqtt://127.0.0.1:", collector.Errors, StringComparison.Ordinal);
+        Assert.Contains("check --mqtt-username and --mqtt-password-file", collector.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wr0ngPassw0rd", collector.Errors, StringComparison.Ordinal);
+        Assert.True(exit.Code == 0, $"exit code {exit.Code}; stderr:\n{collector.Errors}");
+    }
+
+    private string[] CommonArgs(bool stdout = true) =>
     [
         "--device", $"127.0.0.1:{_device.ModbusEndPoint.Port}",
         "--read", "input:0:4",
@@ -96,7 +118,7 @@ public sealed class CollectorProcessTests : IAsyncLifetime
         "--interval-ms", "50",
         "--http-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
         "--bind", "127.0.0.1",
-        "--stdout-jsonl",
+        .. stdout ? ["--stdout-jsonl"] : Array.Empty<string>(),
     ];
 
     /// <summary>One collector process: its JSON lines (stdout) and its log (stderr).</summary>
@@ -127,9 +149,10 @@ public sealed class CollectorProcessTests : IAsyncLifetime
             _process.BeginErrorReadLine();
         }
 
-        public IReadOnlyList<JsonElement> Samples => [.. _lines.Select(l => JsonDocument.Parse(l).RootElement)];
+        public IReadOnlyList<JsonElement> Samples => [.. _lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)];
 
-        public string Errors => string.Join('\n', _errors);
+        /// <summary>The log: stderr, and stdout's lines that are not samples (without --stdout-jsonl the log goes to stdout).</summary>
+        public string Errors => string.Join('\n', _errors.Concat(_lines.Where(l => !l.StartsWith('{'))));
 
         public static CollectorProcess Start(string[] args)
         {

@@ -89,6 +89,29 @@ public sealed class MqttSampleSinkTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [MosquittoFact]
+    public async Task BrokerDown_PublishQueueFull_DropsTheOldestCountedAndHealthSaysSo()
+    {
+        var broker = Track(await MosquittoBroker.StartAsync());
+        var subscriber = Track(await MqttSubscriber.StartAsync(broker));
+        var collector = await StartCollectorAsync(broker, CollectorRole.Active, o => o.PublishQueueCapacity = 3);
+        await WaitUntil(() => subscriber.Samples.Count >= 3, "3 samples arrive");
+
+        await broker.StopAsync();
+        await WaitUntil(() => collector.Engine.Metrics.SamplesDropped >= 3, "the queue overflows");
+
+        var state = collector.Engine.GetState();
+        Assert.True(state.Healthy);
+        Assert.Contains("publish queue full: ", state.Reason, StringComparison.Ordinal);
+        Assert.Contains("(--publish-queue 3)", state.Reason, StringComparison.Ordinal);
+        Assert.True(collector.Engine.PublishQueueDepth <= 4); // 3 queued + the one being written
+
+        await broker.RestartAsync();
+        await WaitUntil(() => collector.Engine.PublishQueueDepth <= 1 && !collector.Engine.GetState().Degraded, "the queue drains after the reconnect");
+        var newest = collector.Engine.LastPublished!.Number;
+        await WaitUntil(() => subscriber.Samples.Any(s => s.GetProperty("sample").GetInt64() == newest), "delivery resumes");
+    }
+
+    [MosquittoFact]
     public async Task WrongPassword_NothingIsPublishedAndHealthNamesAuthentication()
     {
         var broker = Track(await MosquittoBroker.StartAsync(("collector", "right")));
