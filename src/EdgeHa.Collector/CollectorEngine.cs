@@ -247,7 +247,7 @@ public sealed class CollectorEngine : IAsyncDisposable
         }
 
         Log.Promoted(_logger, replayed.Count, lastPublishedSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
-        return Task.FromResult(new PromotionResult(replayed.Count, replayed.Count > 0 ? replayed[^1] : LastPublished));
+        return Task.FromResult(new PromotionResult(replayed.Count, LastPublished));
     }
 
     /// <summary>Completes when every queued sample has been acknowledged by the sinks or discarded.</summary>
@@ -424,5 +424,5 @@ public sealed class CollectorEngine : IAsyncDisposable
     };
 }
 
-/// <summary>What a promotion did: how many buffered samples it published, and the last published sample.</summary>
+/// <summary>What a promotion did: how many buffered samples it queued for publication, and the last sample acknowledged so far.</summary>
 public sealed record PromotionResult(int Replayed, Sample? LastPublished);
