@@ -33,14 +33,35 @@ public static class CollectorCommandLine
           --stale-after-ms N        unhealthy when the device has not answered for this long (default 3 intervals)
           --request-timeout-ms N    timeout of each Modbus request (default: interval, clamped to 1000..5000)
           --bind ADDRESS            HTTP bind address (default EDGEHA_BIND_ADDRESS, then 0.0.0.0)
+          --publish-queue N         samples queued for the sinks before the oldest is dropped (default 10000)
+          --mqtt-broker URL         publish samples to mqtt://HOST[:1883] or mqtts://HOST[:8883] (QoS 1)
+          --mqtt-topic TOPIC        topic; {namespace} {pair} {node} are filled (default edgeha/{namespace}/{pair}/samples)
+          --mqtt-client-id ID       MQTT client id (default edgeha-collector-POD_NAME)
+          --mqtt-username NAME      MQTT user name
+          --mqtt-password-file FILE file holding the MQTT password (never logged)
+          --mqtt-ca-file FILE       PEM CA certificate(s) the mqtts broker's certificate must chain to
+          The --mqtt-* flags and --publish-queue may also come from EDGEHA_MQTT_BROKER, EDGEHA_MQTT_TOPIC, ...,
+          EDGEHA_PUBLISH_QUEUE (flags win), and from the config as mqttBroker, mqttTopic, ..., publishQueue.
 
         """;
 
+    /// <summary>The delivery settings: flag, config key, environment variable.</summary>
+    private static readonly (string Flag, string Key, string Env)[] MqttFlags =
+    [
+        ("--mqtt-broker", "mqttBroker", "EDGEHA_MQTT_BROKER"),
+        ("--mqtt-topic", "mqttTopic", "EDGEHA_MQTT_TOPIC"),
+        ("--mqtt-client-id", "mqttClientId", "EDGEHA_MQTT_CLIENT_ID"),
+        ("--mqtt-username", "mqttUsername", "EDGEHA_MQTT_USERNAME"),
+        ("--mqtt-password-file", "mqttPasswordFile", "EDGEHA_MQTT_PASSWORD_FILE"),
+        ("--mqtt-ca-file", "mqttCaFile", "EDGEHA_MQTT_CA_FILE"),
+        ("--publish-queue", "publishQueue", "EDGEHA_PUBLISH_QUEUE"),
+    ];
+
     private static readonly string[] ValueFlags =
-        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig", "--serve-modbus"];
+        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig", "--serve-modbus", .. MqttFlags.Select(f => f.Flag)];
 
     private static readonly string[] ConfigKeys =
-        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind", "serveModbusPort"];
+        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind", "serveModbusPort", .. MqttFlags.Select(f => f.Key)];
 
     /// <summary>False with an empty error for --help; false with every problem found otherwise (exit code 2).</summary>
     /// <param name="args">The command line.</param>
@@ -109,6 +130,18 @@ public static class CollectorCommandLine
         if (flags.Any(f => f.Flag == "--read"))
         {
             options.Reads.Clear();
+        }
+
+        // The environment overrides the config file; flags override both.
+        if (environment is not null)
+        {
+            foreach (var (flag, _, env) in MqttFlags)
+            {
+                if (environment(env) is { Length: > 0 } value && !flags.Any(f => f.Flag == flag))
+                {
+                    Apply(options, flag, env, value, errors);
+                }
+            }
         }
 
         foreach (var (flag, value) in flags.Where(f => f.Flag != "--config"))
@@ -271,6 +304,42 @@ public static class CollectorCommandLine
                 }
 
                 return;
+            case "--publish-queue":
+                if (Int(value, 1, 10_000_000, name, errors) is { } queue)
+                {
+                    o.PublishQueueCapacity = queue;
+                }
+
+                return;
+            case "--mqtt-broker":
+                if (Uri.TryCreate(value, UriKind.Absolute, out var broker) && broker.Scheme is "mqtt" or "mqtts" && broker.Host.Length > 0
+                    && broker.UserInfo.Length == 0 && broker.AbsolutePath is "/" or "")
+                {
+                    o.MqttBroker = broker;
+                }
+                else
+                {
+                    // Never echo a value that may carry a password.
+                    var shown = Uri.TryCreate(value, UriKind.Absolute, out var u) && u.UserInfo.Length > 0 ? "(a URL with credentials)" : $"'{value}'";
+                    errors.Add($"{name}: {shown} is not mqtt://HOST[:PORT] or mqtts://HOST[:PORT] (credentials go in --mqtt-username and --mqtt-password-file)");
+                }
+
+                return;
+            case "--mqtt-topic":
+                o.MqttTopic = value;
+                return;
+            case "--mqtt-client-id":
+                o.MqttClientId = value;
+                return;
+            case "--mqtt-username":
+                o.MqttUsername = value;
+                return;
+            case "--mqtt-password-file":
+                o.MqttPasswordFile = value;
+                return;
+            case "--mqtt-ca-file":
+                o.MqttCaFile = value;
+                return;
             default:
                 errors.Add($"{name}: unknown setting");
                 return;
@@ -362,7 +431,8 @@ public static class CollectorCommandLine
                 "staleAfterMilliseconds" => "--stale-after-ms",
                 "requestTimeoutMilliseconds" => "--request-timeout-ms",
                 "serveModbusPort" => "--serve-modbus",
-                _ => "--bind",
+                "bind" => "--bind",
+                _ => MqttFlags.First(f => f.Key == key).Flag,
             };
 
             if (key == "reads")

@@ -7,15 +7,20 @@ namespace EdgeHa.Collector;
 /// The collector's logic, independent of HTTP: polls the configured blocks (in active and standby roles), stamps
 /// each sample, keeps it in the ring buffer, publishes it when active, tracks device freshness for health, and
 /// replays buffered samples on promotion. Polls and publications are serialized, so published samples leave in
-/// order. Time comes from the injected <see cref="TimeProvider"/>.
+/// order. A sample counts as published (<see cref="LastPublished"/>, the sequence recorded on the Lease) only once
+/// every sink has acknowledged it; between the engine and the sinks is the bounded <see cref="SampleOutbox"/>, which
+/// checks the fence right before each write. Without sinks (HTTP reads only) a sample is published when taken.
+/// Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class CollectorEngine
+public sealed class CollectorEngine : IAsyncDisposable
 {
     private readonly CollectorOptions _options;
     private readonly IDeviceReader _reader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<ISampleSink> _sinks;
+    private readonly SampleOutbox? _outbox;
+    private readonly IReadOnlyList<ISampleView> _views;
     private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Lock _publishGate = new();
     private readonly int _sequenceBlock; // index of the block that contains the sequence register, or -1
@@ -26,8 +31,16 @@ public sealed class CollectorEngine
     private string _lastError = "";
     private long _failureStreak;
     private Sample? _lastPublished;
+    private readonly SequenceUnwrapper _unwrapper = new();
 
-    public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null)
+    /// <param name="options">What to poll and how.</param>
+    /// <param name="reader">The device.</param>
+    /// <param name="roles">Where the role comes from.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="sinks">Where published samples are delivered and acknowledged (stdout, MQTT), through the outbox.</param>
+    /// <param name="views">What shows the newest published values (the Modbus gateway), updated at once.</param>
+    public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null, IEnumerable<ISampleView>? views = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -36,11 +49,15 @@ public sealed class CollectorEngine
         _time = time ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _sinks = [.. sinks ?? []];
+        _views = [.. views ?? []];
         Buffer = new SampleRingBuffer(options.BufferCapacity, TimeSpan.FromSeconds(options.BufferSeconds));
         _sequenceBlock = options.Sequence is { } q
             ? options.Reads.FindIndex(b => b.Table == q.Table && q.Address >= b.Address && q.Address < b.Address + b.Count)
             : -1;
-        Roles.RoleChanged += (_, e) => Log.RoleChanged(_logger, e.Previous, e.Current);
+        _outbox = _sinks.Count == 0
+            ? null
+            : new SampleOutbox(_sinks, options.PublishQueueCapacity, () => Roles.Current == CollectorRole.Active, OnAcknowledged, OnDiscarded, Metrics, _time);
+        Roles.RoleChanged += OnRoleChanged;
     }
 
     public IRoleSource Roles { get; }
@@ -58,7 +75,7 @@ public sealed class CollectorEngine
         set => Interlocked.Exchange(ref _epoch, value);
     }
 
-    /// <summary>The last sample this collector published, or null.</summary>
+    /// <summary>The last sample this collector published (every sink acknowledged it), or null.</summary>
     public Sample? LastPublished
     {
         get
@@ -173,7 +190,7 @@ public sealed class CollectorEngine
                 return null;
             }
 
-            sample = new Sample(++_sampleNumber, now, sequence, Epoch, blocks);
+            sample = new Sample(++_sampleNumber, now, sequence, Epoch, blocks, sequence is { } s ? _unwrapper.Unwrap(s) : null);
             var publish = role == CollectorRole.Active;
             Buffer.Add(sample, publish);
             if (publish)
@@ -214,19 +231,39 @@ public sealed class CollectorEngine
                 throw new InvalidOperationException($"the role source does not take requests and the role is {CollectorCommandLine.RoleName(Roles.Current)}; promotion needs the active role");
             }
 
+            // Switch first (the sinks' fence asks the role), inside the lock so that no live sample can be queued
+            // before the replayed ones.
+            (Roles as IRoleController)?.SetRole(CollectorRole.Active);
+            if (lease is not null && !lease.TryMarkPromoted())
+            {
+                return Task.FromResult(new PromotionResult(0, _lastPublished));
+            }
+
             replayed = Buffer.PublishUnpublishedAfter(lastPublishedSequence);
             foreach (var sample in replayed)
             {
                 PublishLocked(sample, replay: true);
             }
-
-            // Switch inside the lock so that no live sample can be published before the replayed ones.
-            (Roles as IRoleController)?.SetRole(CollectorRole.Active);
-            lease?.TryMarkPromoted();
         }
 
         Log.Promoted(_logger, replayed.Count, lastPublishedSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         return Task.FromResult(new PromotionResult(replayed.Count, LastPublished));
+    }
+
+    /// <summary>Completes when every queued sample has been acknowledged by the sinks or discarded.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _outbox?.WhenIdleAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Samples waiting for the sinks.</summary>
+    public int PublishQueueDepth => _outbox?.Depth ?? 0;
+
+    /// <summary>Stops the sinks' queue (what is still queued is not written).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Roles.RoleChanged -= OnRoleChanged;
+        if (_outbox is not null)
+        {
+            await _outbox.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Role, health (with the reason) and freshness, as one consistent snapshot.</summary>
@@ -236,7 +273,15 @@ public sealed class CollectorEngine
         {
             var role = Roles.Current;
             var (healthy, reason) = EvaluateHealth(role);
-            return new CollectorState(role, healthy, reason, _lastSuccess, _lastSequence, Buffer.Count);
+            var degraded = false;
+            if (healthy && DeliveryProblem() is { } problem)
+            {
+                // Still healthy for the failover (the other node would not deliver better), but visibly degraded.
+                degraded = true;
+                reason = $"degraded: {reason["ok: ".Length..]}; {problem}";
+            }
+
+            return new CollectorState(role, healthy, reason, _lastSuccess, _lastSequence, Buffer.Count, degraded, PublishQueueDepth);
         }
     }
 
@@ -266,13 +311,66 @@ public sealed class CollectorEngine
             : (true, $"ok: {roleName}, the device answered {Math.Max(0, age.TotalMilliseconds):0} ms ago");
     }
 
-    private void PublishLocked(Sample sample, bool replay)
+    /// <summary>Why delivery is impaired: the queue overflowed, a sink fails, or a sink cannot deliver (broker refused us).</summary>
+    private string? DeliveryProblem()
     {
-        _lastPublished = sample;
-        Metrics.OnPublished(1, replay);
+        var problems = new List<string>();
+        if (_outbox?.Problem is { } queue)
+        {
+            problems.Add(queue);
+        }
+
         foreach (var sink in _sinks)
         {
-            sink.Publish(sample);
+            if (sink.Problem is { } p && !problems.Exists(q => q.Contains(p, StringComparison.Ordinal)))
+            {
+                problems.Add($"{sink.Name}: {p}");
+            }
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    /// <summary>Shows a sample and hands it to the sinks; without sinks it is published at once (HTTP reads only).</summary>
+    private void PublishLocked(Sample sample, bool replay)
+    {
+        foreach (var view in _views)
+        {
+            view.Show(sample);
+        }
+
+        if (_outbox is null)
+        {
+            OnAcknowledged(sample, replay);
+            return;
+        }
+
+        _outbox.Enqueue(sample, replay);
+    }
+
+    private void OnAcknowledged(Sample sample, bool replay)
+    {
+        lock (_publishGate)
+        {
+            _lastPublished = sample;
+        }
+
+        Metrics.OnPublished(1, replay);
+    }
+
+    private void OnDiscarded(IReadOnlyList<Sample> samples)
+    {
+        Buffer.MarkUnpublished(samples);
+        Log.Discarded(_logger, samples.Count);
+    }
+
+    private void OnRoleChanged(object? sender, RoleChangedEventArgs e)
+    {
+        Log.RoleChanged(_logger, e.Previous, e.Current);
+        if (e.Current != CollectorRole.Active)
+        {
+            // The right to publish is gone: what is queued is the new active's to replay from its own buffer.
+            _outbox?.Discard();
         }
     }
 
@@ -326,5 +424,5 @@ public sealed class CollectorEngine
     };
 }
 
-/// <summary>What a promotion did: how many buffered samples it published, and the last published sample.</summary>
+/// <summary>What a promotion did: how many buffered samples it queued for publication, and the last sample acknowledged so far.</summary>
 public sealed record PromotionResult(int Replayed, Sample? LastPublished);

@@ -17,28 +17,39 @@ public sealed class CollectorHost : IAsyncDisposable
 
     private readonly WebApplication _web;
     private readonly IDeviceReader _reader;
-    private readonly JsonLinesSampleSink? _stdout;
+    /// <summary>How long a stop waits for the sinks to acknowledge what is queued before the lease is released.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A stop gives up waiting for the sinks when none acknowledged anything for this long.</summary>
+    public static readonly TimeSpan FlushStallTimeout = TimeSpan.FromSeconds(1);
+
     private readonly ModbusGateway? _gateway;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stopPolling = new();
+    private readonly CancellationTokenSource _stopLease = new();
     private readonly Task _loop;
     private readonly Task _lease;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, JsonLinesSampleSink? stdout, ModbusGateway? gateway)
+    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, MqttSampleSink? mqtt, ILogger logger)
     {
         _gateway = gateway;
+        Mqtt = mqtt;
         Engine = engine;
         _web = web;
         HttpEndPoint = httpEndPoint;
         _reader = reader;
-        _stdout = stdout;
-        _loop = Task.Run(() => engine.RunAsync(_stop.Token));
+        _logger = logger;
+        _loop = Task.Run(() => engine.RunAsync(_stopPolling.Token));
 
         // With the lease role the holder runs beside the poll loop; stopping it releases the lease.
-        _lease = engine.Roles is LeaseRoleSource lease ? Task.Run(() => lease.RunAsync(_stop.Token)) : Task.CompletedTask;
+        _lease = engine.Roles is LeaseRoleSource lease ? Task.Run(() => lease.RunAsync(_stopLease.Token)) : Task.CompletedTask;
     }
 
     public CollectorEngine Engine { get; }
+
+    /// <summary>The MQTT sink, when <see cref="CollectorOptions.MqttBroker"/> is set.</summary>
+    public MqttSampleSink? Mqtt { get; }
 
     /// <summary>The Modbus gateway's end point, when <see cref="CollectorOptions.ModbusGatewayPort"/> is set.</summary>
     public IPEndPoint? ModbusGatewayEndPoint => _gateway?.LocalEndPoint;
@@ -84,10 +95,11 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.HttpBindAddress, options.HttpPort));
         var web = builder.Build();
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.Collector");
-        JsonLinesSampleSink? stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
+        var stdout = options.StdoutJsonLines ? new JsonLinesSampleSink(jsonLinesWriter ?? Console.Out) : null;
         var gateway = options.ModbusGatewayPort is null ? null : new ModbusGateway(options, roles);
-        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, gateway }.OfType<ISampleSink>()];
-        var engine = new CollectorEngine(options, reader, roles, time, logger, sinks);
+        var mqtt = options.MqttBroker is null ? null : MqttSampleSink.Start(options, logger, time);
+        ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, mqtt }.OfType<ISampleSink>()];
+        var engine = new CollectorEngine(options, reader, roles, time, logger, sinks, gateway is null ? [] : [gateway]);
         (roles as LeaseRoleSource)?.Attach(engine);
         MapEndpoints(web, engine);
         try
@@ -105,22 +117,27 @@ public sealed class CollectorHost : IAsyncDisposable
                 await gateway.DisposeAsync().ConfigureAwait(false);
             }
 
-            await web.DisposeAsync().ConfigureAwait(false);
-            await reader.DisposeAsync().ConfigureAwait(false);
-            if (stdout is not null)
+            await engine.DisposeAsync().ConfigureAwait(false);
+            if (mqtt is not null)
             {
-                await stdout.DisposeAsync().ConfigureAwait(false);
+                await mqtt.DisposeAsync().ConfigureAwait(false);
             }
 
+            await web.DisposeAsync().ConfigureAwait(false);
+            await reader.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
         Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
-        return new CollectorHost(engine, web, endPoint, reader, stdout, gateway);
+        return new CollectorHost(engine, web, endPoint, reader, gateway, mqtt, logger);
     }
 
+    /// <summary>
+    /// Stops gracefully: stops polling, waits (up to <see cref="FlushTimeout"/>) for the sinks to acknowledge what is
+    /// queued while still acting, then releases the lease, which records the last acknowledged sequence, and stops.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -128,9 +145,14 @@ public sealed class CollectorHost : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _lease.ConfigureAwait(false);
+        await _stopPolling.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await FlushWhileProgressingAsync().ConfigureAwait(false);
+
+        await _stopLease.CancelAsync().ConfigureAwait(false);
+        await _lease.ConfigureAwait(false);
+        Log.Stopped(_logger, Engine.LastPublished?.Sequence?.ToString(CultureInfo.InvariantCulture) ?? "none");
+        await Engine.DisposeAsync().ConfigureAwait(false);
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
         if (_gateway is not null)
@@ -138,13 +160,36 @@ public sealed class CollectorHost : IAsyncDisposable
             await _gateway.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _reader.DisposeAsync().ConfigureAwait(false);
-        if (_stdout is not null)
+        if (Mqtt is not null)
         {
-            await _stdout.DisposeAsync().ConfigureAwait(false);
+            await Mqtt.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stop.Dispose();
+        await _reader.DisposeAsync().ConfigureAwait(false);
+        _stopPolling.Dispose();
+        _stopLease.Dispose();
+    }
+
+    /// <summary>
+    /// Waits for the sinks to acknowledge what is queued, for at most <see cref="FlushTimeout"/>, and gives up early
+    /// when nothing was acknowledged for <see cref="FlushStallTimeout"/> (a broker that is away or refuses us): a
+    /// stop, often a planned switchover, should not wait for a sink that is not delivering.
+    /// </summary>
+    private async Task FlushWhileProgressingAsync()
+    {
+        var deadline = DateTime.UtcNow + FlushTimeout;
+        var flushed = Engine.FlushAsync();
+        while (!flushed.IsCompleted)
+        {
+            var before = Engine.LastPublished;
+            var wait = TimeSpan.FromTicks(Math.Min(FlushStallTimeout.Ticks, Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
+            await Task.WhenAny(flushed, Task.Delay(wait)).ConfigureAwait(false);
+            if (!flushed.IsCompleted && (ReferenceEquals(before, Engine.LastPublished) || DateTime.UtcNow >= deadline))
+            {
+                Log.FlushTimedOut(_logger, Engine.PublishQueueDepth, FlushTimeout.TotalMilliseconds);
+                return;
+            }
+        }
     }
 
     private static void MapEndpoints(WebApplication web, CollectorEngine engine)

@@ -17,12 +17,24 @@ public sealed class CollectorMetrics
     private long _polls;
     private long _published;
     private long _replayed;
+    private long _dropped;
+    private long _fenced;
+    private readonly ConcurrentDictionary<string, long> _sinkErrors = new(StringComparer.Ordinal);
 
     public long Polls => Interlocked.Read(ref _polls);
 
     public long SamplesPublished => Interlocked.Read(ref _published);
 
     public long SamplesReplayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Samples dropped because the publish queue was full.</summary>
+    public long SamplesDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queued samples discarded because the collector lost the right to publish.</summary>
+    public long SamplesFenced => Interlocked.Read(ref _fenced);
+
+    /// <summary>Failed writes to the sink with this name.</summary>
+    public long SinkErrors(string sink) => _sinkErrors.TryGetValue(sink, out var n) ? n : 0;
 
     public long Errors(PollErrorKind kind, ModbusExceptionCode? code = null) =>
         _errors.Where(kv => kv.Key.Kind == kind && (code is null || kv.Key.Code == code)).Sum(kv => kv.Value);
@@ -60,6 +72,12 @@ public sealed class CollectorMetrics
         }
     }
 
+    internal void OnDropped() => Interlocked.Increment(ref _dropped);
+
+    internal void OnFenced(int count) => Interlocked.Add(ref _fenced, count);
+
+    internal void OnSinkError(string sink) => _sinkErrors.AddOrUpdate(sink, 1, (_, n) => n + 1);
+
     /// <summary>The Prometheus text exposition (format 0.0.4), with state gauges from <paramref name="state"/>.</summary>
     public string Render(CollectorState state)
     {
@@ -96,6 +114,22 @@ public sealed class CollectorMetrics
         sb.Append("# HELP edgeha_collector_samples_replayed_total Buffered samples published on promotion.\n");
         sb.Append("# TYPE edgeha_collector_samples_replayed_total counter\n");
         sb.Append(ci, $"edgeha_collector_samples_replayed_total {SamplesReplayed}\n");
+        sb.Append("# HELP edgeha_collector_samples_dropped_total Samples dropped because the publish queue was full (oldest first).\n");
+        sb.Append("# TYPE edgeha_collector_samples_dropped_total counter\n");
+        sb.Append(ci, $"edgeha_collector_samples_dropped_total {SamplesDropped}\n");
+        sb.Append("# HELP edgeha_collector_samples_fenced_total Queued samples discarded because the collector lost the right to publish.\n");
+        sb.Append("# TYPE edgeha_collector_samples_fenced_total counter\n");
+        sb.Append(ci, $"edgeha_collector_samples_fenced_total {SamplesFenced}\n");
+        sb.Append("# HELP edgeha_collector_sink_errors_total Failed writes by sink (each retried).\n");
+        sb.Append("# TYPE edgeha_collector_sink_errors_total counter\n");
+        foreach (var (sink, count) in _sinkErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sb.Append(ci, $"edgeha_collector_sink_errors_total{{sink=\"{sink}\"}} {count}\n");
+        }
+
+        sb.Append("# HELP edgeha_collector_publish_queue_depth Samples waiting for (or being written to) the sinks.\n");
+        sb.Append("# TYPE edgeha_collector_publish_queue_depth gauge\n");
+        sb.Append(ci, $"edgeha_collector_publish_queue_depth {state.QueueDepth}\n");
         sb.Append("# HELP edgeha_collector_samples_buffered Samples in the ring buffer.\n");
         sb.Append("# TYPE edgeha_collector_samples_buffered gauge\n");
         sb.Append(ci, $"edgeha_collector_samples_buffered {state.Buffered}\n");
@@ -109,6 +143,9 @@ public sealed class CollectorMetrics
         sb.Append("# HELP edgeha_collector_healthy 1 while /healthz answers 200.\n");
         sb.Append("# TYPE edgeha_collector_healthy gauge\n");
         sb.Append(ci, $"edgeha_collector_healthy {(state.Healthy ? 1 : 0)}\n");
+        sb.Append("# HELP edgeha_collector_degraded 1 while delivery to the sinks is degraded (queue overflow, sink failing); the reason is in /healthz.\n");
+        sb.Append("# TYPE edgeha_collector_degraded gauge\n");
+        sb.Append(ci, $"edgeha_collector_degraded {(state.Degraded ? 1 : 0)}\n");
         if (state.LastSuccess is { } last)
         {
             sb.Append("# HELP edgeha_collector_last_success_timestamp_seconds When the device last answered a whole poll.\n");
@@ -128,4 +165,12 @@ public sealed class CollectorMetrics
 }
 
 /// <summary>A consistent view of the collector's state for health and metrics.</summary>
-public sealed record CollectorState(CollectorRole Role, bool Healthy, string Reason, DateTimeOffset? LastSuccess, int? LastSequence, int Buffered);
+/// <param name="Role">The role now.</param>
+/// <param name="Healthy">What /healthz answers (200 when true).</param>
+/// <param name="Reason">Why, in one line.</param>
+/// <param name="LastSuccess">When the device last answered a whole poll.</param>
+/// <param name="LastSequence">The device sequence at that poll.</param>
+/// <param name="Buffered">Samples in the ring buffer.</param>
+/// <param name="Degraded">Healthy, but delivery to a sink is impaired (the reason says how).</param>
+/// <param name="QueueDepth">Samples waiting for the sinks.</param>
+public sealed record CollectorState(CollectorRole Role, bool Healthy, string Reason, DateTimeOffset? LastSuccess, int? LastSequence, int Buffered, bool Degraded = false, int QueueDepth = 0);

@@ -68,6 +68,50 @@ public sealed class CollectorOptions
     /// <summary>Serve the published values over Modbus TCP on this port (the SCADA side of the VIP); null = off, 0 = any free port.</summary>
     public int? ModbusGatewayPort { get; set; }
 
+    /// <summary>Most samples queued for the sinks (stdout, gateway, MQTT); beyond it the oldest is dropped and counted.</summary>
+    public int PublishQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The MQTT broker samples are published to (mqtt://HOST[:PORT] or mqtts://HOST[:PORT]); null = no MQTT.</summary>
+    public Uri? MqttBroker { get; set; }
+
+    /// <summary>The topic template; {namespace}, {pair} and {node} are replaced.</summary>
+    public string MqttTopic { get; set; } = DefaultMqttTopic;
+
+    public const string DefaultMqttTopic = "edgeha/{namespace}/{pair}/samples";
+
+    /// <summary>The MQTT client id; null = edgeha-collector-{identity or host name}.</summary>
+    public string? MqttClientId { get; set; }
+
+    /// <summary>The MQTT user name, when the broker wants one.</summary>
+    public string? MqttUsername { get; set; }
+
+    /// <summary>A file holding the MQTT password (a mounted Secret); the password itself is never logged.</summary>
+    public string? MqttPasswordFile { get; set; }
+
+    /// <summary>PEM file of the CA that signed the broker's certificate (mqtts); null = the system's trust store.</summary>
+    public string? MqttCaFile { get; set; }
+
+    /// <summary>The pair this collector belongs to (EDGEHA_PAIR), for the MQTT topic and payload.</summary>
+    public string? Pair { get; set; }
+
+    /// <summary>The node this collector runs on (EDGEHA_NODE, then NODE_NAME), for the MQTT payload.</summary>
+    public string? Node { get; set; }
+
+    /// <summary>The MQTT client id in effect.</summary>
+    public string EffectiveMqttClientId => MqttClientId ?? $"edgeha-collector-{Identity ?? Environment.MachineName}";
+
+    /// <summary>The namespace for the MQTT topic: the lease's (the pair's) namespace, else "default".</summary>
+    public string EffectiveNamespace => string.IsNullOrEmpty(LeaseNamespace) ? "default" : LeaseNamespace;
+
+    /// <summary>The node name for the MQTT payload.</summary>
+    public string EffectiveNode => string.IsNullOrEmpty(Node) ? Environment.MachineName : Node;
+
+    /// <summary>The MQTT topic with its placeholders filled.</summary>
+    public string EffectiveMqttTopic => MqttTopic
+        .Replace("{namespace}", EffectiveNamespace, StringComparison.Ordinal)
+        .Replace("{pair}", Pair ?? "", StringComparison.Ordinal)
+        .Replace("{node}", EffectiveNode, StringComparison.Ordinal);
+
     /// <summary>Poll once, print the sample and exit.</summary>
     public bool Once { get; set; }
 
@@ -81,6 +125,8 @@ public sealed class CollectorOptions
         LeaseNamespace ??= env("EDGEHA_LEASE_NAMESPACE") ?? env("POD_NAMESPACE");
         LeaseName ??= env("EDGEHA_LEASE_NAME");
         Identity ??= env("POD_NAME");
+        Pair ??= env("EDGEHA_PAIR") is { Length: > 0 } pair ? pair : null;
+        Node ??= env("EDGEHA_NODE") is { Length: > 0 } node ? node : env("NODE_NAME") is { Length: > 0 } nodeName ? nodeName : null;
         if (!RoleGiven && !string.IsNullOrEmpty(LeaseName))
         {
             UseLease = true;
@@ -164,11 +210,58 @@ public sealed class CollectorOptions
             }
         }
 
+        if (PublishQueueCapacity is < 1 or > 10_000_000)
+        {
+            errors.Add($"--publish-queue (publishQueue): {PublishQueueCapacity} is not 1..10000000");
+        }
+
+        if (MqttBroker is not null)
+        {
+            ValidateMqtt(errors);
+        }
+
         if (RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             errors.Add("--request-timeout-ms (requestTimeoutMilliseconds): must be greater than 0");
         }
 
         return errors;
+    }
+
+    private void ValidateMqtt(List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(MqttTopic) || MqttTopic.Contains('+', StringComparison.Ordinal) || MqttTopic.Contains('#', StringComparison.Ordinal))
+        {
+            errors.Add($"--mqtt-topic (mqttTopic): '{MqttTopic}' must be a topic without wildcards (+, #)");
+        }
+        else if (MqttTopic.Contains("{pair}", StringComparison.Ordinal) && string.IsNullOrEmpty(Pair))
+        {
+            errors.Add($"--mqtt-topic (mqttTopic): '{MqttTopic}' uses {{pair}} but the pair is not known (EDGEHA_PAIR, set by the operator); give a topic without it");
+        }
+
+        if (MqttPasswordFile is { } password)
+        {
+            if (!File.Exists(password))
+            {
+                errors.Add($"--mqtt-password-file (mqttPasswordFile): '{password}' does not exist");
+            }
+
+            if (string.IsNullOrEmpty(MqttUsername))
+            {
+                errors.Add("--mqtt-password-file (mqttPasswordFile): a password needs --mqtt-username (MQTT sends no password without a user name)");
+            }
+        }
+
+        if (MqttCaFile is { } ca)
+        {
+            if (MqttBroker?.Scheme != "mqtts")
+            {
+                errors.Add($"--mqtt-ca-file (mqttCaFile): only used with an mqtts:// broker, not '{MqttBroker}'");
+            }
+            else if (!File.Exists(ca))
+            {
+                errors.Add($"--mqtt-ca-file (mqttCaFile): '{ca}' does not exist");
+            }
+        }
     }
 }

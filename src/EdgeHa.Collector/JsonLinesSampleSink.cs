@@ -1,49 +1,40 @@
-using System.Threading.Channels;
-
 namespace EdgeHa.Collector;
 
 /// <summary>
-/// Writes published samples as JSON lines to a writer (stdout) from a background task, through a bounded channel so
-/// a slow reader of stdout never stalls polling; what does not fit is counted in <see cref="Dropped"/>.
+/// Writes published samples as JSON lines to a writer (stdout). The <see cref="SampleOutbox"/> in front of it is
+/// the bounded queue, so a slow reader of stdout never stalls polling and what does not fit is counted there; a
+/// line counts as written once it has been flushed.
 /// </summary>
-public sealed class JsonLinesSampleSink : ISampleSink, IAsyncDisposable
+public sealed class JsonLinesSampleSink(TextWriter writer) : ISampleSink
 {
-    private readonly Channel<Sample> _channel = Channel.CreateBounded<Sample>(new BoundedChannelOptions(10_000) { SingleReader = true });
-    private readonly TextWriter _writer;
-    private readonly Task _pump;
-    private long _dropped;
+    private readonly TextWriter _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+    private string? _problem;
 
-    public JsonLinesSampleSink(TextWriter writer)
+    public string Name => "stdout";
+
+    public string? Problem => Volatile.Read(ref _problem);
+
+    public async ValueTask<bool> WriteAsync(Sample sample, Func<bool> mayEmit, CancellationToken cancellationToken)
     {
-        _writer = writer;
-        _pump = Task.Run(PumpAsync);
-    }
-
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    public void Publish(Sample sample)
-    {
-        if (!_channel.Writer.TryWrite(sample))
+        ArgumentNullException.ThrowIfNull(mayEmit);
+        var line = SampleJson.ToLine(sample);
+        if (!mayEmit())
         {
-            Interlocked.Increment(ref _dropped);
+            return false;
         }
-    }
 
-    public async ValueTask DisposeAsync()
-    {
-        _channel.Writer.TryComplete();
-        await _pump.ConfigureAwait(false);
-    }
-
-    private async Task PumpAsync()
-    {
-        await foreach (var sample in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        try
         {
-            await _writer.WriteLineAsync(SampleJson.ToLine(sample)).ConfigureAwait(false);
-            if (_channel.Reader.Count == 0)
-            {
-                await _writer.FlushAsync().ConfigureAwait(false);
-            }
+            await _writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException e)
+        {
+            Volatile.Write(ref _problem, $"cannot write to stdout: {e.Message}");
+            return false;
+        }
+
+        Volatile.Write(ref _problem, null);
+        return true;
     }
 }

@@ -114,7 +114,7 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
         _ = engine.PromoteAsync(after);
     }
 
-    /// <summary>The last sequence published in the current holding (null before the first), for the Lease annotation.</summary>
+    /// <summary>The last sequence published (acknowledged by every sink) in the current holding, null before the first: the Lease annotation.</summary>
     private long? LastPublishedSequenceInHolding()
     {
         var last = _engine?.LastPublished;

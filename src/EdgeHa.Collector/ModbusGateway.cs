@@ -10,7 +10,7 @@ namespace EdgeHa.Collector;
 /// retry later), as does an active one before its first sample. Writes are refused with exception 01: the gateway
 /// never writes to the device on anyone's behalf.
 /// </summary>
-public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDisposable
+public sealed class ModbusGateway : ISampleView, IModbusRequestHandler, IAsyncDisposable
 {
     private readonly IRoleSource _roles;
     private readonly ModbusUnitStore _unit;
@@ -44,7 +44,8 @@ public sealed class ModbusGateway : ISampleSink, IModbusRequestHandler, IAsyncDi
 
     public Task StartAsync(CancellationToken cancellationToken = default) => _server.StartAsync(cancellationToken);
 
-    public void Publish(Sample sample)
+    /// <summary>Makes <paramref name="sample"/> the values served.</summary>
+    public void Show(Sample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
         foreach (var block in sample.Blocks)

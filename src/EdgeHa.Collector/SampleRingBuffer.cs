@@ -122,6 +122,27 @@ public sealed class SampleRingBuffer
         }
     }
 
+    /// <summary>
+    /// Clears the published mark of these samples (queued for the sinks but discarded when the collector lost its
+    /// role): they were never delivered, so a later promotion of this collector replays them.
+    /// </summary>
+    public void MarkUnpublished(IReadOnlyCollection<Sample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var numbers = samples.Select(s => s.Number).ToHashSet();
+        lock (_gate)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                ref var e = ref _entries[(_head + i) % _entries.Length];
+                if (e.Published && numbers.Contains(e.Sample.Number))
+                {
+                    e = e with { Published = false };
+                }
+            }
+        }
+    }
+
     private static bool Follows(Sample s, int index, int sequence, int lastIndex) =>
         lastIndex >= 0 ? index > lastIndex : s.Sequence is { } q && SequenceRegister.IsAfter(q, sequence);
 

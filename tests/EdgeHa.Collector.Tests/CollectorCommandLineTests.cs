@@ -96,7 +96,7 @@ public sealed class CollectorCommandLineTests : IDisposable
 
         Assert.Equal(
             $"{path}:4:5: reads[1]: count '200' in 'holding:0:200' is not 1..125{Environment.NewLine}"
-            + $"{path}:5:1: intervalMs: unknown field (expected one of: device, unit, reads, intervalMilliseconds, role, httpPort, sequence, stdoutJsonl, bufferSeconds, staleAfterMilliseconds, requestTimeoutMilliseconds, bind, serveModbusPort)",
+            + $"{path}:5:1: intervalMs: unknown field (expected one of: device, unit, reads, intervalMilliseconds, role, httpPort, sequence, stdoutJsonl, bufferSeconds, staleAfterMilliseconds, requestTimeoutMilliseconds, bind, serveModbusPort, mqttBroker, mqttTopic, mqttClientId, mqttUsername, mqttPasswordFile, mqttCaFile, publishQueue)",
             error);
     }
 

@@ -9,7 +9,7 @@ public class CollectorEngineTests
 {
     private readonly ManualTimeProvider _time = new();
     private readonly Mock<IDeviceReader> _device = new();
-    private readonly List<Sample> _published = [];
+    private readonly RecordingSink _sink = new();
     private int _sequence = 100;
 
     private CollectorEngine Create(CollectorRole role = CollectorRole.Active, IRoleSource? roles = null, Action<CollectorOptions>? configure = null)
@@ -21,10 +21,10 @@ public class CollectorEngineTests
         _device.Setup(d => d.ReadRegistersAsync(ModbusTable.InputRegisters, 0, 3, It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => [(ushort)_sequence, 7, 8]);
         _device.Setup(d => d.ReadBitsAsync(ModbusTable.Coils, 0, 2, It.IsAny<CancellationToken>())).ReturnsAsync([true, false]);
-        var sink = new Mock<ISampleSink>();
-        sink.Setup(s => s.Publish(It.IsAny<Sample>())).Callback<Sample>(_published.Add);
-        return new CollectorEngine(options, _device.Object, roles ?? new ManualRoleSource(role), _time, sinks: [sink.Object]);
+        return new CollectorEngine(options, _device.Object, roles ?? new ManualRoleSource(role), _time, sinks: [_sink]);
     }
+
+    private IReadOnlyList<Sample> Published => _sink.Written;
 
     private async Task PollAsync(CollectorEngine engine, int times = 1)
     {
@@ -34,6 +34,8 @@ public class CollectorEngineTests
             _sequence = (_sequence + 1) & 0xFFFF;
             _time.Advance(TimeSpan.FromSeconds(1));
         }
+
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -43,13 +45,14 @@ public class CollectorEngineTests
         engine.Epoch = 4;
 
         var sample = await engine.PollOnceAsync(CancellationToken.None);
+        await engine.FlushAsync();
 
         Assert.NotNull(sample);
         Assert.Equal((1L, 100, 4L), (sample.Number, sample.Sequence, sample.Epoch));
         Assert.Equal(_time.GetUtcNow(), sample.Timestamp);
         Assert.Equal([(ushort)100, 7, 8], sample.Blocks[0].Registers);
         Assert.Equal([true, false], sample.Blocks[1].Bits);
-        Assert.Equal([sample], _published);
+        Assert.Equal([sample], Published);
         Assert.Same(sample, engine.LastPublished);
         Assert.Equal(1, engine.Metrics.SamplesPublished);
     }
@@ -72,7 +75,7 @@ public class CollectorEngineTests
 
         await PollAsync(engine, 3);
 
-        Assert.Empty(_published);
+        Assert.Empty(Published);
         Assert.Null(engine.LastPublished);
         Assert.Equal(3, engine.Buffer.Count);
         Assert.Empty(engine.Buffer.PublishedAfterNumber(null, 100));
@@ -139,7 +142,7 @@ public class CollectorEngineTests
 
         Assert.Equal(2, engine.Metrics.Errors(kind, code));
         Assert.Equal(2, engine.Metrics.Polls);
-        Assert.Empty(_published);
+        Assert.Empty(Published);
         var label = code is { } c ? ((byte)c).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
         Assert.Contains($"edgeha_collector_poll_errors_total{{kind=\"{kind.ToString().ToLowerInvariant()}\",code=\"{label}\"}} 2\n", engine.Metrics.Render(engine.GetState()), StringComparison.Ordinal);
     }
@@ -164,14 +167,15 @@ public class CollectorEngineTests
         await PollAsync(engine, 5); // sequences 65533, 65534, 65535, 0, 1
 
         var result = await engine.PromoteAsync(65535);
+        await engine.FlushAsync();
 
         Assert.Equal(CollectorRole.Active, roles.Current);
         Assert.Equal(2, result.Replayed);
-        Assert.Equal([0, 1], _published.Select(s => s.Sequence!.Value));
-        Assert.Equal(1, result.LastPublished!.Sequence);
+        Assert.Equal([0, 1], Published.Select(s => s.Sequence!.Value));
+        Assert.Equal(1, engine.LastPublished!.Sequence); // acknowledged by the sink, after the flush
 
         await PollAsync(engine); // sequence 2, live
-        Assert.Equal([0, 1, 2], _published.Select(s => s.Sequence!.Value));
+        Assert.Equal([0, 1, 2], Published.Select(s => s.Sequence!.Value));
         Assert.Equal([1, 2], engine.Buffer.PublishedAfterSequence(0, 100).Select(s => s.Sequence!.Value));
         Assert.Equal((3, 2), (engine.Metrics.SamplesPublished, engine.Metrics.SamplesReplayed));
     }
@@ -183,9 +187,10 @@ public class CollectorEngineTests
         await PollAsync(engine, 3);
 
         var result = await engine.PromoteAsync(null);
+        await engine.FlushAsync();
 
         Assert.Equal(3, result.Replayed);
-        Assert.Equal([1L, 2, 3], _published.Select(s => s.Number));
+        Assert.Equal([1L, 2, 3], Published.Select(s => s.Number));
     }
 
     [Fact]
@@ -197,7 +202,135 @@ public class CollectorEngineTests
         await PollAsync(engine);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => engine.PromoteAsync(1));
-        Assert.Empty(_published);
+        Assert.Empty(Published);
+    }
+
+    [Fact]
+    public async Task LastPublished_SinkHasNotAcknowledged_StaysAtTheLastAcknowledgedSample()
+    {
+        var engine = Create();
+        await PollAsync(engine); // sequence 100, acknowledged
+        _sink.Hold();
+
+        var pending = await engine.PollOnceAsync(CancellationToken.None); // sequence 101, not yet written
+        await WaitUntil(() => _sink.Waiting == 1);
+
+        Assert.Equal(100, engine.LastPublished!.Sequence);
+        Assert.Equal(1, engine.Metrics.SamplesPublished);
+        Assert.Equal(1, engine.GetState().QueueDepth);
+
+        _sink.Release();
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(pending, engine.LastPublished);
+        Assert.Equal(2, engine.Metrics.SamplesPublished);
+    }
+
+    [Fact]
+    public async Task Outbox_RoleLostWithoutAnEvent_FenceIsCheckedAtEmissionSoNothingQueuedIsWritten()
+    {
+        // A lease holding that runs out says so only when asked: there is no event before the next write.
+        var role = CollectorRole.Active;
+        var roles = new Mock<IRoleSource>();
+        roles.Setup(r => r.Current).Returns(() => role);
+        var engine = Create(roles: roles.Object);
+        _sink.Hold();
+        await engine.PollOnceAsync(CancellationToken.None);
+        await WaitUntil(() => _sink.Waiting == 1);
+        await engine.PollOnceAsync(CancellationToken.None);
+        await engine.PollOnceAsync(CancellationToken.None);
+
+        role = CollectorRole.Standby;
+        _sink.Release();
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(Published);
+        Assert.Null(engine.LastPublished);
+        Assert.Equal(3, engine.Metrics.SamplesFenced);
+        Assert.Equal(0, engine.Metrics.SamplesPublished);
+        Assert.Empty(engine.Buffer.PublishedAfterNumber(null, 100)); // never delivered: replayable again
+    }
+
+    [Fact]
+    public async Task RoleChanged_AwayFromActive_DiscardsTheQueueAtOnceAndAPromotionReplaysIt()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Active);
+        var engine = Create(roles: roles);
+        _sink.Hold();
+        await PollAsyncWithoutFlush(engine, 1);
+        await WaitUntil(() => _sink.Waiting == 1);
+        await PollAsyncWithoutFlush(engine, 2);
+        Assert.Equal(3, engine.PublishQueueDepth);
+
+        roles.SetRole(CollectorRole.Standby);
+
+        Assert.Equal(2, engine.Metrics.SamplesFenced); // the queued two, before the held write even resumes
+        Assert.Equal(1, engine.PublishQueueDepth);
+        _sink.Release();
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(Published);
+        Assert.Equal(3, engine.Metrics.SamplesFenced);
+
+        var result = await engine.PromoteAsync(null);
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, result.Replayed);
+        Assert.Equal([100, 101, 102], Published.Select(s => s.Sequence!.Value));
+        Assert.Equal(102, engine.LastPublished!.Sequence);
+    }
+
+    [Fact]
+    public async Task Outbox_Full_DropsTheOldestCountedAndHealthSaysDegraded()
+    {
+        var engine = Create(configure: o => o.PublishQueueCapacity = 2);
+        _sink.Hold();
+        await PollAsyncWithoutFlush(engine, 1);
+        await WaitUntil(() => _sink.Waiting == 1);
+        await PollAsyncWithoutFlush(engine, 4); // 101..104 into a queue of 2: 101 and 102 are dropped
+
+        var state = engine.GetState();
+        Assert.True(state.Healthy);
+        Assert.True(state.Degraded);
+        Assert.Equal("degraded: active, the device answered 1000 ms ago; publish queue full: 2 sample(s) dropped so far (--publish-queue 2)", state.Reason);
+        Assert.Equal(2, engine.Metrics.SamplesDropped);
+        var metrics = engine.Metrics.Render(state);
+        Assert.Contains("edgeha_collector_samples_dropped_total 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("edgeha_collector_publish_queue_depth 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("edgeha_collector_degraded 1\n", metrics, StringComparison.Ordinal);
+
+        _sink.Release();
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([100, 103, 104], Published.Select(s => s.Sequence!.Value));
+        Assert.False(engine.GetState().Degraded);
+    }
+
+    [Fact]
+    public async Task Outbox_SinkFails_RetriesTheSameSampleCountsErrorsAndHealthSaysDegraded()
+    {
+        var engine = Create();
+        _sink.Fail = true;
+        await PollAsyncWithoutFlush(engine, 2);
+        await WaitUntil(() => engine.Metrics.SinkErrors("test") >= 1);
+
+        var state = engine.GetState();
+        Assert.True(state.Degraded);
+        Assert.EndsWith("; test: the test makes writes fail", state.Reason, StringComparison.Ordinal);
+        Assert.Null(engine.LastPublished);
+        Assert.Contains("edgeha_collector_sink_errors_total{sink=\"test\"} ", engine.Metrics.Render(state), StringComparison.Ordinal);
+
+        _sink.Fail = false;
+        _time.Advance(TimeSpan.FromSeconds(1)); // past the retry backoff (at most 1 s)
+        await engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([100, 101], Published.Select(s => s.Sequence!.Value));
+        Assert.False(engine.GetState().Degraded);
+    }
+
+    private async Task PollAsyncWithoutFlush(CollectorEngine engine, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await engine.PollOnceAsync(CancellationToken.None);
+            _sequence = (_sequence + 1) & 0xFFFF;
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
     }
 
     [Fact]

@@ -122,9 +122,61 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         Assert.False(a.Engine.GetState().Healthy);
     }
 
+    [Fact]
+    public async Task Handover_SinkStalled_RecordsTheLastSequenceTheSinkAcknowledgedNotTheLastQueued()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var stdout = new HeldTextWriter();
+        var a = await StartCollectorAsync("pod-a", stdout);
+        await WaitUntil(() => stdout.Lines.Count >= 3);
+
+        // stdout stops reading; the collector keeps polling and queueing newer sequences it cannot deliver.
+        stdout.Hold();
+        var written = stdout.Lines.Count;
+        var lastWritten = Sequence(stdout.Lines[^1]);
+        await WaitUntil(() => a.Engine.PublishQueueDepth >= 2 && a.Engine.Buffer.Snapshot()[^1].Sample.Sequence > lastWritten + 1);
+        Assert.Equal(written, stdout.Lines.Count);
+
+        await EditLeaseAsync(l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+        await WaitUntilAsync(async () => (await ReadLease()).Spec!.HolderIdentity is null);
+
+        var recorded = int.Parse((await ReadLease()).Metadata.Annotations![FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture);
+        Assert.Equal(lastWritten, recorded);
+        Assert.Equal(lastWritten, a.Engine.LastPublished!.Sequence);
+        await WaitUntil(() => a.Engine.PublishQueueDepth <= 1); // discarded on losing the role
+        Assert.True(a.Engine.Metrics.SamplesFenced >= 1);
+        stdout.Release();
+    }
+
+    [Fact]
+    public async Task Stop_SinkStalled_ReleasesTheLeaseWithTheLastSequenceTheSinkAcknowledged()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var stdout = new HeldTextWriter();
+        var a = await StartCollectorAsync("pod-a", stdout);
+        await WaitUntil(() => stdout.Lines.Count >= 3);
+        stdout.Hold();
+        var lastWritten = Sequence(stdout.Lines[^1]);
+        await WaitUntil(() => a.Engine.PublishQueueDepth >= 2 && a.Engine.Buffer.Snapshot()[^1].Sample.Sequence > lastWritten + 1);
+
+        await a.DisposeAsync(); // waits for the sinks (in vain here), then releases
+
+        var released = await ReadLease();
+        Assert.Null(released.Spec!.HolderIdentity);
+        Assert.Equal("pod-a", released.Metadata.Annotations![FencingAnnotations.ReleasedBy]);
+        Assert.Equal(lastWritten, int.Parse(released.Metadata.Annotations[FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture));
+        stdout.Release();
+    }
+
+    private static int Sequence(string jsonLine)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(jsonLine);
+        return doc.RootElement.GetProperty("sequence").GetInt32();
+    }
+
     private static List<Sample> Published(CollectorHost host) => [.. host.Engine.Buffer.PublishedAfterNumber(null, 10_000)];
 
-    private async Task<CollectorHost> StartCollectorAsync(string identity)
+    private async Task<CollectorHost> StartCollectorAsync(string identity, TextWriter? stdout = null)
     {
         var options = new CollectorOptions
         {
@@ -136,13 +188,14 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
             Sequence = new SequenceRegister(ModbusTable.InputRegisters, 0),
             RequestTimeout = TimeSpan.FromSeconds(5),
             MinimumLogLevel = LogLevel.Warning,
+            StdoutJsonLines = stdout is not null,
         };
         options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 2));
         var roles = new LeaseRoleSource(last => new LeaseHolder(
             _client,
             new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = identity, DefaultTerms = Fast },
             last));
-        var host = await CollectorHost.StartAsync(options, roles);
+        var host = await CollectorHost.StartAsync(options, roles, jsonLinesWriter: stdout);
         _disposables.Add(roles);
         _disposables.Add(host);
         return host;
