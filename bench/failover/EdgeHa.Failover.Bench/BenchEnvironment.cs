@@ -101,7 +101,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         RequestTimeout = timeout,
     };
 
-    private static async Task CreateCrdAsync(SandboxApiServer server, CancellationToken cancellationToken)
+    internal static async Task CreateCrdAsync(SandboxApiServer server, CancellationToken cancellationToken)
     {
         // The same CRD as crds/edgeha.io_redundantpairs.yaml (that file is generated from these types).
         var crd = JsonSerializer.SerializeToNode(CrdGenerator.Build())!.AsObject();

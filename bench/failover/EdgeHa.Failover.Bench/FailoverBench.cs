@@ -36,6 +36,14 @@ internal sealed class FailoverBench(BenchOptions options, ResultTable table, Tex
             });
         }
 
+        if (options.Phase is "all" or "handover")
+        {
+            await Guard("leader handover", () => new LeaderHandoverPhase(options.OperatorDll, Path.Combine(options.WorkDirectory, "handover"), table, Say).RunAsync(cancellationToken), () =>
+            {
+                table.NotMeasured("operator leader handover after SIGTERM", "phase failed, see log above", "<= 1000 ms");
+            });
+        }
+
         if (options.Phase is "all" or "scale")
         {
             for (var i = 0; i < options.Pairs.Count; i++)

@@ -31,7 +31,8 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<OperatorProcess> StartAsync(string dll, string kubeconfig, string logPath, CancellationToken cancellationToken)
+    /// <summary>Starts the operator and waits for /readyz; with <paramref name="identity"/>, as a leader-electing replica (POD_NAME).</summary>
+    public static async Task<OperatorProcess> StartAsync(string dll, string kubeconfig, string logPath, CancellationToken cancellationToken, string? identity = null)
     {
         var health = FreePort();
         var metrics = FreePort();
@@ -45,10 +46,20 @@ internal sealed class OperatorProcess : IAsyncDisposable
         {
             dll, "--kubeconfig", kubeconfig, "--namespace", "default",
             "--health-probe-bind-address", $"127.0.0.1:{health}", "--metrics-bind-address", $"127.0.0.1:{metrics}",
-            "--zap-log-level", "warn",
+            "--zap-log-level", identity is null ? "warn" : "info",
         })
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        if (identity is not null)
+        {
+            foreach (var arg in new[] { "--leader-elect", "--leader-election-namespace", "default" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+
+            psi.Environment["POD_NAME"] = identity;
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the operator");
@@ -97,6 +108,17 @@ internal sealed class OperatorProcess : IAsyncDisposable
         await op.DisposeAsync();
         throw new TimeoutException($"the operator was not ready within 60 s; see {logPath}");
     }
+
+    /// <summary>SIGTERM, as kubelet stops the pod; completes when the process has exited.</summary>
+    public async Task<int> TerminateAsync(CancellationToken cancellationToken)
+    {
+        _ = Kill(_process.Id, 15);
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Resident set size in bytes (VmRSS).</summary>
     public long ResidentBytes()

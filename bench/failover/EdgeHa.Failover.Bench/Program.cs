@@ -3,7 +3,7 @@ using EdgeHa.Failover.Bench;
 
 // Failover switch latency and the operator at scale on the sandbox. Usage:
 //   EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers 20] [--pairs 200,1000] [--scale-failovers 20]
-//                         [--budget-seconds 240] [--phase all|switch|scale]
+//                         [--budget-seconds 240] [--phase all|switch|handover|scale]
 // Prints a human table and, for bench/run-all.sh, one "ROW<TAB>figure<TAB>value<TAB>goal<TAB>met" line per figure.
 var options = BenchOptions.Parse(args);
 if (options is null)
@@ -39,7 +39,7 @@ return 0;
 /// <summary>The command line.</summary>
 internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, int Failovers, IReadOnlyList<int> Pairs, int ScaleFailovers, int BudgetSeconds, string Phase)
 {
-    public const string Usage = "usage: EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers N] [--pairs N[,N...]] [--scale-failovers N] [--budget-seconds S] [--phase all|switch|scale]";
+    public const string Usage = "usage: EdgeHa.Failover.Bench --operator-dll PATH [--work DIR] [--failovers N] [--pairs N[,N...]] [--scale-failovers N] [--budget-seconds S] [--phase all|switch|handover|scale]";
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -78,9 +78,9 @@ internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, in
             return null;
         }
 
-        if (pairs.Count == 0 || pairs.Any(n => n is < 1 or > 1000) || phase is not ("all" or "switch" or "scale"))
+        if (pairs.Count == 0 || pairs.Any(n => n is < 1 or > 1000) || phase is not ("all" or "switch" or "handover" or "scale"))
         {
-            Console.Error.WriteLine("--pairs: sizes 1..1000, comma-separated; --phase all, switch or scale");
+            Console.Error.WriteLine("--pairs: sizes 1..1000, comma-separated; --phase all, switch, handover or scale");
             return null;
         }
 
