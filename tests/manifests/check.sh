@@ -246,7 +246,7 @@ echo "== security"
 # The samples this delivery ships meet the restricted profile too (what a pod-security-enforcing namespace needs).
 mapfile -t restricted_inputs < <(rendered "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/kustomize-default.yaml")
 counted_validate restricted "${restricted_inputs[@]}" \
-  config/samples/redundantpair_cold_metallb.yaml config/samples/redundantpair_hot_kubevip.yaml config/samples/redundantpair_simulator.yaml
+  config/samples/redundantpair_cold_metallb.yaml config/samples/redundantpair_hot_kubevip.yaml config/samples/redundantpair_hot_mqtt.yaml config/samples/redundantpair_simulator.yaml
 mapfile -t rbac_inputs < <(rendered "$work/chart-default.yaml" "$work/chart-all.yaml" "$work/chart-namespaced.yaml" "$work/kustomize-default.yaml" "$work/kustomize-collector-rbac.yaml")
 if [ ${#rbac_inputs[@]} -gt 0 ]; then
   counted_validate rbac "${rbac_inputs[@]}"
