@@ -276,15 +276,12 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     {
         // Stop acting first; only then tell the grantor it may hand the lease on.
         var holding = State;
+        var last = holding.Acting ? _lastPublishedSequence() : null;
         Set(HoldingState.NotHolding(why, graceful: true));
         if (BeforeReleaseAsync is { } beforeRelease)
         {
             await beforeRelease(cancellationToken).ConfigureAwait(false);
         }
-
-        // Read after acting stopped and whatever acted has finished: a write that completed meanwhile counts as
-        // published, so the next active does not publish it again.
-        var last = holding.Acting ? _lastPublishedSequence() : null;
 
         var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
         if (last is long sequence)
