@@ -20,7 +20,7 @@ public sealed class RedundantPairTests
               "modbus": { "port": 5020, "unitId": 7, "table": "Holding", "address": 100 },
               "periodMilliseconds": 500, "timeoutMilliseconds": 1500, "failureThreshold": 3, "successThreshold": 2
             },
-            "failover": { "delayMilliseconds": 250, "failback": "Manual", "failbackStabilizationSeconds": 60, "startupGraceSeconds": 10, "joinTimeoutSeconds": 120, "switchoverTo": "ipc-b" },
+            "failover": { "delayMilliseconds": 250, "failback": "Manual", "failbackStabilizationSeconds": 60, "startupGraceSeconds": 10, "joinTimeoutSeconds": 120, "progressDeadlineSeconds": 600, "switchoverTo": "ipc-b" },
             "fencing": { "leaseDurationMilliseconds": 3000, "renewIntervalMilliseconds": 1000, "clockSkewMarginMilliseconds": 500 },
             "nodeHealth": { "nodeLeaseStaleSeconds": 20 },
             "vip": { "address": "fd00::50", "provider": "KubeVip", "ports": [ { "name": "modbus", "port": 502, "targetPort": 5020, "protocol": "TCP" } ], "interface": "eth0" },

@@ -45,9 +45,9 @@ public sealed class EventRecorderTests(SandboxFixture fixture) : IClassFixture<S
         var regarding = await _sandbox.Client.CreateAsync(Objects.ConfigMap("pair", ns), guard.Token);
         var recorder = NewRecorder();
 
-        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "timeout 1", guard.Token);
-        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "timeout 2", guard.Token);
-        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "timeout 3", guard.Token);
+        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "node-a: timeout", guard.Token);
+        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "node-a: timeout", guard.Token);
+        await recorder.NormalAsync(regarding, "ProbeFailed", "Probe", "node-a: timeout", guard.Token);
         await recorder.NormalAsync(regarding, "FailoverCompleted", "Failover", "now on ipc-b", guard.Token);
 
         var events = (await _sandbox.Client.ListAsync<Event>(ns, cancellationToken: guard.Token)).Items;

@@ -448,7 +448,8 @@ public sealed class RedundantPairReconciler : IReconciler
 
     private async Task ApplyDeploymentsAsync(PairContext c, F.Decision decision, F.PairObservation observation, CancellationToken cancellationToken)
     {
-        var plan = PlanRollout(c, decision.ActiveNode, decision.State.ActiveConfirmedHealthy, observation.Primary, observation.Standby);
+        // The former active is upgraded only once the new holder confirmed the Lease, never in the middle of the handover.
+        var plan = PlanRollout(c, decision.ActiveNode, decision.State.ActiveConfirmedHealthy && IsConfirmed(c, decision.ActiveNode), observation.Primary, observation.Standby);
         c.Rollout = plan;
         foreach (var node in new[] { c.Pair.Spec.PrimaryNode, c.Pair.Spec.StandbyNode })
         {
