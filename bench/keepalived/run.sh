@@ -32,6 +32,7 @@ done
 
 prefix="ehk-$$-"
 work="$(mktemp -d /tmp/ehk-$$-XXXX)"
+echo "namespaces: ${prefix}plant ${prefix}a ${prefix}b" >&2
 ns_plant="${prefix}plant" ns_a="${prefix}a" ns_b="${prefix}b"
 vip=10.213.0.100 ip_plant=10.213.0.1 ip_a=10.213.0.11 ip_b=10.213.0.12
 
@@ -155,7 +156,7 @@ scenario() {
   grep -q MASTER "$work/run/a/events" || { echo "error: A is not the first MASTER ($profile/$fault)" >&2; keep_logs=1; return 1; }
   ip netns exec "$ns_plant" python3 "$here/consumer.py" record "$work/run/consumer.jsonl" "$vip" "$ip_a" "$ip_b" &
   local consumer=$!
-  sleep 5
+  sleep 5 & wait $!   # in the background so a signal is handled at once
   fault_at="$(now)"
   case "$fault" in
     crash)  # power loss of A: its processes die, its link goes down
@@ -166,7 +167,7 @@ scenario() {
     partition) ip -n "$ns_a" link set eth0 down ;;
     oneway) ip netns exec "$ns_b" iptables -A INPUT -p vrrp -j DROP ;;
   esac
-  sleep "$window"
+  sleep "$window" & wait $!
   end_at="$(now)"
   kill -TERM "$consumer"; wait "$consumer" || true
   python3 "$here/consumer.py" analyze "$work/run" "$profile" "$fault" "$fault_at" "$end_at"
@@ -179,7 +180,8 @@ start=$(date +%s)
 for profile in $profiles; do
   for fault in $faults; do
     echo "-- $profile / $fault" >&2
-    scenario "$profile" "$fault" | tee -a "$results" >&2
+    scenario "$profile" "$fault" >>"$results"
+    tail -n 1 "$results" >&2
   done
 done
 cleanup
