@@ -58,6 +58,10 @@ bench: ## Run every benchmark (Modbus, failover switch, operator at 200 and 1,00
 bench-failover: ## Failover switch latency and the operator at scale on the sandbox (about 4.5 min).
 	bench/failover/run.sh
 
+.PHONY: bench-keepalived
+bench-keepalived: ## Keepalived (VRRP) baseline in network namespaces under crash, hang, partition and a one-way cut (about 4 min; root, keepalived, iptables).
+	bench/keepalived/run.sh
+
 .PHONY: bench-modbus
 bench-modbus: ## Modbus server/client vs libmodbus and pymodbus over loopback (about 75 s; needs gcc, libmodbus-dev).
 	bench/modbus/run.sh
