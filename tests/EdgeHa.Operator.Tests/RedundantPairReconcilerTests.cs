@@ -406,7 +406,12 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     [Fact]
     public async Task Reconcile_ActiveNodeLeaseStopsRenewing_FailsOverAfterTheStaleTime()
     {
-        await PlaceAsync(_cluster.NewPair(configure: s => s.NodeHealth = new NodeHealthSpec { NodeLeaseStaleSeconds = 5 }));
+        // Roomy pair-lease terms: under a loaded suite a starved stand-in's renewals must not go stale first.
+        await PlaceAsync(_cluster.NewPair(configure: s =>
+        {
+            s.NodeHealth = new NodeHealthSpec { NodeLeaseStaleSeconds = 5 };
+            s.Fencing = new FencingSpec { LeaseDurationMilliseconds = 3000, RenewIntervalMilliseconds = 500, ClockSkewMarginMilliseconds = 300 };
+        }));
         var stoppedAt = DateTime.UtcNow;
 
         // A dead kubelet: the node lease is no longer renewed (the Node object still says Ready).
@@ -481,7 +486,11 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     [Fact]
     public async Task UpgradedStandbyNeverHealthy_RolloutStallsAndTheOldActiveKeepsActing()
     {
-        var placed = await PlaceAsync(_cluster.NewPair(configure: s => s.Failover!.ProgressDeadlineSeconds = 10));
+        var placed = await PlaceAsync(_cluster.NewPair(configure: s =>
+        {
+            s.Failover!.ProgressDeadlineSeconds = 10;
+            s.Fencing = new FencingSpec { LeaseDurationMilliseconds = 3000, RenewIntervalMilliseconds = 500, ClockSkewMarginMilliseconds = 300 };
+        }));
         var oldVersion = TemplateOf(TestCluster.NodeA);
         _cluster.Nodes[TestCluster.NodeB].Health = HealthMode.Failing; // whatever runs on node-b fails its probes
 
@@ -492,6 +501,6 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
         Assert.Equal(oldVersion, TemplateOf(TestCluster.NodeA));
         Assert.NotEqual(oldVersion, TemplateOf(TestCluster.NodeB));
         Assert.Contains("node-a keeps running the old version", stalled.Status.Rollout!.Message, StringComparison.Ordinal);
-        Assert.NotNull(_cluster.ActingPodOn(TestCluster.NodeA));
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn(TestCluster.NodeA) is not null, Settle, "node-a acting", Ct);
     }
 }
