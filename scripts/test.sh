@@ -35,5 +35,8 @@ m_passed=${m_passed:-0}; m_failed=${m_failed:-0}; m_skipped=${m_skipped:-0}
 if [ "$mrc" -ne 0 ] && [ "$m_failed" -eq 0 ]; then m_failed=1; fi
 
 echo
+# The failed tests by name, last, so that the tail of a CI log says which ones.
+grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
+  | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' | sort -u || true
 echo "$((dn_passed + m_passed)) passed, $((dn_failed + m_failed)) failed, $((dn_skipped + m_skipped)) skipped"
 [ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using EdgeHa.Hosting;
 
 namespace EdgeHa.Agent;
 
@@ -12,8 +13,8 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     private const int SigTerm = 15;
     private Process? _process;
 
-    /// <summary>True while the process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    /// <summary>True while the process runs (false once disposed: the watchdog may still look after that).</summary>
+    public bool IsRunning => Exited(_process) == false;
 
     /// <summary>The running process's id, or null.</summary>
     public int? ProcessId => IsRunning ? _process!.Id : null;
@@ -25,7 +26,7 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     public long StartedAt { get; private set; }
 
     /// <summary>The exit code of the last process once it has exited, else null.</summary>
-    public int? LastExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+    public int? LastExitCode => _process is { } p && Exited(p) == true ? p.ExitCode : null;
 
     /// <summary>
     /// Starts the process unless it runs already. Its output goes to ours. On Linux it is started through
@@ -39,18 +40,11 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
             return;
         }
 
-        _process?.Dispose();
-        var info = new ProcessStartInfo(DeathSignal.Wrapper ?? fileName) { UseShellExecute = false };
-        if (DeathSignal.Wrapper is not null)
-        {
-            foreach (var argument in DeathSignal.WrapperArguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            info.ArgumentList.Add(fileName);
-        }
-
+        // Forget the old process before launching: a launch that throws must not leave a disposed one behind.
+        var old = _process;
+        _process = null;
+        old?.Dispose();
+        var info = new ProcessStartInfo(fileName) { UseShellExecute = false };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -65,7 +59,7 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         var process = _process;
-        if (process is null || process.HasExited)
+        if (process is null || Exited(process) != false)
         {
             return;
         }
@@ -94,7 +88,7 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     public void KillNow()
     {
         var process = _process;
-        if (process is { HasExited: false })
+        if (process is not null && Exited(process) == false)
         {
             try
             {
@@ -110,7 +104,28 @@ internal sealed partial class ChildProcess(string fileName, IReadOnlyList<string
     public void Dispose()
     {
         KillNow();
-        _process?.Dispose();
+        var process = _process;
+        _process = null;
+        process?.Dispose();
+    }
+
+    /// <summary>Whether the process has exited; null when there is none (never started, or disposed meanwhile).</summary>
+    private static bool? Exited(Process? process)
+    {
+        if (process is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed by another thread between the read of the field and this call.
+            return null;
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -1,4 +1,5 @@
 using EdgeHa.Fencing;
+using EdgeHa.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -9,6 +9,10 @@ public sealed class LeaseGatedRunnerTests
     private const string LeaseName = "line-1-active";
     private static readonly LeaseTerms Fast = new(TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
 
+    // For tests that count restarts: a holding lost to a starved renewal starts the child again at once (a new
+    // holding resets the crash count), which would look like a back-off cut short.
+    private static readonly LeaseTerms Roomy = new(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300));
+
     private readonly InMemoryLeaseApi _api = new();
 
     [Fact]
@@ -75,7 +79,7 @@ public sealed class LeaseGatedRunnerTests
     [Fact]
     public async Task RunAsync_CollectorCrashLoops_WaitsLongerBeforeEachRestart()
     {
-        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        _api.Seed(LeaseName, "pod-a", terms: Roomy);
         var backoff = new RestartBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10));
         await using var run = Start(backoff, "/bin/sh", "-c", "exit 3");
         var starts = new List<long>();

@@ -8,8 +8,9 @@ namespace EdgeHa.Demo.Tests;
 
 /// <summary>
 /// The real thing, shortened: the sandbox API server, two simulated nodes running the collector as processes, the
-/// device, the operator process, the hot pair; crash, failover, restore, fail-back; data read through the VIP.
-/// Asserts behaviour (every step done, no sample lost at a handover), not timing.
+/// device, the operator process, the hot pair; creation, crash, failover, restore, fail-back, a rolling upgrade; data read
+/// through the VIP. Asserts behaviour (every step done, first placement on the primary, no sample lost at a handover,
+/// none lost or repeated at the upgrade), not timing.
 /// </summary>
 public class DemoIntegrationTests(ITestOutputHelper output)
 {
@@ -51,9 +52,13 @@ public class DemoIntegrationTests(ITestOutputHelper output)
 
         Assert.Null(result.FailedStep);
         Assert.NotNull(result.PredictedFailoverMs);
-        Assert.Equal([TransitionKind.Failover, TransitionKind.Failback], result.Transitions.Select(t => t.Kind));
+        Assert.Equal([TransitionKind.Failover, TransitionKind.Failback, TransitionKind.Upgrade, TransitionKind.Failback], result.Transitions.Select(t => t.Kind));
         Assert.All(result.Transitions, t => Assert.NotNull(t.FirstNewSampleAt));
         Assert.Equal(0, result.Continuity.LostAtHandover);
+        Assert.True(result.Verdict.Passed, string.Join("; ", result.Verdict.Checks.Where(c => c.Passed == false).Select(c => $"{c.Name}: {c.Detail}")));
+        Assert.Contains(result.Verdict.Checks, c => c.Name == "created without a flip" && c.Passed == true);
+        var upgrade = Assert.Single(result.Transitions, t => t.Kind == TransitionKind.Upgrade);
+        Assert.Equal(("edge-a", "edge-b", 0L, 0L), (upgrade.From, upgrade.To, upgrade.LostAtHandover, upgrade.Duplicates));
         try
         {
             Directory.Delete(work, recursive: true);

@@ -15,6 +15,7 @@ public class DemoScenarioTests
         FailoverTimeout = TimeSpan.FromSeconds(10),
         FailbackExtraTimeout = TimeSpan.FromSeconds(10),
         DeleteTimeout = TimeSpan.FromSeconds(5),
+        UpgradeTimeout = TimeSpan.FromSeconds(10),
         Poll = TimeSpan.FromMilliseconds(20),
         Reader = new VipReaderOptions { Period = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(1) },
     };
@@ -28,7 +29,7 @@ public class DemoScenarioTests
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
 
         Assert.Null(result.FailedStep);
-        Assert.Equal(["apply demo-hot", "crash edge-a", "restore edge-a", "delete demo-hot"], env.Calls);
+        Assert.Equal(["apply demo-hot", "crash edge-a", "restore edge-a", "upgrade demo-hot to 2", "delete demo-hot"], env.Calls);
         Assert.True(result.Verdict.Passed, string.Join("; ", result.Verdict.Checks.Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Equal(3800, result.PredictedFailoverMs);
         Assert.Collection(result.Transitions,
@@ -45,7 +46,20 @@ public class DemoScenarioTests
             {
                 Assert.Equal((TransitionKind.Failback, "edge-b", "edge-a", "Failback"), (b.Kind, b.From, b.To, b.Reason));
                 Assert.Equal(0, b.LostAtHandover);
+            },
+            u =>
+            {
+                Assert.Equal((TransitionKind.Upgrade, "edge-a", "edge-b", "SwitchoverRequested"), (u.Kind, u.From, u.To, u.Reason));
+                Assert.Equal((0L, 0L), (u.LostAtHandover, u.Duplicates));
+                Assert.NotNull(u.FirstNewSampleAt);
+            },
+            b =>
+            {
+                Assert.Equal((TransitionKind.Failback, "edge-b", "edge-a", "upgrade switchover to edge-b"), (b.Kind, b.From, b.To, b.Trigger));
+                Assert.Equal(0, b.LostAtHandover);
             });
+        Assert.Contains(result.Verdict.Checks, c => c.Name == "created without a flip" && c.Passed == true);
+        Assert.Contains(result.Verdict.Checks, c => c.Name.StartsWith("hot standby upgrade", StringComparison.Ordinal) && c.Passed == true);
         Assert.Equal(0, result.Continuity.Lost);
         Assert.True(result.Continuity.First > 65000 && result.Continuity.Last < 1000, "the run crosses the counter's wrap");
         Assert.Contains(result.Timeline.Entries, e => e.Source == "event" && e.Text.StartsWith("FailoverCompleted", StringComparison.Ordinal));
@@ -67,6 +81,21 @@ public class DemoScenarioTests
         Assert.Equal(failover.LostAtHandover, result.Continuity.LostAtHandover);
         Assert.Contains(result.Verdict.Checks, c => c.Passed is null && c.Name.StartsWith("cold standby", StringComparison.Ordinal));
         Assert.DoesNotContain("delete demo-cold", env.Calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_NewPairFlipsBeforeSettling_FailsTheCreationCheckNamingEachPlacement()
+    {
+        using var env = new FakeEnvironment(new FakeVip()) { FirstOnStandby = true };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: false, cts.Token);
+
+        Assert.Null(result.FailedStep);
+        Assert.False(result.Verdict.Passed);
+        var check = Assert.Single(result.Verdict.Checks, c => c.Name == "created without a flip");
+        Assert.False(check.Passed);
+        Assert.Equal("expected only edge-a at epoch 1 before the crash; status showed edge-b (epoch 1) -> edge-a (epoch 2)", check.Detail);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace EdgeHa.Demo.Tests;
 /// every 10 ms from just below the wrap; the active collector publishes each value, a hot standby buffers them; a
 /// crash of the active node is followed by a promotion (a hot standby replays from two before the old active's last
 /// published value, so there are duplicates and no loss; a cold one starts fresh, so there is a gap); a restore is
-/// followed by a lossless fail-back after the stabilization window.
+/// followed by a lossless fail-back after the stabilization window; a template change by a lossless planned
+/// switchover to the standby, then a lossless fail-back with the rollout Complete.
 /// </summary>
 internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
 {
@@ -28,6 +29,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
     private int _sequence = 65500;
     private int _lastPublished = -1;
     private int _generation;
+    private RolloutSnapshot? _rollout;
 
     public FakeEnvironment(FakeVip vip)
     {
@@ -37,6 +39,9 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
 
     /// <summary>When true the "operator" never fails over (a missing piece).</summary>
     public bool NeverFailover { get; init; }
+
+    /// <summary>When true a new pair is first placed on the standby and flips to the primary (the join-wait bug).</summary>
+    public bool FirstOnStandby { get; init; }
 
     public TimeSpan PromotionDelay { get; init; } = TimeSpan.FromMilliseconds(150);
 
@@ -54,7 +59,32 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
     {
         Calls.Add($"apply {pair.Name}");
         _pair = pair;
-        _ = Task.Delay(100, CancellationToken.None).ContinueWith(_ => Promote(pair.PrimaryNode, "InitialPromotion", null), TaskScheduler.Default);
+        if (FirstOnStandby)
+        {
+            _ = Task.Delay(100, CancellationToken.None).ContinueWith(_ => Promote(pair.StandbyNode, "InitialPromotion", null), TaskScheduler.Default)
+                .ContinueWith(_ => Task.Delay(400), TaskScheduler.Default).Unwrap()
+                .ContinueWith(_ => Promote(pair.PrimaryNode, "Failback", pair.StandbyNode), TaskScheduler.Default);
+        }
+        else
+        {
+            _ = Task.Delay(100, CancellationToken.None).ContinueWith(_ => Promote(pair.PrimaryNode, "InitialPromotion", null), TaskScheduler.Default);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ChangeCollectorTemplateAsync(PairManifest pair, string revision, CancellationToken cancellationToken)
+    {
+        Calls.Add($"upgrade {pair.Name} to {revision}");
+        _ = Task.Delay(100, CancellationToken.None).ContinueWith(_ =>
+        {
+            _rollout = new RolloutSnapshot("new-b", "Progressing", "waiting for the former active edge-a to run the new template");
+            Promote(pair.StandbyNode, "SwitchoverRequested", pair.PrimaryNode);
+        }, TaskScheduler.Default).ContinueWith(_ => Task.Delay(pair.FailbackStabilization + TimeSpan.FromMilliseconds(200)), TaskScheduler.Default).Unwrap().ContinueWith(_ =>
+        {
+            _rollout = new RolloutSnapshot("new-a", "Complete", null);
+            Promote(pair.PrimaryNode, "Failback", pair.StandbyNode);
+        }, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
@@ -128,7 +158,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
                 var start = _standbyBuffer.LastIndexOf((previous - 2) & 0xFFFF);
                 _vip.Publish(_activeBackend, [.. _standbyBuffer.Skip(Math.Max(0, start))]);
             }
-            else if (reason == "Failback" && previous >= 0)
+            else if (reason is "Failback" or "SwitchoverRequested" && previous >= 0)
             {
                 // Planned: the new active starts exactly after the last published value.
                 var next = (previous + 1) & 0xFFFF;
@@ -155,6 +185,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
                 PredictedFailoverMs = 3800,
                 Nodes = [new NodeHealth("edge-a", null, true, true), new NodeHealth("edge-b", null, true, true)],
                 LastTransition = new TransitionSnapshot(now, reason, from, node, reason == "ProbeFailed" ? 100 : 0, 30),
+                Rollout = _rollout ?? new RolloutSnapshot("old", "Complete", null),
             };
             Events.Add(new PairEvent($"uid-{epoch}/1", now, "Normal", reason == "InitialPromotion" ? "ActivePlaced" : "FailoverCompleted", $"{node} is active at epoch {epoch}"));
         }

@@ -100,4 +100,44 @@ public class VerdictEvaluatorTests
 
         Assert.False(VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [noData], Continuity(), null).Passed);
     }
+    [Theory]
+    [InlineData(0, 0, true)]
+    [InlineData(1, 0, false)]
+    [InlineData(0, 2, false)]
+    public void Evaluate_HotUpgrade_RequiresNoLossAndNoDuplicates(long lost, long duplicates, bool passes)
+    {
+        var upgrade = new TransitionMeasurement
+        {
+            Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), LostAtHandover = lost, Duplicates = duplicates,
+        };
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null);
+
+        var check = Assert.Single(verdict.Checks, c => c.Name.StartsWith("hot standby upgrade", StringComparison.Ordinal));
+        Assert.Equal(passes, check.Passed);
+        Assert.Equal($"edge-a -> edge-b: {lost} lost, {duplicates} duplicates, VIP did not answer for 0 ms", check.Detail);
+    }
+
+    [Fact]
+    public void Evaluate_ColdUpgrade_ReportsTheGapWithoutRequiringIt()
+    {
+        var upgrade = new TransitionMeasurement { Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), LostAtHandover = 9 };
+
+        var verdict = VerdictEvaluator.Evaluate("cold", false, 3800, ReadPeriod, [Failover(1000, lost: 9), upgrade], Continuity(lostAtHandover: 18), null);
+
+        Assert.True(verdict.Passed);
+        Assert.Null(Assert.Single(verdict.Checks, c => c.Name.StartsWith("cold standby upgrade", StringComparison.Ordinal)).Passed);
+    }
+
+    [Fact]
+    public void Evaluate_CreationOnThePrimaryAtEpochOne_PassesAndAFlipFails()
+    {
+        var clean = new CreationMeasurement("edge-a", [new ActivePlacement(T0, "edge-a", 1)]);
+        var flipped = new CreationMeasurement("edge-a", [new ActivePlacement(T0, "edge-b", 1), new ActivePlacement(T0.AddSeconds(5), "edge-a", 2)]);
+
+        Assert.True(VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000)], Continuity(), null, clean).Passed);
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000)], Continuity(), null, flipped);
+        Assert.False(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Name == "created without a flip" && c.Detail.EndsWith("status showed edge-b (epoch 1) -> edge-a (epoch 2)", StringComparison.Ordinal));
+    }
 }

@@ -104,4 +104,35 @@ public sealed class OperatorHostTests(ITestOutputHelper output) : IAsyncLifetime
         // A new leader starting the window afresh would fail back no sooner than 4 s + 6 s after the primary was eligible.
         Assert.True(after < stabilization + stabilization * 2 / 3, $"failed back late: {after.TotalMilliseconds:0} ms; the new leader restarted the window");
     }
+    [Fact]
+    public async Task LeaderChangeMidFailover_TheNewLeaderFinishesThatFailoverOnce()
+    {
+        var first = await _cluster.StartOperatorAsync(Ct, leaderElect: true, identity: "operator-1");
+        await TestCluster.WaitUntilAsync(() => first.IsLeader, Settle, "a leader", Ct);
+        var second = await _cluster.StartOperatorAsync(Ct, leaderElect: true, identity: "operator-2");
+        // A 3 s fencing wait: long enough to change the leader inside it.
+        await _cluster.CreatePairAsync(_cluster.NewPair(configure: s =>
+            s.Fencing = new FencingSpec { LeaseDurationMilliseconds = 3000, RenewIntervalMilliseconds = 500, ClockSkewMarginMilliseconds = 300 }), Ct);
+        var placed = await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-a"), Settle, "placement", Ct);
+
+        // The active node is cut off: the leader decides the failover, then must wait the lease out before it grants.
+        var node = _cluster.Nodes["node-a"];
+        node.Handler.Cut = true;
+        node.Health = HealthMode.Silent;
+        var decided = await _cluster.WaitForPairAsync("line1", p => p.Status is { Phase: PairPhase.FailingOver, ActiveNode: "node-b" }, Settle, "the failover decided", Ct);
+        Assert.Null(_cluster.ActingPodOn("node-b")); // still inside the fencing wait
+        await first.StopAsync();
+        await TestCluster.WaitUntilAsync(() => second.IsLeader, Settle, "the takeover", Ct);
+
+        var done = await _cluster.WaitForPairAsync("line1", p => ActiveOn(p, "node-b"), Settle * 2, "the failover finished by the new leader", Ct);
+        await TestCluster.WaitUntilAsync(() => _cluster.ActingPodOn("node-b") is not null, Settle, "the standby acting", Ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct); // room for a second, wrong, decision to show
+
+        var now = await _cluster.GetPairAsync("line1", Ct);
+        Assert.Equal((placed.Status!.Epoch + 1, placed.Status.FailoverCount + 1), (decided.Status!.Epoch, decided.Status.FailoverCount));
+        Assert.Equal(("node-b", decided.Status.Epoch, decided.Status.FailoverCount), (now.Status!.ActiveNode, now.Status.Epoch, now.Status.FailoverCount));
+        // The transition the new leader completed is the one the old leader decided, not a decision of its own.
+        Assert.Equal((decided.Status.LastTransition?.Reason, decided.Status.LastTransition?.Time), (done.Status!.LastTransition!.Reason, done.Status.LastTransition.Time));
+        Assert.Single(_cluster.Acting.Snapshot(), i => i.Node == "node-b"); // granted once, acting since
+    }
 }

@@ -461,7 +461,12 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     [Fact]
     public async Task TemplateChanged_UpgradesTheStandbySwitchesOverToItThenUpgradesTheFormerActive()
     {
-        var placed = await PlaceAsync(_cluster.NewPair(configure: s => s.Failover!.Failback = FailbackMode.Manual));
+        // Roomy fencing terms: the test counts acting intervals, and a renewal starved by a loaded machine would split one.
+        var placed = await PlaceAsync(_cluster.NewPair(configure: s =>
+        {
+            s.Failover!.Failback = FailbackMode.Manual;
+            s.Fencing = new FencingSpec { LeaseDurationMilliseconds = 3000, RenewIntervalMilliseconds = 500, ClockSkewMarginMilliseconds = 300 };
+        }));
         var (oldA, oldB) = (TemplateOf(TestCluster.NodeA), TemplateOf(TestCluster.NodeB));
         var firstActing = _cluster.ActingPodOn(TestCluster.NodeA)!;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using EdgeHa.Hosting;
 
 namespace EdgeHa.TestSupport;
 
@@ -56,11 +57,12 @@ public sealed partial class ProgramProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        var process = new Process { StartInfo = info };
+        // Under the parent-death signal: a test host that crashes takes its programs with it instead of leaving
+        // them to load the machine for the rest of the run.
+        var process = DeathSignal.Launch(info);
         var program = new ProgramProcess(process);
         process.OutputDataReceived += (_, e) => program.Append(e.Data);
         process.ErrorDataReceived += (_, e) => program.Append(e.Data);
-        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return program;

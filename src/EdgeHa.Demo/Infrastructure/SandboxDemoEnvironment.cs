@@ -164,6 +164,30 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
         await SendAsync(HttpMethod.Post, path, obj, $"create RedundantPair {pair.Name}", cancellationToken);
     }
 
+    public async Task ChangeCollectorTemplateAsync(PairManifest pair, string revision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        var path = $"/apis/edgeha.io/v1alpha1/namespaces/{pair.Namespace}/redundantpairs/{pair.Name}";
+        // Read, change, replace: the resourceVersion makes a write that raced the operator's status update fail with
+        // 409, and then it is read and tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var obj = await GetJsonAsync(path, cancellationToken) ?? throw new StepFailedException($"RedundantPair {pair.Name} does not exist");
+            TemplateRevision.Set(obj, revision);
+            using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(obj.ToJsonString(), Encoding.UTF8, "application/json") };
+            using var response = await Api.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (response.StatusCode != HttpStatusCode.Conflict || attempt == 5)
+            {
+                throw new StepFailedException($"update RedundantPair {pair.Name}: HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
+    }
+
     public async Task DeletePairAsync(PairManifest pair, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pair);

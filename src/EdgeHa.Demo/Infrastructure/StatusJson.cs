@@ -29,6 +29,7 @@ public static class StatusJson
             PredictedFailoverMs = Long(status["predictedFailoverMilliseconds"]),
             Nodes = nodes,
             LastTransition = transition,
+            Rollout = status["rollout"] is JsonObject r ? new RolloutSnapshot(Str(r["templateHash"]), Str(r["phase"]), Str(r["message"])) : null,
         };
     }
 

@@ -13,10 +13,15 @@ public static class ResultsTable
         ArgumentNullException.ThrowIfNull(verdict);
         var rows = new List<string[]>();
         var header = new List<string> { $"{mode} standby" };
-        header.AddRange(transitions.Select(t => $"{(t.Kind == TransitionKind.Failover ? "failover" : "fail-back")} {t.From ?? "?"} -> {t.To ?? "?"}"));
+        header.AddRange(transitions.Select(t => $"{Name(t.Kind)} {t.From ?? "?"} -> {t.To ?? "?"}"));
         rows.Add([.. header]);
         void Row(string name, Func<TransitionMeasurement, string> value) => rows.Add([name, .. transitions.Select(value)]);
-        Row("trigger", t => t.Kind == TransitionKind.Failover ? $"crash of {t.From}" : $"restore of {t.To}");
+        Row("trigger", t => t.Trigger ?? t.Kind switch
+        {
+            TransitionKind.Failover => $"crash of {t.From}",
+            TransitionKind.Upgrade => "template change",
+            _ => $"restore of {t.To}",
+        });
         Row("reason (status)", t => t.Reason ?? "-");
         Row("trigger -> decision", t => Ms(t.TriggerToDecision));
         Row("detection (status)", t => t.OperatorDetectionMs is { } d ? $"{d} ms" : "-");
@@ -47,6 +52,13 @@ public static class ResultsTable
 
         return sb.ToString();
     }
+
+    private static string Name(TransitionKind kind) => kind switch
+    {
+        TransitionKind.Failover => "failover",
+        TransitionKind.Upgrade => "upgrade",
+        _ => "fail-back",
+    };
 
     private static string Ms(TimeSpan? t) => t is { } v ? $"{Math.Round(v.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms" : "-";
 }

@@ -5,8 +5,11 @@ public sealed record TransitionMeasurement
 {
     public required TransitionKind Kind { get; init; }
 
-    /// <summary>What started it: the crash (failover) or the restore (fail-back) of the primary.</summary>
+    /// <summary>What started it: the crash (failover), the restore (fail-back) of the primary, or the template change (upgrade).</summary>
     public required DateTimeOffset TriggerAt { get; init; }
+
+    /// <summary>The trigger in words, for the table; by default it follows from the kind.</summary>
+    public string? Trigger { get; init; }
 
     public string? From { get; init; }
 

@@ -10,7 +10,7 @@ namespace EdgeHa.Demo.Measurement;
 /// </summary>
 public static class VerdictEvaluator
 {
-    public static Verdict Evaluate(string mode, bool hot, long? predictedFailoverMs, TimeSpan readPeriod, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, string? failedStep)
+    public static Verdict Evaluate(string mode, bool hot, long? predictedFailoverMs, TimeSpan readPeriod, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, string? failedStep, CreationMeasurement? creation = null)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         ArgumentNullException.ThrowIfNull(continuity);
@@ -18,6 +18,14 @@ public static class VerdictEvaluator
         if (failedStep is not null)
         {
             checks.Add(new VerdictCheck("script completed", false, failedStep));
+        }
+
+        if (creation is not null)
+        {
+            checks.Add(new VerdictCheck("created without a flip", creation.WithoutFlip,
+                creation.WithoutFlip
+                    ? $"first active {creation.Primary} at epoch 1, no other placement before the crash"
+                    : $"expected only {creation.Primary} at epoch 1 before the crash; status showed {creation.Describe()}"));
         }
 
         var failovers = transitions.Where(t => t.Kind == TransitionKind.Failover).ToList();
@@ -53,6 +61,14 @@ public static class VerdictEvaluator
         {
             checks.Add(new VerdictCheck("cold standby: data gap (measured, not required to be zero)", null,
                 $"{handovers} sequence numbers lost at handovers, {continuity.Duplicates} duplicates"));
+        }
+
+        foreach (var u in transitions.Where(t => t.Kind == TransitionKind.Upgrade))
+        {
+            var detail = $"{u.From ?? "?"} -> {u.To ?? "?"}: {u.LostAtHandover} lost, {u.Duplicates} duplicates, VIP did not answer for {Ms(u.VipOutage)} ms";
+            checks.Add(hot
+                ? new VerdictCheck("hot standby upgrade: planned switchover loses and repeats nothing", u.LostAtHandover == 0 && u.Duplicates == 0 && u.FirstNewSampleAt is not null, u.FirstNewSampleAt is null ? "no sample of the upgraded standby was read through the VIP" : detail)
+                : new VerdictCheck("cold standby upgrade: gap of one planned start (measured)", null, detail));
         }
 
         if (continuity.PublishedUnread > 0)

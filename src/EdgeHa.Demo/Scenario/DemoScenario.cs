@@ -5,9 +5,11 @@ using EdgeHa.Demo.Measurement;
 namespace EdgeHa.Demo.Scenario;
 
 /// <summary>
-/// The script for one pair: apply it, wait for the first placement and data through the VIP, steady state, crash
-/// the primary node, wait for the failover, steady state, restore the primary, wait for the automatic fail-back,
-/// steady state, delete the pair. Meanwhile it reads data through the VIP, follows status and Events, and draws the
+/// The script for one pair: apply it, wait for the first placement (on the primary, epoch 1) and data through the
+/// VIP, steady state, crash the primary node, wait for the failover, steady state, restore the primary, wait for the
+/// automatic fail-back, steady state, change the collector's template (an upgrade: the upgraded standby takes over in
+/// a planned switchover, then the former active is upgraded and the pair fails back to it), steady state, delete the
+/// pair. Meanwhile it reads data through the VIP, follows status and Events, and draws the
 /// status line; at the end it measures and judges.
 /// </summary>
 public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time, ScenarioTimings timings, ConsoleUi? ui = null)
@@ -31,9 +33,23 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
 
         var primary = pair.PrimaryNode;
         var standby = pair.StandbyNode;
-        DateTimeOffset crashAt = default, restoreAt = default;
-        Stint? failoverStint = null, failbackStint = null;
-        TransitionSnapshot? failoverStatus = null, failbackStatus = null;
+        DateTimeOffset crashAt = default, restoreAt = default, upgradeAt = default;
+        Stint? failoverStint = null, failbackStint = null, upgradeStint = null, upgradeFailbackStint = null;
+        TransitionSnapshot? failoverStatus = null, failbackStatus = null, upgradeStatus = null, upgradeFailbackStatus = null;
+        string? hashBefore = null;
+
+        string? RolledOut()
+        {
+            var rollout = observer.Latest?.Rollout;
+            if (rollout?.Phase == "Stalled")
+            {
+                throw new StepFailedException($"the rollout stalled: {rollout.Message ?? "no message"}");
+            }
+
+            return rollout is { Phase: "Complete" } && rollout.TemplateHash != hashBefore
+                ? null
+                : $"status.rollout phase Complete for the new template (now {rollout?.Phase ?? "none"}{(rollout?.Message is { } m ? ": " + m : "")})";
+        }
 
         string? Placed()
         {
@@ -104,6 +120,18 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             new($"wait for the automatic fail-back to {primary} (after its {Seconds(pair.FailbackStabilization)} s stabilization window)", pair.FailbackStabilization + timings.FailbackExtraTimeout,
                 c => c.WaitUntilAsync(() => Moved(primary, restoreAt, "fail-back", (t, s) => (failbackStatus, failbackStint) = (t, s)), timings.Poll)),
             new($"steady state on {primary} ({Seconds(timings.AfterFailback)} s)", timings.AfterFailback + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.AfterFailback)),
+            new($"upgrade the collector: change its template (env {TemplateRevision.EnvName}=2)", TimeSpan.FromSeconds(30), async c =>
+            {
+                upgradeAt = time.GetUtcNow();
+                hashBefore = observer.Latest?.Rollout?.TemplateHash;
+                timeline.Add(upgradeAt, "demo", $"collector template changed (env {TemplateRevision.EnvName}=2): the operator rolls it, standby first");
+                await environment.ChangeCollectorTemplateAsync(pair, "2", c.CancellationToken);
+            }),
+            new($"wait for the planned switchover to the upgraded {standby}", timings.UpgradeTimeout,
+                c => c.WaitUntilAsync(() => Moved(standby, upgradeAt, "upgrade", (t, s) => (upgradeStatus, upgradeStint) = (t, s)), timings.Poll)),
+            new($"wait for the upgrade of {primary} and the fail-back to it (after its {Seconds(pair.FailbackStabilization)} s stabilization window)", pair.FailbackStabilization + timings.UpgradeTimeout,
+                c => c.WaitUntilAsync(() => Moved(primary, upgradeStatus?.Time ?? upgradeAt, "fail-back after the upgrade", (t, s) => (upgradeFailbackStatus, upgradeFailbackStint) = (t, s)) ?? RolledOut(), timings.Poll)),
+            new($"steady state on the upgraded {primary} ({Seconds(timings.AfterFailback)} s)", timings.AfterFailback + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.AfterFailback)),
         };
         if (deleteAfter)
         {
@@ -153,10 +181,23 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             transitions.Add(Measure(TransitionKind.Failback, restoreAt, standby, primary, failbackStatus, failbackStint, continuity, outages));
         }
 
+        if (upgradeAt != default)
+        {
+            transitions.Add(Measure(TransitionKind.Upgrade, upgradeAt, primary, standby, upgradeStatus, upgradeStint, continuity, outages));
+            if (upgradeStatus?.Time is { } switched)
+            {
+                transitions.Add(Measure(TransitionKind.Failback, switched, standby, primary, upgradeFailbackStatus, upgradeFailbackStint, continuity, outages) with
+                {
+                    Trigger = $"upgrade switchover to {standby}",
+                });
+            }
+        }
+
         AddDataToTimeline(timeline, stints, outages, continuity);
         var failed = results.FirstOrDefault(r => !r.Succeeded) is { } f ? $"step \"{f.Name}\": {f.Error}" : null;
         var predicted = observer.PredictedFailoverMs;
-        var verdict = VerdictEvaluator.Evaluate(pair.Mode, pair.Hot, predicted, timings.Reader.Period, transitions, continuity, failed);
+        var creation = new CreationMeasurement(primary, observer.ActivesUntil(crashAt != default ? crashAt : time.GetUtcNow()));
+        var verdict = VerdictEvaluator.Evaluate(pair.Mode, pair.Hot, predicted, timings.Reader.Period, transitions, continuity, failed, creation);
         return new ModeResult(pair, origin, results, timeline, transitions, continuity, outages, stints, predicted, verdict);
     }
 

@@ -11,6 +11,12 @@ public interface IDemoEnvironment
     /// <summary>Deletes the pair and waits until its collector pods are gone.</summary>
     Task DeletePairAsync(PairManifest pair, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes the collector's pod template as an upgrade does (sets env DEMO_REVISION on every container), which the
+    /// operator rolls: standby first, a planned switchover, then the former active.
+    /// </summary>
+    Task ChangeCollectorTemplateAsync(PairManifest pair, string revision, CancellationToken cancellationToken);
+
     /// <summary>The node's machine dies (heartbeats stop, its processes are killed).</summary>
     Task CrashNodeAsync(string node, CancellationToken cancellationToken);
 

@@ -16,6 +16,7 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
     private readonly List<(DateTimeOffset At, string Node, int Sequence)> _recorded = [];
     private string? _writer;
     private string? _holder;
+    private readonly List<ActivePlacement> _actives = [];
 
     /// <summary>How often the status is read; Events are read every fourth time.</summary>
     public TimeSpan Period { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -162,6 +163,15 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
         }
     }
 
+    /// <summary>Every active node and epoch the status reported up to <paramref name="until"/>, in order.</summary>
+    public IReadOnlyList<ActivePlacement> ActivesUntil(DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            return [.. _actives.Where(a => a.At <= until)];
+        }
+    }
+
     /// <summary>Takes a snapshot in and writes what changed to the timeline.</summary>
     public void Observe(PairSnapshot? snapshot, DateTimeOffset now)
     {
@@ -173,6 +183,11 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
             if (snapshot?.PredictedFailoverMs is { } p)
             {
                 _predicted = p;
+            }
+
+            if (snapshot?.ActiveNode is { } active && (_actives.Count == 0 || _actives[^1].Node != active || _actives[^1].Epoch != snapshot.Epoch))
+            {
+                _actives.Add(new ActivePlacement(now, active, snapshot.Epoch));
             }
         }
 

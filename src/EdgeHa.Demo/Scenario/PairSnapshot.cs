@@ -16,7 +16,13 @@ public sealed record PairSnapshot
     public IReadOnlyList<NodeHealth> Nodes { get; init; } = [];
 
     public TransitionSnapshot? LastTransition { get; init; }
+
+    /// <summary>status.rollout, while or after a collector template change rolls.</summary>
+    public RolloutSnapshot? Rollout { get; init; }
 }
+
+/// <summary>status.rollout: the template hash being rolled, Progressing/Complete/Stalled, and what it waits for.</summary>
+public sealed record RolloutSnapshot(string? TemplateHash, string? Phase, string? Message);
 
 /// <summary>One node of the pair as status reports it.</summary>
 public sealed record NodeHealth(string Name, string? Role, bool? Ready, bool? Healthy);

@@ -18,6 +18,9 @@ public sealed class ScenarioTimings
     /// <summary>Limit for the fail-back beyond the pair's stabilization window.</summary>
     public TimeSpan FailbackExtraTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>Limit for each half of a rolling upgrade: a pod start, readiness and the switchover or fail-back beyond stabilization.</summary>
+    public TimeSpan UpgradeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     public TimeSpan DeleteTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
     /// <summary>How often wait conditions are checked.</summary>

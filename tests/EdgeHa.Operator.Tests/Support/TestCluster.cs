@@ -139,12 +139,13 @@ internal sealed class TestCluster : IAsyncDisposable
             {
                 Http = new HttpHealthCheck { Port = HealthPort, Path = "/healthz" },
                 PeriodMilliseconds = 100,
-                TimeoutMilliseconds = 100,
-                FailureThreshold = 2,
+                TimeoutMilliseconds = 300,
+                FailureThreshold = 3,
                 SuccessThreshold = 1,
             },
             Failover = new FailoverSpec { StartupGraceSeconds = 2, FailbackStabilizationSeconds = 1, Failback = FailbackMode.Automatic },
-            Fencing = new FencingSpec { LeaseDurationMilliseconds = 600, RenewIntervalMilliseconds = 150, ClockSkewMarginMilliseconds = 100 },
+            // Terms a loaded 2-core CI machine keeps: a renewal starved for a few hundred ms must not end a holding.
+            Fencing = new FencingSpec { LeaseDurationMilliseconds = 1500, RenewIntervalMilliseconds = 300, ClockSkewMarginMilliseconds = 200 },
             Vip = new VipSpec { Provider = VipProvider.None, Ports = [new VipPort { Name = "modbus", Port = 502, TargetPort = 5020 }] },
         };
         configure?.Invoke(spec);
