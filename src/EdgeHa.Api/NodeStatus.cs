@@ -24,6 +24,15 @@ public sealed class NodeStatus
     /// <summary>When the last probe completed.</summary>
     public DateTimeOffset? LastProbeTime { get; set; }
 
+    /// <summary>
+    /// How often the node's collector was restarted in its current pod: the containers' restartCount as kubelet
+    /// reports it, or, for a collector wrapped by edgeha-agent (whose pod keeps running), the agent's restarts of it.
+    /// </summary>
+    public int? RestartCount { get; set; }
+
+    /// <summary>Why the node's collector is not running, in CamelCase, when it is known: CrashLoopBackOff while it keeps exiting and waits to be started again.</summary>
+    public string? Reason { get; set; }
+
     /// <summary>A human readable note about the node's state.</summary>
     public string? Message { get; set; }
 }
