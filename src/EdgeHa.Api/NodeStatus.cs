@@ -26,7 +26,8 @@ public sealed class NodeStatus
 
     /// <summary>
     /// How often the node's collector was restarted in its current pod: the containers' restartCount as kubelet
-    /// reports it, or, for a collector wrapped by edgeha-agent (whose pod keeps running), the agent's restarts of it.
+    /// reports it, plus, for a collector wrapped by edgeha-agent (whose pod keeps running), the agent's restarts of it
+    /// while it holds the pair Lease (only the active side runs its collector).
     /// </summary>
     public int? RestartCount { get; set; }
 
