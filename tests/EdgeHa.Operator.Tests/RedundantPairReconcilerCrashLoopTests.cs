@@ -77,6 +77,26 @@ public sealed class RedundantPairReconcilerCrashLoopTests(ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Reconcile_ActiveContainerCrashLoops_FailsOverAndTheFormerActiveIsTheCrashLoopingStandby()
+    {
+        await PlaceAsync();
+
+        _cluster.Nodes["node-a"].Health = HealthMode.Silent;
+        await _cluster.Kubelet.CrashLoopAsync("node-a", restarts: 3, exitCode: 2, Ct);
+
+        // A failed active like any other (its pod is not Ready): the engine fails over; status then names the new standby.
+        var after = await _cluster.WaitForPairAsync("line1",
+            p => p.Status is { ActiveNode: "node-b", LastTransition.SwitchMilliseconds: not null }
+                && Conditions.Find(p.Status.Conditions, ConditionTypes.Degraded) is { Status: "True", Reason: SideCrashLoop.StandbyCrashLooping },
+            Settle, "failover to node-b with node-a reported as the crash-looping standby", Ct);
+
+        Assert.Equal("PodNotReady", after.Status!.LastTransition!.Reason);
+        Assert.StartsWith("standby node-a is crash-looping: container collector exited with code 2, restarted 3 times", Conditions.Find(after.Status.Conditions, ConditionTypes.Degraded)!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Node(after, "node-a").RestartCount);
+        Assert.Equal("CrashLoopBackOff", Node(after, "node-a").Reason);
+    }
+
+    [Fact]
     public async Task Reconcile_AgentReportsItsCollectorInBackOff_ActiveNodeShowsRestartsAndReason()
     {
         await PlaceAsync();
