@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeHa.Fencing;
 using EdgeHa.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace EdgeHa.Agent;
 /// stop gracefully BEFORE the lease is released; when the holding runs out (renewals failing), kill at once: the
 /// holder's acting window already ends a margin before the grantor could hand the lease on. A watchdog enforces the
 /// window on its own, whatever events did or did not arrive. A collector that exits while the lease is held is
-/// started again after a back-off that doubles per crash, as kubelet's CrashLoopBackOff.
+/// started again after a back-off that doubles per crash, as kubelet's CrashLoopBackOff. Kubelet sees none of this
+/// (the agent's container keeps running), so the restarts and a back-off in progress go on the Lease with every
+/// renewal (<see cref="FencingAnnotations.CollectorRestarts"/>), where the operator reads them for the pair's status.
 /// </summary>
 internal sealed partial class LeaseGatedRunner : IDisposable
 {
@@ -26,6 +29,7 @@ internal sealed partial class LeaseGatedRunner : IDisposable
     private readonly Lock _gate = new();
     private readonly ITimer _watchdog;
     private long? _restartAt;
+    private string? _backOff;
 
     public LeaseGatedRunner(LeaseHolder holder, ChildProcess child, TimeSpan stopGrace, TimeProvider? time = null, ILogger? logger = null, RestartBackoff? backoff = null)
     {
@@ -37,6 +41,7 @@ internal sealed partial class LeaseGatedRunner : IDisposable
         _backoff = backoff ?? RestartBackoff.CrashLoop;
         _holder.StateChanged += OnStateChanged;
         _holder.BeforeReleaseAsync = ct => _child.StopAsync(_stopGrace, ct);
+        _holder.ReportOnRenewal = Report;
         _watchdog = _time.CreateTimer(_ => Watch(), null, WatchdogPeriod, WatchdogPeriod);
         if (DeathSignal.Wrapper is null)
         {
@@ -46,6 +51,14 @@ internal sealed partial class LeaseGatedRunner : IDisposable
 
     /// <summary>Consecutive crashes of the collector while the lease was held (0 once it ran long enough).</summary>
     public int CrashCount { get; private set; }
+
+    /// <summary>How often the collector was started again after it exited, during the current holding.</summary>
+    public int Restarts { get; private set; }
+
+    /// <summary>The waiting message of a back-off in progress, as <see cref="FencingAnnotations.CollectorBackOff"/> carries it.</summary>
+    internal static string BackOffMessage(TimeSpan delay, int? exitCode, int crashes) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"back-off {Math.Max(1, Math.Ceiling(delay.TotalSeconds)):0}s restarting the collector (exit code {(exitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "unknown")}, {crashes} {(crashes == 1 ? "crash" : "crashes")} in a row)");
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -92,6 +105,7 @@ internal sealed partial class LeaseGatedRunner : IDisposable
                 CrashCount = ran >= _backoff.ResetAfter ? 1 : CrashCount + 1;
                 var delay = _backoff.Delay(CrashCount, Random.Shared.NextDouble());
                 _restartAt = now + (long)(delay.TotalSeconds * _time.TimestampFrequency);
+                _backOff = BackOffMessage(delay, _child.LastExitCode, CrashCount);
                 LogCrashLoop(_logger, _child.LastExitCode, CrashCount, delay.TotalMilliseconds);
                 return;
             }
@@ -99,6 +113,8 @@ internal sealed partial class LeaseGatedRunner : IDisposable
             if (now >= at)
             {
                 _restartAt = null;
+                _backOff = null;
+                Restarts++;
                 LogRestart(_logger, CrashCount);
                 _child.Start();
             }
@@ -112,11 +128,14 @@ internal sealed partial class LeaseGatedRunner : IDisposable
             if (state.Acting)
             {
                 LogStart(_logger, state.Epoch);
-                _restartAt = null;
-                CrashCount = 0;
+                Reset();
                 _child.Start();
+                return;
             }
-            else if (!state.Graceful)
+
+            // What the next holding reports starts from nothing (its first renewal is sent before this handler runs).
+            Reset();
+            if (!state.Graceful)
             {
                 // The holding ran out or was taken away: no time for a graceful stop, the time left before the
                 // grantor may move on is the clock-skew margin.
@@ -126,6 +145,31 @@ internal sealed partial class LeaseGatedRunner : IDisposable
 
             // A graceful stop (handover, shutdown) happens in BeforeReleaseAsync, before the release is written.
         }
+    }
+
+    /// <summary>Writes the report onto the Lease's annotations of a renewal about to be sent (called by the holder).</summary>
+    internal void Report(IDictionary<string, string> annotations)
+    {
+        lock (_gate)
+        {
+            annotations[FencingAnnotations.CollectorRestarts] = Restarts.ToString(CultureInfo.InvariantCulture);
+            if (_backOff is { } message)
+            {
+                annotations[FencingAnnotations.CollectorBackOff] = message;
+            }
+            else
+            {
+                annotations.Remove(FencingAnnotations.CollectorBackOff);
+            }
+        }
+    }
+
+    private void Reset()
+    {
+        _restartAt = null;
+        _backOff = null;
+        CrashCount = 0;
+        Restarts = 0;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Holding the lease (epoch {Epoch}): starting the collector")]

@@ -52,4 +52,18 @@ public static class FencingAnnotations
     /// replays from there and no sample is lost across a failover.
     /// </summary>
     public const string LastPublishedSequence = "edgeha.io/last-published-sequence";
+
+    /// <summary>
+    /// Not part of the fencing protocol, a report: written by a holder that wraps its collector (edgeha-agent) with
+    /// every renewal, how often it restarted the collector during this holding. Kubelet sees none of these restarts
+    /// (the agent's container keeps running), so the operator reads them here for status. A grant clears it.
+    /// </summary>
+    public const string CollectorRestarts = "edgeha.io/collector-restarts";
+
+    /// <summary>
+    /// With <see cref="CollectorRestarts"/>, only while the wrapped collector exited and waits for its restart: what
+    /// kubelet would put in a CrashLoopBackOff waiting message ("back-off 8s restarting the collector (exit code 3,
+    /// 4 crashes in a row)"). Absent while the collector runs. A grant clears it.
+    /// </summary>
+    public const string CollectorBackOff = "edgeha.io/collector-back-off";
 }

@@ -120,6 +120,13 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     /// </summary>
     public Func<CancellationToken, Task>? BeforeReleaseAsync { get; set; }
 
+    /// <summary>
+    /// Called with the Lease's annotations before each renewal is sent, so that the holder can report its own state
+    /// (the agent: its collector's restarts) in the write it makes anyway, at no extra API call. It must leave the
+    /// fencing annotations alone.
+    /// </summary>
+    public Action<IDictionary<string, string>>? ReportOnRenewal { get; set; }
+
     /// <summary>Renews while holding, follows the Lease through a watch, and releases the holding when cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -221,6 +228,8 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         // The duration this renewal is acted under, in the same write: the grantor waits at least this long.
         var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
         annotations[FencingAnnotations.HolderDurationMilliseconds] = ((long)terms.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+        ReportOnRenewal?.Invoke(annotations);
 
         // A new holder leaves the previous holder's sequence in place until it has published past it itself.
         if (!starting && _lastPublishedSequence() is long last)

@@ -101,6 +101,40 @@ public sealed class LeaseGatedRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_CollectorCrashLoops_ReportsRestartsAndTheBackOffOnTheLease()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        // Back-offs longer than the 100 ms renew interval, so renewals carry the wait while it lasts.
+        var backoff = new RestartBackoff(TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10));
+        await using var run = Start(backoff, "/bin/sh", "-c", "exit 3");
+
+        await WaitUntil(() => Annotation(FencingAnnotations.CollectorRestarts) is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 2
+            && Annotation(FencingAnnotations.CollectorBackOff) is not null, seconds: 20);
+
+        Assert.Matches(@"^back-off \d+s restarting the collector \(exit code 3, \d+ crashes in a row\)$", Annotation(FencingAnnotations.CollectorBackOff));
+    }
+
+    [Fact]
+    public async Task RunAsync_CollectorKeepsRunning_ReportsNoRestartsAndNoBackOff()
+    {
+        _api.Seed(LeaseName, "pod-a", terms: Fast);
+        await using var run = Start();
+        await WaitUntil(() => run.Child.IsRunning && Annotation(FencingAnnotations.CollectorRestarts) is not null);
+
+        Assert.Equal("0", Annotation(FencingAnnotations.CollectorRestarts));
+        Assert.Null(Annotation(FencingAnnotations.CollectorBackOff));
+    }
+
+    [Theory]
+    [InlineData(1050, 3, 1, "back-off 2s restarting the collector (exit code 3, 1 crash in a row)")]
+    [InlineData(8000, 137, 4, "back-off 8s restarting the collector (exit code 137, 4 crashes in a row)")]
+    [InlineData(100, null, 2, "back-off 1s restarting the collector (exit code unknown, 2 crashes in a row)")]
+    public void BackOffMessage_SaysTheWaitTheExitCodeAndTheCrashes(int delayMs, int? exitCode, int crashes, string expected) =>
+        Assert.Equal(expected, LeaseGatedRunner.BackOffMessage(TimeSpan.FromMilliseconds(delayMs), exitCode, crashes));
+
+    private string? Annotation(string key) => _api.Read(LeaseName).Metadata.Annotations?.TryGetValue(key, out var value) == true ? value : null;
+
+    [Fact]
     public async Task Watchdog_WithoutAnyStateEvent_KillsTheCollectorOnceTheActingWindowCloses()
     {
         _api.Seed(LeaseName, "pod-a", terms: Fast);

@@ -28,7 +28,7 @@ public sealed class StatusCommandTests(SandboxFixture sandbox)
             "Active node:         ipc-b\n",
             "Epoch:               4\n",
             "Standby mode:        Hot\n",
-            "  ipc-a   Standby   True    False     7          1s ago       GET /healthz: connection refused\n",
+            "  ipc-a   Standby   True    False     7          -          1s ago       GET /healthz: connection refused\n",
             "VIP:                 192.168.10.50 (MetalLB), announced by ipc-b\n",
             "Last failover:       5m12s ago\n",
             "  Reason:            ProbeFailed\n",

@@ -31,6 +31,27 @@ public sealed class StatusFormatterTests
     }
 
     [Fact]
+    public void WriteDetail_StandbyCrashLooping_ShowsItsRestartsAndWhy()
+    {
+        var pair = Pairs.Pair();
+        pair.Status = Pairs.FailedOver(Pairs.Now);
+        var standby = pair.Status.Nodes!.Single(n => n.Name == "ipc-a");
+        standby.RestartCount = 7;
+        standby.Reason = "CrashLoopBackOff";
+        standby.Message = "CrashLoopBackOff: container collector exited with code 1, restarted 7 times; back-off 40s restarting failed container=collector";
+        pair.Status.Nodes!.Single(n => n.Name == "ipc-b").RestartCount = 0;
+
+        var text = Render(w => StatusFormatter.WriteDetail(w, PairSummary.From(pair), Pairs.Now));
+
+        Assert.Contains(
+            "  NODE    ROLE      READY   HEALTHY   FAILURES   RESTARTS   LAST PROBE   MESSAGE\n" +
+            "  ipc-a   Standby   True    False     7          7          1s ago       CrashLoopBackOff: container collector exited with code 1, restarted 7 times; back-off 40s restarting failed container=collector\n" +
+            "  ipc-b   Active    True    True      0          0          0s ago       healthy\n",
+            text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteDetail_NoStatusYet_SaysSo()
     {
         var pair = Pairs.Pair(mode: StandbyMode.Cold);
@@ -108,9 +129,9 @@ public sealed class StatusFormatterTests
         "Paused:              false\n" +
         "Age:                 2d4h\n" +
         "Nodes:\n" +
-        "  NODE    ROLE      READY   HEALTHY   FAILURES   LAST PROBE   MESSAGE\n" +
-        "  ipc-a   Standby   True    False     7          1s ago       GET /healthz: connection refused\n" +
-        "  ipc-b   Active    True    True      0          0s ago       healthy\n" +
+        "  NODE    ROLE      READY   HEALTHY   FAILURES   RESTARTS   LAST PROBE   MESSAGE\n" +
+        "  ipc-a   Standby   True    False     7          -          1s ago       GET /healthz: connection refused\n" +
+        "  ipc-b   Active    True    True      0          -          0s ago       healthy\n" +
         "VIP:                 192.168.10.50 (MetalLB), announced by ipc-b\n" +
         "Last failover:       5m12s ago\n" +
         "  Reason:            ProbeFailed\n" +
@@ -138,9 +159,9 @@ public sealed class StatusFormatterTests
         "Paused:              true (no automatic action; kubectl edgeha resume line1-collector)\n" +
         "Age:                 2d4h\n" +
         "Nodes:\n" +
-        "  NODE    ROLE   READY     HEALTHY   FAILURES   LAST PROBE   MESSAGE\n" +
-        "  ipc-a   -      Unknown   Unknown   -          -\n" +
-        "  ipc-b   -      Unknown   Unknown   -          -\n" +
+        "  NODE    ROLE   READY     HEALTHY   FAILURES   RESTARTS   LAST PROBE   MESSAGE\n" +
+        "  ipc-a   -      Unknown   Unknown   -          -          -\n" +
+        "  ipc-b   -      Unknown   Unknown   -          -          -\n" +
         "VIP:                 none\n" +
         "Last failover:       none\n" +
         "Failover count:      0\n" +

@@ -99,4 +99,19 @@ public sealed class PairLeaseGrantorTests
     {
         Assert.Equal("pod/intruder", Read(Granted("intruder")).Holder);
     }
+
+    [Fact]
+    public void Grant_PreviousHoldersCollectorReport_IsCleared()
+    {
+        var lease = Granted("pod-a", edit: a =>
+        {
+            a[FencingAnnotations.CollectorRestarts] = "5";
+            a[FencingAnnotations.CollectorBackOff] = "back-off 16s restarting the collector (exit code 3, 5 crashes in a row)";
+        });
+
+        var granted = PairLeaseGrantor.Grant(lease, "pod-b", "edge-b", 4, Terms, ObservedAt);
+
+        Assert.False(granted.Metadata.Annotations!.ContainsKey(FencingAnnotations.CollectorRestarts));
+        Assert.False(granted.Metadata.Annotations.ContainsKey(FencingAnnotations.CollectorBackOff));
+    }
 }

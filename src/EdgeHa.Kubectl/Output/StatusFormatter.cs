@@ -35,7 +35,8 @@ internal static class StatusFormatter
         Field(w, "Age:", HumanDuration.Age(pair.CreationTimestamp, now));
 
         w.WriteLine("Nodes:");
-        var nodes = new TextTable("NODE", "ROLE", "READY", "HEALTHY", "FAILURES", "LAST PROBE", "MESSAGE");
+        // RESTARTS as kubectl get pods shows them; a crash loop's reason leads its message (CrashLoopBackOff: ...).
+        var nodes = new TextTable("NODE", "ROLE", "READY", "HEALTHY", "FAILURES", "RESTARTS", "LAST PROBE", "MESSAGE");
         foreach (var node in pair.Nodes)
         {
             nodes.AddRow(
@@ -44,6 +45,7 @@ internal static class StatusFormatter
                 Bool(node.Ready),
                 Bool(node.Healthy),
                 node.ConsecutiveFailures is { } f ? Num(f) : "-",
+                node.RestartCount is { } r ? Num(r) : "-",
                 node.LastProbeTime is { } probed ? HumanDuration.Age(now - probed) + " ago" : "-",
                 node.Message);
         }

@@ -143,7 +143,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         // Pair Leases: the observation clock starts when the informer delivers the change, not when a worker gets to it.
         // A plain renewal only moves that clock (expiry is the engine's wake-up); the pair is queued when the holder,
-        // its confirmation (acquireTime), the epoch or a handover request changes.
+        // its confirmation (acquireTime), the epoch, a handover request or the holder's collector report changes.
         void OnPairLease(Lease? old, Lease lease)
         {
             foreach (var key in OperatorCaches.PairOf(lease))
@@ -192,7 +192,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
             || old.Spec?.AcquireTime != lease.Spec?.AcquireTime
             || old.Spec?.LeaseTransitions != lease.Spec?.LeaseTransitions
             || Annotation(old, Fencing.FencingAnnotations.Epoch) != Annotation(lease, Fencing.FencingAnnotations.Epoch)
-            || Annotation(old, Fencing.FencingAnnotations.HandoverRequested) != Annotation(lease, Fencing.FencingAnnotations.HandoverRequested);
+            || Annotation(old, Fencing.FencingAnnotations.HandoverRequested) != Annotation(lease, Fencing.FencingAnnotations.HandoverRequested)
+            || Annotation(old, Fencing.FencingAnnotations.CollectorRestarts) != Annotation(lease, Fencing.FencingAnnotations.CollectorRestarts)
+            || Annotation(old, Fencing.FencingAnnotations.CollectorBackOff) != Annotation(lease, Fencing.FencingAnnotations.CollectorBackOff);
     }
 
     private async Task StartWebAsync(CancellationToken cancellationToken)

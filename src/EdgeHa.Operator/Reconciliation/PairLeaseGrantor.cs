@@ -89,6 +89,8 @@ public static class PairLeaseGrantor
         annotations.Remove(FencingAnnotations.ReleasedBy);
         annotations.Remove(FencingAnnotations.ReleasedEpoch);
         annotations.Remove(FencingAnnotations.HolderDurationMilliseconds);
+        annotations.Remove(FencingAnnotations.CollectorRestarts);
+        annotations.Remove(FencingAnnotations.CollectorBackOff);
         terms.WriteTo(lease);
         return lease;
     }

@@ -869,14 +869,16 @@ public sealed class RedundantPairReconciler : IReconciler
             };
         }
 
-        // Per-node health, with an Event when a node's health flips.
+        // Per-node health and restarts, with an Event when a node's health flips or its collector starts crash-looping.
         var nodes = new List<Api.NodeStatus>();
+        var crashLoops = new Dictionary<string, SideCrashLoop>(StringComparer.Ordinal);
         foreach (var v in decision.Nodes)
         {
             var previous = old.Nodes?.FirstOrDefault(n => n.Name == v.Name);
             var pod = c.CurrentPods.TryGetValue(v.Name, out var p) ? p : null;
             var role = pod is null || (v.Role == F.NodeRole.Stopped) ? NodeRole.Stopped
                 : v.Role == F.NodeRole.Active ? NodeRole.Active : NodeRole.Standby;
+            var crash = SideCrashLoop.Of(pod, c.Lease);
             var node = new Api.NodeStatus
             {
                 Name = v.Name,
@@ -884,7 +886,9 @@ public sealed class RedundantPairReconciler : IReconciler
                 Ready = v.Ready,
                 Healthy = v.Healthy,
                 ConsecutiveFailures = v.ConsecutiveFailures,
-                Message = v.Message,
+                RestartCount = crash?.Restarts,
+                Reason = crash?.Reason,
+                Message = crash?.Describe(v.Message) ?? v.Message,
             };
             nodes.Add(node);
             if (previous?.Healthy is { } was && was != v.Healthy)
@@ -892,12 +896,21 @@ public sealed class RedundantPairReconciler : IReconciler
                 Emit(_events.RecordAsync(pair, null, v.Healthy ? EventTypes.Normal : EventTypes.Warning, v.Healthy ? "NodeHealthy" : "NodeUnhealthy", "Probe",
                     $"{v.Name}: {v.Message}", cancellationToken));
             }
+
+            if (crash is { CrashLooping: true })
+            {
+                crashLoops[v.Name] = crash;
+                if (previous?.Reason != SideCrashLoop.CrashLoopBackOff)
+                {
+                    Emit(_events.WarningAsync(pair, "CollectorCrashLooping", "Observe", Truncate($"{v.Name}: {node.Message}", 1000), cancellationToken));
+                }
+            }
         }
 
         status.Nodes = nodes;
 
         var conditions = status.Conditions ??= [];
-        foreach (var cv in decision.Conditions)
+        foreach (var cv in SideCrashLoop.Name(decision.Conditions, decision.ActiveNode, crashLoops))
         {
             Conditions.Set(conditions, new Condition { Type = cv.Type, Status = cv.Status, Reason = cv.Reason, Message = Truncate(cv.Message), ObservedGeneration = generation }, now);
         }

@@ -60,6 +60,9 @@ internal sealed class FakeCollector : IAsyncDisposable
 
     public bool Acting => _holder.State.Acting;
 
+    /// <summary>The stand-in's real lease holder (a test can make it report as edgeha-agent does).</summary>
+    public LeaseHolder Holder => _holder;
+
     private async Task ServeAsync(Func<HealthMode> mode, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

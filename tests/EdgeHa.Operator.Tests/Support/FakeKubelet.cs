@@ -162,6 +162,37 @@ internal sealed class FakeKubelet : IAsyncDisposable
         await _admin.ReplaceStatusAsync(created, cancellationToken);
     }
 
+    /// <summary>
+    /// Posts what kubelet reports for the pair's pod on <paramref name="node"/> once its collector keeps exiting: the
+    /// pod stays Running but not Ready, its container waits in CrashLoopBackOff after <paramref name="restarts"/>
+    /// restarts, with the last run's exit code. (The caller makes the stand-in's probe fail: nothing answers.)
+    /// </summary>
+    public async Task<string> CrashLoopAsync(string node, int restarts, int exitCode, CancellationToken cancellationToken)
+    {
+        var name = _pods.Keys.Single(p => p.Contains("-" + node + "-", StringComparison.Ordinal));
+        var pod = await _admin.GetAsync<Pod>(name, _namespace, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var stamp = now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        pod.Status!.Conditions = [new PodCondition { Type = "Ready", Status = "False", Reason = "ContainersNotReady", Message = "containers with unready status: [collector]", LastTransitionTime = now }];
+        pod.Status.ContainerStatuses =
+        [
+            new ContainerStatus
+            {
+                Name = "collector",
+                Ready = false,
+                Started = false,
+                RestartCount = restarts,
+                State = System.Text.Json.JsonSerializer.SerializeToElement(new { waiting = new { reason = "CrashLoopBackOff", message = $"back-off 40s restarting failed container=collector pod={name}_{_namespace}({pod.Metadata.Uid})" } }),
+                Extra = new Dictionary<string, System.Text.Json.JsonElement>
+                {
+                    ["lastState"] = System.Text.Json.JsonSerializer.SerializeToElement(new { terminated = new { exitCode, reason = "Error", startedAt = stamp, finishedAt = stamp } }),
+                },
+            },
+        ];
+        await _admin.ReplaceStatusAsync(pod, cancellationToken);
+        return name;
+    }
+
     private async Task StopPodAsync(string pod, CancellationToken cancellationToken)
     {
         if (_pods.TryRemove(pod, out var entry))
