@@ -5,14 +5,17 @@
 #     what arrived. Prints samples/s acknowledged and samples/s received.
 #  2. the peer, in the same run: mosquitto_pub -l -q 1 publishes N lines of the same size as our messages.
 #  3. the whole collector end to end: the Modbus simulator, and our collector as the active publisher polling it at
-#     the fastest period it supports (--interval-ms 10), counted by mosquitto_sub as well (poll-bound: at most 100/s).
+#     the fastest period it supports (--interval-ms 10), counted by mosquitto_sub as well (bound by the poll: about 100/s).
 # Needs mosquitto and mosquitto-clients (scripts/install-test-peers.sh), else it prints a SKIP line and exits 3.
 # Every process it starts is stopped on exit, also on failure or Ctrl-C.
 # Usage: bench/mqtt/run.sh [N]   (default 20000 messages per publisher; about 40 s with the build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 count="${1:-20000}"
+if ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: bench/mqtt/run.sh [N]   (N >= 1 messages per publisher, default 20000)" >&2
+  exit 2
+fi
 collector_samples=300
 out="$here/bin/dotnet"
 
@@ -70,6 +73,7 @@ count_messages() {
   sub_pid=$!
   for _ in $(seq 1 400); do
     grep -q ": $id 1 $topic\$" "$work/mosquitto.log" && return 0
+    kill -0 "$sub_pid" 2>/dev/null || break
     sleep 0.025
   done
   echo "FAIL: mosquitto_sub did not subscribe to $topic within 10 s" >&2
