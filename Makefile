@@ -51,7 +51,7 @@ kubectl-plugin: ## Install the kubectl edgeha plugin (launcher in ~/.local/bin, 
 
 ##@ Benchmarks
 .PHONY: bench
-bench: ## Run every benchmark (Modbus, failover switch, operator at 200 and 1,000 pairs) and print one table (about 6 min on 2 cores).
+bench: ## Run every benchmark (Modbus, MQTT publishing, failover switch, operator at 200 and 1,000 pairs) and print one table (about 6.5 min on 2 cores).
 	bench/run-all.sh
 
 .PHONY: bench-failover
@@ -61,6 +61,10 @@ bench-failover: ## Failover switch latency and the operator at scale on the sand
 .PHONY: bench-keepalived
 bench-keepalived: ## Keepalived (VRRP) baseline in network namespaces under crash, hang, partition and a one-way cut (about 4 min; root, keepalived, iptables).
 	bench/keepalived/run.sh
+
+.PHONY: bench-mqtt
+bench-mqtt: ## MQTT QoS 1 publishing throughput of the collector's sink vs mosquitto_pub, and the whole collector (about 40 s; needs mosquitto, mosquitto-clients).
+	bench/mqtt/run.sh
 
 .PHONY: bench-modbus
 bench-modbus: ## Modbus server/client vs libmodbus and pymodbus over loopback (about 75 s; needs gcc, libmodbus-dev).

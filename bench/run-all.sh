@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/modbus/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
+# Runs every benchmark (bench/modbus/run.sh, bench/mqtt/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
 # combined table: figure | value | goal | met?. A benchmark that fails or is missing a tool leaves a
 # "not measured: <reason>" row instead of stopping the others. Exit status 0 when the table was printed.
-# Usage: bench/run-all.sh   (about 5 minutes on 2 cores)
+# Usage: bench/run-all.sh   (about 6 minutes on 2 cores)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rows="$(mktemp)"
-trap 'rm -f "$rows" "$rows.modbus" "$rows.failover"' EXIT
+trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.failover"' EXIT
 
 echo "== Modbus (bench/modbus/run.sh)"
 timeout --kill-after=10 180 "$here/modbus/run.sh" 2>&1 | tee "$rows.modbus"
@@ -18,6 +18,17 @@ if [ "$modbus_rc" -eq 3 ]; then
   printf 'Modbus figures\tnot measured: libmodbus-dev missing (apt-get install -y libmodbus-dev gcc pkg-config)\t-\t-\n' >>"$rows"
 elif [ "$modbus_rc" -ne 0 ]; then
   printf 'Modbus figures\tnot measured: bench/modbus/run.sh exited %s (see above)\t-\t-\n' "$modbus_rc" >>"$rows"
+fi
+
+echo
+echo "== MQTT publishing (bench/mqtt/run.sh)"
+timeout --kill-after=10 180 "$here/mqtt/run.sh" 2>&1 | tee "$rows.mqtt"
+mqtt_rc=${PIPESTATUS[0]}
+grep -P '^ROW\t' "$rows.mqtt" | cut -f2- >>"$rows"
+if [ "$mqtt_rc" -eq 3 ]; then
+  printf 'MQTT figures\tnot measured: mosquitto or mosquitto-clients missing (sudo scripts/install-test-peers.sh)\t-\t-\n' >>"$rows"
+elif [ "$mqtt_rc" -ne 0 ]; then
+  printf 'MQTT figures\tnot measured: bench/mqtt/run.sh exited %s (see above)\t-\t-\n' "$mqtt_rc" >>"$rows"
 fi
 
 echo

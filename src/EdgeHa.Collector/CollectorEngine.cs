@@ -209,11 +209,14 @@ public sealed class CollectorEngine : IAsyncDisposable
 
     /// <summary>
     /// Promotes a hot standby without losing or repeating samples: publishes, in order, the buffered samples that
-    /// follow <paramref name="lastPublishedSequence"/> (the previous active's <c>GET /published/last</c>; null
-    /// publishes every unpublished buffered sample), then switches to active when the role source takes requests.
-    /// With a role source that does not (a lease), the role must already be active.
+    /// follow <paramref name="lastPublishedSequence"/> (the 64-bit sequence the previous holder recorded on the pair
+    /// Lease, or the 16-bit one of its <c>GET /published/last</c>; null publishes every unpublished buffered sample),
+    /// then switches to active when the role source takes requests. With a role source that does not (a lease), the
+    /// role must already be active. The recorded sequence is matched on the 16-bit ring against what this collector
+    /// polled, so the two collectors' numberings may differ by whole wraps; when the recorded one is ahead, this
+    /// collector's numbering moves up to it, so the published sequence continues after the recorded one.
     /// </summary>
-    public Task<PromotionResult> PromoteAsync(int? lastPublishedSequence, CancellationToken cancellationToken = default)
+    public Task<PromotionResult> PromoteAsync(long? lastPublishedSequence, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<Sample> replayed;
@@ -239,7 +242,17 @@ public sealed class CollectorEngine : IAsyncDisposable
                 return Task.FromResult(new PromotionResult(0, _lastPublished));
             }
 
-            replayed = Buffer.PublishUnpublishedAfter(lastPublishedSequence);
+            long? after = null;
+            if (lastPublishedSequence is { } recorded)
+            {
+                after = _unwrapper.Align(recorded, out var shift);
+                if (shift > 0)
+                {
+                    Buffer.ShiftUnwrapped(shift);
+                }
+            }
+
+            replayed = Buffer.PublishUnpublishedAfter(after);
             foreach (var sample in replayed)
             {
                 PublishLocked(sample, replay: true);

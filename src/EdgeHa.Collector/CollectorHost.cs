@@ -284,12 +284,12 @@ public sealed class CollectorHost : IAsyncDisposable
 
         web.MapPost("/promote", async (HttpRequest request) =>
         {
-            int? after = null;
+            long? after = null;
             if (request.Query.ContainsKey("after"))
             {
-                if (!int.TryParse(request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 65535)
+                if (!long.TryParse(request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
                 {
-                    return Results.BadRequest("after must be a sequence number 0..65535\n");
+                    return Results.BadRequest("after must be a sequence number (the device's 0..65535, or unwrapped)\n");
                 }
 
                 after = value;

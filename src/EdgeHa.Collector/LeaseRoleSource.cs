@@ -110,17 +110,19 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
         }
 
         engine.Epoch = state.Epoch;
-        var after = state.PreviousLastSequence is long s and >= 0 and <= 65535 ? (int?)s : null;
-        _ = engine.PromoteAsync(after);
+        _ = engine.PromoteAsync(state.PreviousLastSequence is >= 0 ? state.PreviousLastSequence : null);
     }
 
-    /// <summary>The last sequence published (acknowledged by every sink) in the current holding, null before the first: the Lease annotation.</summary>
+    /// <summary>
+    /// The last sequence published (acknowledged by every sink) in the current holding, unwrapped to 64 bits, null
+    /// before the first: the Lease annotation.
+    /// </summary>
     private long? LastPublishedSequenceInHolding()
     {
         var last = _engine?.LastPublished;
         lock (_gate)
         {
-            return _promoted && last is { Sequence: int sequence } && last.Number > _promotedAfterNumber ? sequence : null;
+            return _promoted && last is { UnwrappedSequence: long sequence } && last.Number > _promotedAfterNumber ? sequence : null;
         }
     }
 

@@ -99,19 +99,19 @@ public sealed class SampleRingBuffer
     }
 
     /// <summary>
-    /// Marks as published the unpublished samples that follow <paramref name="sequence"/> (all unpublished ones when
-    /// null) and returns them oldest first. Used when a hot standby is promoted.
+    /// Marks as published the unpublished samples whose unwrapped sequence is after <paramref name="unwrappedSequence"/>
+    /// (all unpublished ones when null) and returns them oldest first. Used when a hot standby is promoted; the
+    /// caller expresses the previous holder's sequence in this collector's numbering first.
     /// </summary>
-    public IReadOnlyList<Sample> PublishUnpublishedAfter(int? sequence)
+    public IReadOnlyList<Sample> PublishUnpublishedAfter(long? unwrappedSequence)
     {
         lock (_gate)
         {
-            var lastIndex = sequence is { } q ? LastIndexOfSequenceLocked(q) : -1;
             var list = new List<Sample>();
             for (var i = 0; i < _count; i++)
             {
                 ref var e = ref _entries[(_head + i) % _entries.Length];
-                if (!e.Published && (sequence is not { } s || Follows(e.Sample, i, s, lastIndex)))
+                if (!e.Published && (unwrappedSequence is not { } after || e.Sample.UnwrappedSequence > after))
                 {
                     e = e with { Published = true };
                     list.Add(e.Sample);
@@ -119,6 +119,25 @@ public sealed class SampleRingBuffer
             }
 
             return list;
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="shift"/> to the unwrapped sequence of every buffered sample: the collector moved its
+    /// numbering up to the previous holder's (<see cref="SequenceUnwrapper.Align"/>), and what it replays must carry it.
+    /// </summary>
+    internal void ShiftUnwrapped(long shift)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                ref var e = ref _entries[(_head + i) % _entries.Length];
+                if (e.Sample.UnwrappedSequence is { } u)
+                {
+                    e = e with { Sample = e.Sample with { UnwrappedSequence = u + shift } };
+                }
+            }
         }
     }
 

@@ -49,7 +49,8 @@ public static class FencingAnnotations
 
     /// <summary>
     /// The last sequence the holder published, written at every renewal and at release, so that the next holder
-    /// replays from there and no sample is lost across a failover.
+    /// replays from there and no sample is lost across a failover: the device's 16-bit counter unwrapped to 64 bits
+    /// (older holders wrote the raw 16-bit value). Read and written through <see cref="PublishedSequence"/>.
     /// </summary>
     public const string LastPublishedSequence = "edgeha.io/last-published-sequence";
 

@@ -213,7 +213,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         var current = State;
         var epoch = ParseLong(lease.Metadata.Annotations, FencingAnnotations.Epoch) ?? 0;
         var starting = !current.Acting || current.Epoch != epoch;
-        var previousLast = starting ? ParseLong(lease.Metadata.Annotations, FencingAnnotations.LastPublishedSequence) : current.PreviousLastSequence;
+        var previousLast = starting ? PublishedSequence.FromAnnotations(lease.Metadata.Annotations) : current.PreviousLastSequence;
         var terms = _terms;
 
         // Count the acting window from before the request leaves: the grantor sees the renewal later than that.
@@ -234,7 +234,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         // A new holder leaves the previous holder's sequence in place until it has published past it itself.
         if (!starting && _lastPublishedSequence() is long last)
         {
-            annotations[FencingAnnotations.LastPublishedSequence] = last.ToString(CultureInfo.InvariantCulture);
+            annotations[FencingAnnotations.LastPublishedSequence] = PublishedSequence.Format(last);
         }
 
         Lease written;
@@ -295,7 +295,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
         if (last is long sequence)
         {
-            annotations[FencingAnnotations.LastPublishedSequence] = sequence.ToString(CultureInfo.InvariantCulture);
+            annotations[FencingAnnotations.LastPublishedSequence] = PublishedSequence.Format(sequence);
         }
 
         // The release record: who released which epoch, with its last sequence, in one compare-and-swap. Only this

@@ -181,6 +181,54 @@ public class CollectorEngineTests
     }
 
     [Fact]
+    public async Task PromoteAsync_RecordedSixtyFourBitSequencePastTheWrap_ReplaysAfterIt()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        _sequence = 65533;
+        await PollAsync(engine, 6); // 65533, 65534, 65535, 65536, 65537, 65538 unwrapped
+
+        var result = await engine.PromoteAsync(65536); // the previous holder's Lease record: register value 0
+
+        await engine.FlushAsync();
+        Assert.Equal(2, result.Replayed);
+        Assert.Equal([65537L, 65538], Published.Select(s => s.UnwrappedSequence!.Value));
+        Assert.Equal([1, 2], Published.Select(s => s.Sequence!.Value));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_RecordedNumberingAheadByAWrap_ReplaysAfterItAndContinuesItsNumbering()
+    {
+        // This standby started after a wrap the previous holder counted: its 100 is the holder's 65636.
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        _sequence = 98;
+        await PollAsync(engine, 5); // 98..102
+
+        var result = await engine.PromoteAsync(65636);
+        await PollAsync(engine); // 103, live
+
+        Assert.Equal(2, result.Replayed);
+        Assert.Equal([101, 102, 103], Published.Select(s => s.Sequence!.Value));
+        Assert.Equal([65637L, 65638, 65639], Published.Select(s => s.UnwrappedSequence!.Value));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_RawSixteenBitRecordOfAnOlderCollector_ReplaysAfterItKeepingTheNumbering()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        _sequence = 65534;
+        await PollAsync(engine, 4); // 65534, 65535, 65536, 65537 unwrapped
+
+        var result = await engine.PromoteAsync(0); // an older collector recorded the register value of 65536
+
+        await engine.FlushAsync();
+        Assert.Equal(1, result.Replayed);
+        Assert.Equal([65537L], Published.Select(s => s.UnwrappedSequence!.Value));
+    }
+
+    [Fact]
     public async Task PromoteAsync_WithoutSequence_PublishesWholeBuffer()
     {
         var engine = Create(CollectorRole.Standby);

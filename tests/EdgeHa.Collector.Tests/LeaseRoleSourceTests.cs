@@ -26,7 +26,7 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
           - unit: 1
             inputRegisters: [{ start: 0, count: 10 }]
             values:
-              - { name: sequence, table: input, address: 0, type: uint16, generator: { kind: counter, step: 1, periodMilliseconds: 300 } }
+              - { name: sequence, table: input, address: 0, type: uint16, generator: { kind: counter, start: START, step: 1, periodMilliseconds: 300 } }
         """;
 
     private readonly List<IAsyncDisposable> _disposables = [];
@@ -40,15 +40,17 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         _api = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0 });
         _api.WriteKubeconfig(_kubeconfig);
         _client = new KubernetesClient(KubeConfigLoader.FromKubeConfigFiles([_kubeconfig]));
-        _device = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            Map = MapLoader.Parse(Map, "test map"),
-            BindAddress = IPAddress.Loopback,
-            ModbusPort = 0,
-            HttpPort = null,
-            MinimumLogLevel = LogLevel.Warning,
-        });
+        _device = await StartDeviceAsync(start: 0);
     }
+
+    private static Task<SimulatorHost> StartDeviceAsync(int start) => SimulatorHost.StartAsync(new SimulatorOptions
+    {
+        Map = MapLoader.Parse(Map.Replace("START", start.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), "test map"),
+        BindAddress = IPAddress.Loopback,
+        ModbusPort = 0,
+        HttpPort = null,
+        MinimumLogLevel = LogLevel.Warning,
+    });
 
     public async Task DisposeAsync()
     {
@@ -107,6 +109,34 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         Assert.Equal(2, Published(b)[^1].Epoch);
         Assert.Equal(CollectorRole.Active, b.Engine.Roles.Current);
         Assert.Equal(CollectorRole.Standby, a.Engine.Roles.Current);
+    }
+
+    [Fact]
+    public async Task Handover_AcrossTheSixteenBitWrap_RecordsTheUnwrappedSequenceAndTheNewHolderContinuesAfterIt()
+    {
+        await using var device = await StartDeviceAsync(start: 65532);
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var a = await StartCollectorAsync("pod-a", device: device);
+        var b = await StartCollectorAsync("pod-b", device: device);
+        await WaitUntil(() => Published(a).Any(s => s.UnwrappedSequence > 65537), seconds: 30);
+
+        await EditLeaseAsync(l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+        await WaitUntilAsync(async () => (await ReadLease()).Spec!.HolderIdentity is null);
+        var recorded = long.Parse((await ReadLease()).Metadata.Annotations![FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture);
+        await EditLeaseAsync(l =>
+        {
+            l.Spec!.HolderIdentity = "pod-b";
+            l.Metadata.Annotations![FencingAnnotations.Epoch] = "2";
+        });
+        await WaitUntil(() => Published(b).Any(s => s.Epoch == 2));
+
+        Assert.Equal(Published(a).Max(s => s.UnwrappedSequence!.Value), recorded);
+        Assert.True(recorded > 65537, $"recorded {recorded}: the 16-bit register, not the unwrapped sequence");
+        // The replay starts after the recorded sequence; a live poll may still read the device state the old holder
+        // published last (the collectors poll faster than the device counts), never an older one.
+        var first = Published(b).Min(s => s.UnwrappedSequence!.Value);
+        Assert.True(first >= recorded, $"replayed too far back: the old holder recorded {recorded}, the new one started at {first}");
+        Assert.True(first <= recorded + 1, $"lost samples: the old holder recorded {recorded}, the new one started at {first}");
     }
 
     [Fact]
@@ -176,12 +206,12 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
 
     private static List<Sample> Published(CollectorHost host) => [.. host.Engine.Buffer.PublishedAfterNumber(null, 10_000)];
 
-    private async Task<CollectorHost> StartCollectorAsync(string identity, TextWriter? stdout = null)
+    private async Task<CollectorHost> StartCollectorAsync(string identity, TextWriter? stdout = null, SimulatorHost? device = null)
     {
         var options = new CollectorOptions
         {
             DeviceHost = "127.0.0.1",
-            DevicePort = _device.ModbusEndPoint.Port,
+            DevicePort = (device ?? _device).ModbusEndPoint.Port,
             HttpPort = 0,
             HttpBindAddress = IPAddress.Loopback,
             Interval = TimeSpan.FromMilliseconds(50),

@@ -79,10 +79,10 @@ public class SampleRingBufferTests
     public void PublishUnpublishedAfter_MarksOnlyTheFollowingUnpublishedOnce()
     {
         var buffer = new SampleRingBuffer(10, TimeSpan.FromHours(1));
-        int[] sequences = [65534, 65535, 0, 1];
+        long[] sequences = [65534, 65535, 65536, 65537];
         for (var i = 0; i < sequences.Length; i++)
         {
-            buffer.Add(S(i + 1, sequences[i]), false);
+            buffer.Add(S(i + 1, (int)(sequences[i] & 0xFFFF)) with { UnwrappedSequence = sequences[i] }, false);
         }
 
         var replayed = buffer.PublishUnpublishedAfter(65535);
@@ -91,5 +91,18 @@ public class SampleRingBufferTests
         Assert.Empty(buffer.PublishUnpublishedAfter(65535));
         Assert.Equal([3L, 4], buffer.PublishedAfterNumber(null, 100).Select(s => s.Number));
         Assert.Equal([1L, 2], buffer.PublishUnpublishedAfter(null).Select(s => s.Number));
+    }
+
+    [Fact]
+    public void ShiftUnwrapped_MovesEveryBufferedSequenceKeepingTheMarks()
+    {
+        var buffer = new SampleRingBuffer(10, TimeSpan.FromHours(1));
+        buffer.Add(S(1, 7) with { UnwrappedSequence = 7 }, true);
+        buffer.Add(S(2, 8) with { UnwrappedSequence = 8 }, false);
+        buffer.Add(S(3, null), false);
+
+        buffer.ShiftUnwrapped(65536);
+
+        Assert.Equal([(65543L, true), (65544L, false), ((long?)null, false)], buffer.Snapshot().Select(e => (e.Sample.UnwrappedSequence, e.Published)));
     }
 }

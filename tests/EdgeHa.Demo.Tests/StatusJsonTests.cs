@@ -62,4 +62,15 @@ public class StatusJsonTests
         Assert.Equal(new Scenario.LeaseSnapshot("demo-hot-edge-b-abc", 65535), StatusJson.Lease(lease));
         Assert.Equal(new Scenario.LeaseSnapshot(null, null), StatusJson.Lease([]));
     }
+
+    [Theory]
+    [InlineData("65536", 0)]
+    [InlineData("65537", 1)]
+    [InlineData("4294967301", 5)]
+    public void Lease_UnwrappedRecordedSequence_GivesTheDeviceRegisterValue(string recorded, int expected)
+    {
+        var lease = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["edgeha.io/last-published-sequence"] = recorded } } };
+
+        Assert.Equal(expected, StatusJson.Lease(lease).LastPublishedSequence);
+    }
 }

@@ -126,6 +126,22 @@ public sealed class LeaseHolderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task StepAsync_SequencePastTheSixteenBitWrap_IsRecordedAndReadBackWhole()
+    {
+        _api.Seed(LeaseName, "pod-a", lastSequence: 65535);
+        await _holder.StepAsync(CancellationToken.None);
+        _published = 4_294_967_301; // 65536 wraps of the device counter and then some
+
+        await _holder.StepAsync(CancellationToken.None);
+        await using var next = new LeaseHolder(_api, new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-b" }, () => null, _time);
+        _api.Edit(LeaseName, l => l.Spec!.HolderIdentity = "pod-b");
+        await next.StepAsync(CancellationToken.None);
+
+        Assert.Equal("4294967301", _api.Read(LeaseName).Metadata.Annotations![FencingAnnotations.LastPublishedSequence]);
+        Assert.Equal(4_294_967_301, next.State.PreviousLastSequence);
+    }
+
+    [Fact]
     public async Task StepAsync_RenewalSlowerThanTheActingWindow_DoesNotActAndDoesNotThrow()
     {
         _api.Seed(LeaseName, "pod-a");

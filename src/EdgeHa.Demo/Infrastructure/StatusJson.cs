@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeHa.Demo.Scenario;
+using EdgeHa.Fencing;
 
 namespace EdgeHa.Demo.Infrastructure;
 
@@ -33,13 +34,15 @@ public static class StatusJson
         };
     }
 
-    /// <summary>The pair Lease's holder and the last published sequence its holder recorded.</summary>
+    /// <summary>
+    /// The pair Lease's holder and the last published sequence its holder recorded, as the device register value the
+    /// demo compares samples with (the Lease records it unwrapped to 64 bits).
+    /// </summary>
     public static LeaseSnapshot Lease(JsonObject lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var recorded = Str(lease["metadata"]?["annotations"]?["edgeha.io/last-published-sequence"]);
-        int? sequence = int.TryParse(recorded, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s <= 65535 ? s : null;
-        return new LeaseSnapshot(Str(lease["spec"]?["holderIdentity"]), sequence);
+        var recorded = PublishedSequence.Parse(Str(lease["metadata"]?["annotations"]?[FencingAnnotations.LastPublishedSequence]));
+        return new LeaseSnapshot(Str(lease["spec"]?["holderIdentity"]), recorded is { } s ? PublishedSequence.DeviceValue(s) : null);
     }
 
     /// <summary>The Events of a list (events.k8s.io/v1 or core/v1) about one of <paramref name="names"/>.</summary>
