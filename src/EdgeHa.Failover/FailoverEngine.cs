@@ -191,7 +191,7 @@ public static class FailoverEngine
                 {
                     ActiveFailureNode = null,
                     ActiveFailureDetectedAt = null,
-                    ActiveConfirmedHealthy = promoted.Healthy == true && promoted.ConsecutiveFailures == 0,
+                    ActiveConfirmedHealthy = promoted.Healthy == true && promoted.ConsecutiveFailures == 0 && o.Side(to)!.Pod.Ready,
                 };
             }
 
@@ -549,16 +549,20 @@ public static class FailoverEngine
                 }
             }
 
-            // A cold standby that was just promoted is still starting: judge its pod only after it came up once or the
-            // activation window (start-up grace + one detection time) has passed, so a slow start does not bounce the pair back.
-            var promotedAt = o.LastTransition is { } t && t.To == active.Name ? t.At : (DateTimeOffset?)null;
-            var startBy = promotedAt + ActivationWindow;
-            if (active.Pod.Health.Healthy == true)
+            // A cold side that was just promoted is still starting: judge its pod only after it came up once (Ready to
+            // kubelet and healthy to our probes: the probe often answers a second before the readiness probe does) or
+            // its window has passed, so a slow start does not bounce the pair back. The window is the activation window
+            // (start-up grace + one detection time); for a new pair's first promotion it is the join timeout, as in the
+            // join wait of a hot pair, which only a definite start failure ends early.
+            var promoted = o.LastTransition is { } t && t.To == active.Name ? t : null;
+            var window = promoted?.Kind == TransitionKind.Initial && p.JoinTimeout > ActivationWindow ? p.JoinTimeout : ActivationWindow;
+            var startBy = promoted?.At + window;
+            if (active.Pod.Health.Healthy == true && active.Pod.Ready)
             {
                 _state = _state with { ActiveConfirmedHealthy = true };
             }
 
-            var starting = p.StandbyMode == StandbyMode.Cold && now < startBy && !_state.ActiveConfirmedHealthy;
+            var starting = p.StandbyMode == StandbyMode.Cold && now < startBy && !_state.ActiveConfirmedHealthy && DefiniteStartFailure(active) is null;
             if (starting)
             {
                 _wakeUps.Add(startBy!.Value);

@@ -277,6 +277,40 @@ public sealed class FailoverEngineTests
     }
 
     [Fact]
+    public void Decide_ColdActiveAnswersProbesBeforeItsPodIsReady_StillStarting()
+    {
+        // The collector's /healthz answers a moment before kubelet's readiness probe marks the pod Ready: that is
+        // the start going well, not a failure (a new cold pair flipped to its standby on this).
+        var o = Steady("b") with
+        {
+            LastTransition = new TransitionRecord(Now.AddSeconds(-1), TransitionKind.Failover, "NodeNotReady", "a", "b", TimeSpan.FromSeconds(6)),
+        };
+        o = o.WithStandby(s => s.WithHealth(Healthy) with { Pod = s.Pod with { Ready = false } });
+
+        var d = Decide(o, Cold);
+
+        Assert.False(d.IsPromotion);
+        Assert.False(d.State.ActiveConfirmedHealthy);
+    }
+
+    [Fact]
+    public void Decide_NewColdPairsPrimaryStartsSlowly_WaitsTheJoinTimeoutNotTheActivationWindow()
+    {
+        var o = Steady("a") with
+        {
+            LastTransition = new TransitionRecord(Now.AddSeconds(-30), TransitionKind.Initial, "InitialPromotion", null, "a", TimeSpan.Zero),
+        };
+        o = o.WithPrimary(s => s with { Pod = PodObservation.Missing });
+
+        var waiting = Decide(o, Cold);
+        var crashLooping = Decide(o.WithPrimary(s => s with { Pod = new PodObservation(true, false, HealthSnapshot.Unknown, StartFailure: "CrashLoopBackOff (collector)") }), Cold);
+
+        Assert.False(waiting.IsPromotion);
+        Assert.True(crashLooping.IsPromotion);
+        Assert.Equal("b", crashLooping.ActiveNode);
+    }
+
+    [Fact]
     public void Decide_ColdActiveAlreadyConfirmedHealthy_JudgedAtOnce()
     {
         var o = Steady("b") with
