@@ -12,7 +12,7 @@ public sealed class CollectorRolloutTests
     private static RolloutSide New(string node, string? ineligibility = null) => new(node, "new", "new", "new", ineligibility);
 
     private static RolloutPlan Plan(RolloutSide a, RolloutSide b, string? active = "a", string? holder = "a", bool confirmed = true, bool hot = true, TimeSpan? waited = null) =>
-        CollectorRollout.Plan(active, holder, confirmed, a, b, hot, waited ?? TimeSpan.Zero, Deadline);
+        CollectorRollout.Plan(active, holder, confirmed, a, b, hot, waited ?? TimeSpan.Zero, Deadline, "v2");
 
     [Fact]
     public void TemplateChanged_UpgradesTheStandbyFirstAndKeepsTheActiveAsItIs()
@@ -22,6 +22,18 @@ public sealed class CollectorRolloutTests
         Assert.Equal(["a"], plan.Held);
         Assert.Null(plan.SwitchTo);
         Assert.Equal((CollectorRollout.Progressing, "upgrading the standby b first"), (plan.Status.Phase, plan.Status.Message));
+    }
+
+    [Fact]
+    public void Complete_WhicheverSideIsActive_ReportsThePairsTemplateVersion()
+    {
+        // The node templates differ (node name, role) and so do their hashes: status names the pair's version, so a
+        // fail-back after a rollout is not a second "RolloutCompleted".
+        var onA = Plan(New("a"), New("b"), active: "a", holder: "a");
+        var onB = Plan(New("a"), New("b"), active: "b", holder: "b");
+
+        Assert.Equal((CollectorRollout.Complete, "v2"), (onA.Status.Phase, onA.Status.TemplateHash));
+        Assert.Equal((CollectorRollout.Complete, "v2"), (onB.Status.Phase, onB.Status.TemplateHash));
     }
 
     [Fact]

@@ -42,7 +42,8 @@ internal static class CollectorRollout
     /// <param name="hot">Hot standby: the standby runs, so its new pod is checked before the switch.</param>
     /// <param name="standbyUpdatedFor">How long the standby has had the new template (for the progress deadline).</param>
     /// <param name="deadline">spec.failover.progressDeadlineSeconds.</param>
-    public static RolloutPlan Plan(string? active, string? holderNode, bool activeConfirmed, RolloutSide primary, RolloutSide standby, bool hot, TimeSpan standbyUpdatedFor, TimeSpan deadline)
+    /// <param name="version">The pair's template version (the same for both nodes), shown as status.rollout.templateHash.</param>
+    public static RolloutPlan Plan(string? active, string? holderNode, bool activeConfirmed, RolloutSide primary, RolloutSide standby, bool hot, TimeSpan standbyUpdatedFor, TimeSpan deadline, string version)
     {
         var sides = new[] { primary, standby };
         var updated = sides.Where(s => s.Updated && (!hot || s.PodHash is null || s.PodHash == s.DesiredHash)).Select(s => s.Node).ToList();
@@ -50,7 +51,7 @@ internal static class CollectorRollout
         if (activeSide is null)
         {
             // Nobody acts: nothing to keep running, both sides take the template as it is.
-            return new RolloutPlan(new HashSet<string>(), null, Status(primary.DesiredHash, primary.Updated && standby.Updated ? Complete : Progressing, updated, "no side is active"), false);
+            return new RolloutPlan(new HashSet<string>(), null, Status(version, primary.Updated && standby.Updated ? Complete : Progressing, updated, "no side is active"), false);
         }
 
         var other = activeSide == primary ? standby : primary;
@@ -68,19 +69,19 @@ internal static class CollectorRollout
         if (activeSide.Updated && !other.Updated && !activeConfirmed)
         {
             held.Add(other.Node); // the former active stays as it was until the new version has proved healthy
-            return new RolloutPlan(held, null, Status(activeSide.DesiredHash, Progressing, updated, $"waiting for the upgraded {activeSide.Node} to be healthy before upgrading {other.Node}"), false);
+            return new RolloutPlan(held, null, Status(version, Progressing, updated, $"waiting for the upgraded {activeSide.Node} to be healthy before upgrading {other.Node}"), false);
         }
 
         if (activeSide.Updated)
         {
             var done = other.Updated && (!hot || other.PodHash == other.DesiredHash);
-            return new RolloutPlan(held, null, Status(activeSide.DesiredHash, done ? Complete : Progressing, updated, done ? "" : $"upgrading {other.Node}"), false);
+            return new RolloutPlan(held, null, Status(version, done ? Complete : Progressing, updated, done ? "" : $"upgrading {other.Node}"), false);
         }
 
         // The active runs the old version: the standby goes first.
         if (!other.Updated)
         {
-            return new RolloutPlan(held, null, Status(activeSide.DesiredHash, Progressing, updated, $"upgrading the standby {other.Node} first"), false);
+            return new RolloutPlan(held, null, Status(version, Progressing, updated, $"upgrading the standby {other.Node} first"), false);
         }
 
         var waitingFor = hot && other.PodHash != other.DesiredHash
@@ -88,16 +89,16 @@ internal static class CollectorRollout
             : other.Ineligibility is { } why ? $"{other.Node} to become eligible ({why})" : null;
         if (waitingFor is null)
         {
-            return new RolloutPlan(held, other.Node, Status(activeSide.DesiredHash, Progressing, updated, $"switching over to the upgraded {other.Node}"), false);
+            return new RolloutPlan(held, other.Node, Status(version, Progressing, updated, $"switching over to the upgraded {other.Node}"), false);
         }
 
         if (standbyUpdatedFor >= deadline)
         {
-            return new RolloutPlan(held, null, Status(activeSide.DesiredHash, StalledPhase, updated,
+            return new RolloutPlan(held, null, Status(version, StalledPhase, updated,
                 $"no progress for {deadline.TotalSeconds:0} s waiting for {waitingFor}; {activeSide.Node} keeps running the old version"), true);
         }
 
-        return new RolloutPlan(held, null, Status(activeSide.DesiredHash, Progressing, updated, $"waiting for {waitingFor}"), false);
+        return new RolloutPlan(held, null, Status(version, Progressing, updated, $"waiting for {waitingFor}"), false);
     }
 
     private static RolloutStatus Status(string hash, string phase, List<string> updated, string message) =>

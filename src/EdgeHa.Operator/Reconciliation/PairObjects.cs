@@ -64,6 +64,13 @@ public static class PairObjects
     public static string? TemplateHashOf(Pod? pod) =>
         pod?.Metadata.Annotations is { } a && a.TryGetValue(TemplateHashAnnotation, out var h) ? h : null;
 
+    /// <summary>
+    /// The version of the pair's template as the user wrote it (spec.template), the same for both nodes: the node's
+    /// own templates differ (node name, role), so their hashes do not name a rollout.
+    /// </summary>
+    public static string TemplateVersion(RedundantPair pair) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(KubeJson.Serialize(pair.Spec.Template))))[..16];
+
     /// <summary>The pair's collector template as written for <paramref name="node"/>, stamped with its hash.</summary>
     public static PodTemplateSpec CollectorTemplate(RedundantPair pair, string node)
     {

@@ -357,7 +357,7 @@ public sealed class RedundantPairReconciler : IReconciler
         // The progress deadline counts from when this leader first saw the standby given the template it waits on.
         var since = _clock.Observe("rollout/" + c.Key, waiting.Node + "/" + (waiting.DeploymentHash ?? ""), c.Now);
         return CollectorRollout.Plan(active, holderNode, activeConfirmed, primarySide, standbySide, c.Policy.StandbyMode == F.StandbyMode.Hot,
-            c.Now - since, TimeSpan.FromSeconds(c.Pair.Spec.Failover.ProgressDeadlineSeconds));
+            c.Now - since, TimeSpan.FromSeconds(c.Pair.Spec.Failover.ProgressDeadlineSeconds), PairObjects.TemplateVersion(c.Pair));
     }
 
     private RolloutSide RolloutSideOf(PairContext c, F.SideObservation side)
