@@ -51,7 +51,7 @@ kubectl-plugin: ## Install the kubectl edgeha plugin (launcher in ~/.local/bin, 
 
 ##@ Benchmarks
 .PHONY: bench
-bench: ## Run every benchmark (Modbus, MQTT publishing, failover switch, operator at 200 and 1,000 pairs) and print one table (about 6.5 min on 2 cores).
+bench: ## Run every benchmark (Modbus, MQTT publishing, upgrade data gap, failover switch, operator at 200 and 1,000 pairs) and print one table (about 8.5 min on 2 cores).
 	bench/run-all.sh
 
 .PHONY: bench-failover
@@ -65,6 +65,10 @@ bench-keepalived: ## Keepalived (VRRP) baseline in network namespaces under cras
 .PHONY: bench-mqtt
 bench-mqtt: ## MQTT QoS 1 publishing throughput of the collector's sink vs mosquitto_pub, and the whole collector (about 40 s; needs mosquitto, mosquitto-clients).
 	bench/mqtt/run.sh
+
+.PHONY: bench-upgrade
+bench-upgrade: ## The data gap of a rolling collector upgrade (hot and cold), measured by the demo at the VIP (about 2 min).
+	bench/upgrade/run.sh
 
 .PHONY: bench-modbus
 bench-modbus: ## Modbus server/client vs libmodbus and pymodbus over loopback (about 75 s; needs gcc, libmodbus-dev).

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/modbus/run.sh, bench/mqtt/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
+# Runs every benchmark (bench/modbus/run.sh, bench/mqtt/run.sh, bench/upgrade/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
 # combined table: figure | value | goal | met?. A benchmark that fails or is missing a tool leaves a
 # "not measured: <reason>" row instead of stopping the others. Exit status 0 when the table was printed.
-# Usage: bench/run-all.sh   (about 6 minutes on 2 cores)
+# Usage: bench/run-all.sh   (about 8 minutes on 2 cores)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rows="$(mktemp)"
-trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.failover"' EXIT
+trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.upgrade" "$rows.failover"' EXIT
 
 echo "== Modbus (bench/modbus/run.sh)"
 timeout --kill-after=10 180 "$here/modbus/run.sh" 2>&1 | tee "$rows.modbus"
@@ -29,6 +29,15 @@ if [ "$mqtt_rc" -eq 3 ]; then
   printf 'MQTT figures\tnot measured: mosquitto or mosquitto-clients missing (sudo scripts/install-test-peers.sh)\t-\t-\n' >>"$rows"
 elif [ "$mqtt_rc" -ne 0 ]; then
   printf 'MQTT figures\tnot measured: bench/mqtt/run.sh exited %s (see above)\t-\t-\n' "$mqtt_rc" >>"$rows"
+fi
+
+echo
+echo "== Rolling upgrade data gap (bench/upgrade/run.sh: the demo, hot and cold)"
+timeout --kill-after=10 400 "$here/upgrade/run.sh" 2>&1 | tee "$rows.upgrade"
+upgrade_rc=${PIPESTATUS[0]}
+grep -P '^\s*ROW\t' "$rows.upgrade" | sed -E 's/^\s*ROW\t//' >>"$rows"
+if [ "$upgrade_rc" -ne 0 ]; then
+  printf 'Upgrade figures\tthe demo did not pass (bench/upgrade/run.sh exited %s, see above)\t-\t-\n' "$upgrade_rc" >>"$rows"
 fi
 
 echo

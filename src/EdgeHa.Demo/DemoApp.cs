@@ -254,5 +254,14 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
         {
             ui.WriteLine(line);
         }
+
+        // bench/upgrade/run.sh sets this to put the upgrade's figures into make bench's table.
+        if (Environment.GetEnvironmentVariable("EDGEHA_DEMO_BENCH_ROWS") == "1")
+        {
+            foreach (var row in BenchRows.Upgrade(result.Pair.Mode, result.Pair.Hot, result.Transitions))
+            {
+                ui.WriteLine(row);
+            }
+        }
     }
 }
