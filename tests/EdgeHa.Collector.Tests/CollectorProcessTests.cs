@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeHa.Fencing;
 using EdgeHa.Kube;
@@ -121,55 +121,27 @@ public sealed class CollectorProcessTests : IAsyncLifetime
         .. stdout ? ["--stdout-jsonl"] : Array.Empty<string>(),
     ];
 
-    /// <summary>One collector process: its JSON lines (stdout) and its log (stderr).</summary>
-    private sealed class CollectorProcess : IDisposable
+    /// <summary>One collector process (<see cref="ProgramProcess"/>): its JSON lines and its log.</summary>
+    private sealed class CollectorProcess(ProgramProcess program) : IDisposable
     {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _lines = new();
-        private readonly ConcurrentQueue<string> _errors = new();
+        private IEnumerable<string> Lines => program.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        private CollectorProcess(Process process)
-        {
-            _process = process;
-            _process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is { Length: > 0 } line)
-                {
-                    _lines.Enqueue(line);
-                }
-            };
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is { } line)
-                {
-                    _errors.Enqueue(line);
-                }
-            };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
+        public IReadOnlyList<JsonElement> Samples => [.. Lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)];
 
-        public IReadOnlyList<JsonElement> Samples => [.. _lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)];
+        /// <summary>The log: every line that is not a sample (stderr, and stdout without --stdout-jsonl).</summary>
+        public string Errors => string.Join('\n', Lines.Where(l => !l.StartsWith('{')));
 
-        /// <summary>The log: stderr, and stdout's lines that are not samples (without --stdout-jsonl the log goes to stdout).</summary>
-        public string Errors => string.Join('\n', _errors.Concat(_lines.Where(l => !l.StartsWith('{'))));
-
-        public static CollectorProcess Start(string[] args)
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "EdgeHa.Collector.dll");
-            var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment.Remove("EDGEHA_LEASE_NAME");
-            return new CollectorProcess(Process.Start(start)!);
-        }
+        public static CollectorProcess Start(string[] args) =>
+            new(ProgramProcess.Start("EdgeHa.Collector.dll", args, unset: ["EDGEHA_LEASE_NAME"]));
 
         public async Task WaitUntilAsync(Func<bool> condition, string what)
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (!condition())
             {
-                if (_process.HasExited)
+                if (program.HasExited)
                 {
-                    Assert.Fail($"the collector exited ({_process.ExitCode}) before {what}:\n{Errors}");
+                    Assert.Fail($"the collector exited ({program.ExitCode}) before {what}:\n{Errors}");
                 }
 
                 Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}:\n{Errors}");
@@ -181,22 +153,11 @@ public sealed class CollectorProcessTests : IAsyncLifetime
         public async Task<(int Code, TimeSpan After)> TerminateAsync()
         {
             var sent = Stopwatch.StartNew();
-            Signals.Terminate(_process.Id);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await _process.WaitForExitAsync(timeout.Token);
-            var after = sent.Elapsed;
-            _process.WaitForExit(); // the end of the redirected streams
-            return (_process.ExitCode, after);
+            program.Signal(PosixSignal.SIGTERM);
+            Assert.True(await program.WaitForExitAsync(TimeSpan.FromSeconds(20)), $"still running 20 s after SIGTERM:\n{Errors}");
+            return (program.ExitCode, sent.Elapsed);
         }
 
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            _process.Dispose();
-        }
+        public void Dispose() => program.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using EdgeHa.TestSupport;
 
 namespace EdgeHa.Collector.Tests;
@@ -80,7 +81,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         }
 
         _process = null;
-        Signals.Terminate(process.Id);
+        ProgramProcess.Signal(process.Id, PosixSignal.SIGTERM);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(timeout.Token);
         process.Dispose();

@@ -36,8 +36,11 @@ public sealed partial class ProgramProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="assembly"/> (a file name in the test's output directory) under the dotnet host.</summary>
-    public static ProgramProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <paramref name="assembly"/> (a file name in the test's output directory) under the dotnet host, with
+    /// <paramref name="environment"/> set and the variables in <paramref name="unset"/> removed from what it inherits.
+    /// </summary>
+    public static ProgramProcess Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? unset = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -57,6 +60,11 @@ public sealed partial class ProgramProcess : IDisposable
             info.Environment[key] = value;
         }
 
+        foreach (var key in unset ?? [])
+        {
+            info.Environment.Remove(key);
+        }
+
         // Under the parent-death signal: a test host that crashes takes its programs with it instead of leaving
         // them to load the machine for the rest of the run.
         var process = DeathSignal.Launch(info);
@@ -69,7 +77,10 @@ public sealed partial class ProgramProcess : IDisposable
     }
 
     /// <summary>Sends a real POSIX signal (kill(2)), as kubelet does when it stops a container.</summary>
-    public void Signal(PosixSignal signal)
+    public void Signal(PosixSignal signal) => Signal(_process.Id, signal);
+
+    /// <summary>Sends a real POSIX signal (kill(2)) to any process, e.g. a peer such as mosquitto that a test started.</summary>
+    public static void Signal(int pid, PosixSignal signal)
     {
         var number = signal switch
         {
@@ -78,9 +89,9 @@ public sealed partial class ProgramProcess : IDisposable
             PosixSignal.SIGQUIT => 3,
             _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "only the shutdown signals"),
         };
-        if (Kill(_process.Id, number) != 0)
+        if (Kill(pid, number) != 0)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, {number}) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({pid}, {number}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
