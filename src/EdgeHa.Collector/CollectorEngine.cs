@@ -41,12 +41,15 @@ public sealed class CollectorEngine : IAsyncDisposable
     /// <param name="sinks">Where published samples are delivered and acknowledged (stdout, MQTT), through the outbox.</param>
     /// <param name="views">What shows the newest published values (the Modbus gateway), updated at once.</param>
     public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null, IEnumerable<ISampleView>? views = null)
-        : this(options, reader, roles, time, logger, sinks, views, outboxDrivenByOwner: false)
+        : this(options, reader, roles, time, logger, sinks, views, outboxDrivenByOwner: false, outboxJitter: null)
     {
     }
 
-    /// <summary>With <paramref name="outboxDrivenByOwner"/>, the sinks' queue runs no task of its own: the owner calls <see cref="DeliverQueuedAsync"/> (virtual time).</summary>
-    internal CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time, ILogger? logger, IEnumerable<ISampleSink>? sinks, IEnumerable<ISampleView>? views, bool outboxDrivenByOwner)
+    /// <summary>
+    /// With <paramref name="outboxDrivenByOwner"/>, the sinks' queue runs no task of its own: the owner calls
+    /// <see cref="DeliverQueuedAsync"/> (virtual time); <paramref name="outboxJitter"/> spreads its retries (seeded, it replays).
+    /// </summary>
+    internal CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time, ILogger? logger, IEnumerable<ISampleSink>? sinks, IEnumerable<ISampleView>? views, bool outboxDrivenByOwner, Random? outboxJitter)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -62,7 +65,7 @@ public sealed class CollectorEngine : IAsyncDisposable
             : -1;
         _outbox = _sinks.Count == 0
             ? null
-            : new SampleOutbox(_sinks, options.PublishQueueCapacity, () => Roles.Current == CollectorRole.Active, OnAcknowledged, OnDiscarded, Metrics, _time, outboxDrivenByOwner);
+            : new SampleOutbox(_sinks, options.PublishQueueCapacity, () => Roles.Current == CollectorRole.Active, OnAcknowledged, OnDiscarded, Metrics, _time, outboxDrivenByOwner, outboxJitter);
         Roles.RoleChanged += OnRoleChanged;
     }
 

@@ -24,7 +24,7 @@ public sealed class SampleOutbox : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
-    private readonly RetryBackoff _backoff = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+    private readonly RetryBackoff _backoff;
     private readonly bool _drivenByOwner;
     private Task? _pump;
     private Entry? _inFlight;
@@ -40,15 +40,16 @@ public sealed class SampleOutbox : IAsyncDisposable
     /// <param name="metrics">Where drops, fenced samples and sink errors are counted.</param>
     /// <param name="time">The clock of the retry backoff.</param>
     public SampleOutbox(IReadOnlyList<ISampleSink> sinks, int capacity, Func<bool> mayEmit, Action<Sample, bool> acknowledged, Action<IReadOnlyList<Sample>> discarded, CollectorMetrics metrics, TimeProvider? time = null)
-        : this(sinks, capacity, mayEmit, acknowledged, discarded, metrics, time, drivenByOwner: false)
+        : this(sinks, capacity, mayEmit, acknowledged, discarded, metrics, time, drivenByOwner: false, jitter: null)
     {
     }
 
     /// <summary>
     /// With <paramref name="drivenByOwner"/>, no pump task of its own: the owner calls <see cref="DeliverQueuedAsync"/>
-    /// (a virtual-time simulation, where every continuation must run on the one thread that steps the world).
+    /// (a virtual-time simulation, where every continuation must run on the one thread that steps the world);
+    /// <paramref name="jitter"/> spreads the sinks' retries (a seeded one replays).
     /// </summary>
-    internal SampleOutbox(IReadOnlyList<ISampleSink> sinks, int capacity, Func<bool> mayEmit, Action<Sample, bool> acknowledged, Action<IReadOnlyList<Sample>> discarded, CollectorMetrics metrics, TimeProvider? time, bool drivenByOwner)
+    internal SampleOutbox(IReadOnlyList<ISampleSink> sinks, int capacity, Func<bool> mayEmit, Action<Sample, bool> acknowledged, Action<IReadOnlyList<Sample>> discarded, CollectorMetrics metrics, TimeProvider? time, bool drivenByOwner, Random? jitter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _sinks = sinks ?? throw new ArgumentNullException(nameof(sinks));
@@ -59,6 +60,7 @@ public sealed class SampleOutbox : IAsyncDisposable
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _time = time ?? TimeProvider.System;
         _drivenByOwner = drivenByOwner;
+        _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1), jitter);
     }
 
     public int Capacity { get; }

@@ -124,11 +124,14 @@ internal sealed class RealPairWorld
         while (Elapsed < end)
         {
             _time.Advance(Tick);
-            foreach (var fault in _faults.Where(f => f.At <= _time.GetUtcNow()).ToList())
+            if (_faults.Count > 0 && _faults.Exists(f => f.At <= _time.GetUtcNow()))
             {
-                _faults.Remove(fault);
-                Note(fault.What);
-                fault.Do();
+                foreach (var fault in _faults.Where(f => f.At <= _time.GetUtcNow()).ToList())
+                {
+                    _faults.Remove(fault);
+                    Note(fault.What);
+                    fault.Do();
+                }
             }
 
             _api.Pump();
@@ -193,6 +196,17 @@ internal sealed class RealPairWorld
     /// <summary>(a) at no instant two collectors act; an older epoch never acts after a newer one did.</summary>
     private void CheckActing()
     {
+        var actingNow = 0;
+        foreach (var holder in _holders.Values)
+        {
+            actingNow += holder.Acts() ? 1 : 0;
+        }
+
+        if (actingNow == 0)
+        {
+            return;
+        }
+
         var acting = _holders.Values.Where(h => h.Acts()).ToList();
         if (acting.Count > 1)
         {
@@ -385,7 +399,6 @@ internal sealed class RealPairWorld
         private Task<TimeSpan>? _step;
         private Task? _delivery;
         private DateTimeOffset _nextStep;
-        private DateTimeOffset _pausedUntil;
         private long _lastEpoch;
 
         public Holder(RealPairWorld world, string node, int incarnation, double rate, DateTimeOffset readyAt)
@@ -400,7 +413,7 @@ internal sealed class RealPairWorld
             Clock = new MachineClock(world._time, rate);
             var options = new LeaseHolderOptions { Namespace = LeaseApiServer.Namespace, LeaseName = LeaseApiServer.Name, Identity = Identity };
             LeaseHolder? created = null;
-            Roles = new LeaseRoleSource(last => created = new LeaseHolder(Api, options, last, Clock));
+            Roles = new LeaseRoleSource(last => created = new LeaseHolder(Api, options, last, Clock) { Jitter = new Random(world._random.Next()) });
             Lease = created!;
             Lease.StateChanged += (_, state) =>
             {
@@ -409,7 +422,7 @@ internal sealed class RealPairWorld
             };
             _device = new SimDevice(world._time, world.Start, world._firstSequence, () => world._deviceDown.Contains(node));
             var sink = new SimSink(world._sinks[node], world._collectorVariant, Wait, Emit, () => TimeSpan.FromMilliseconds(world._random.Next(2, 40)), world._random.NextDouble);
-            Engine = new CollectorEngine(CollectorSettings, _device, Roles, Clock, null, [sink], null, outboxDrivenByOwner: true);
+            Engine = new CollectorEngine(CollectorSettings, _device, Roles, Clock, null, [sink], null, outboxDrivenByOwner: true, outboxJitter: new Random(world._random.Next()));
             Roles.Attach(Engine);
             Roles.RoleChanged += (_, e) =>
             {
@@ -446,7 +459,7 @@ internal sealed class RealPairWorld
 
         public CollectorEngine Engine { get; }
 
-        private bool Paused => _world._time.GetUtcNow() < _pausedUntil;
+        private bool Paused => _world._time.GetUtcNow() < Clock.PausedUntil;
 
         /// <summary>True if the process runs and its holder says it may act now.</summary>
         public bool Acts() => Alive && !Paused && Lease.State.Acting;
@@ -486,7 +499,7 @@ internal sealed class RealPairWorld
 
         public Holder Restarted(DateTimeOffset readyAt) => new(_world, Node, Incarnation + 1, _rate, readyAt);
 
-        public void PauseFor(TimeSpan pause) => _pausedUntil = _world._time.GetUtcNow() + pause;
+        public void PauseFor(TimeSpan pause) => Clock.PausedUntil = _world._time.GetUtcNow() + pause;
 
         private void Poll()
         {
@@ -510,7 +523,7 @@ internal sealed class RealPairWorld
         /// <summary>Runs the outbox until its queue is empty or a write waits (on this thread, inline).</summary>
         private void Deliver()
         {
-            if (_delivery is { IsCompleted: false })
+            if (_delivery is { IsCompleted: false } || (_delivery is null or { IsCompletedSuccessfully: true } && Engine.PublishQueueDepth == 0))
             {
                 return;
             }
@@ -540,7 +553,7 @@ internal sealed class RealPairWorld
 
             if (Paused)
             {
-                _world.Later(_pausedUntil - _world._time.GetUtcNow(), () => Resume(done));
+                _world.Later(Clock.PausedUntil - _world._time.GetUtcNow(), () => Resume(done));
                 return;
             }
 
