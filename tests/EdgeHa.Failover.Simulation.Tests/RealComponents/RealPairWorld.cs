@@ -495,6 +495,7 @@ internal sealed class RealPairWorld
         {
             Alive = false;
             Api.Cut = true; // a dead process answers nothing and sends nothing more
+            Clock.Stopped = true;
         }
 
         public Holder Restarted(DateTimeOffset readyAt) => new(_world, Node, Incarnation + 1, _rate, readyAt);
