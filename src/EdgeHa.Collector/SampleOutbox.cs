@@ -113,10 +113,12 @@ public sealed class SampleOutbox : IAsyncDisposable
             }
 
             _queue.Enqueue(new Entry(sample, replay));
-            if (!_drivenByOwner)
+            if (_drivenByOwner)
             {
-                _pump ??= Task.Run(PumpAsync);
+                return;
             }
+
+            _pump ??= Task.Run(PumpAsync);
         }
 
         Wake();

@@ -196,10 +196,16 @@ internal sealed class RealPairWorld
     /// <summary>(a) at no instant two collectors act; an older epoch never acts after a newer one did.</summary>
     private void CheckActing()
     {
+        // Allocation-free in the common case (one or no holder acting): this runs every tick of every schedule.
+        Holder? first = null;
         var actingNow = 0;
         foreach (var holder in _holders.Values)
         {
-            actingNow += holder.Acts() ? 1 : 0;
+            if (holder.Acts())
+            {
+                first ??= holder;
+                actingNow++;
+            }
         }
 
         if (actingNow == 0)
@@ -207,7 +213,7 @@ internal sealed class RealPairWorld
             return;
         }
 
-        var acting = _holders.Values.Where(h => h.Acts()).ToList();
+        List<Holder> acting = actingNow == 1 ? [first!] : [.. _holders.Values.Where(h => h.Acts())];
         if (acting.Count > 1)
         {
             Violations.Add($"{Elapsed.TotalMilliseconds:0} ms: {string.Join(" and ", acting.Select(h => $"{h.Identity} (epoch {h.Lease.State.Epoch})"))} act at once");
