@@ -49,6 +49,11 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
         var caught = run.Violations.Select(v => v.Split(':')[0]).Distinct().Count();
         var line = $"deliberately broken ({variant}): caught in {caught}/{run.Schedules} schedules";
         output.WriteLine(line);
+        foreach (var example in run.Violations.OrderBy(v => v, StringComparer.Ordinal).Take(3))
+        {
+            output.WriteLine($"  {example}");
+        }
+
         Console.WriteLine(line);
         Assert.True(caught > 0, $"{variant} was not caught");
     }
