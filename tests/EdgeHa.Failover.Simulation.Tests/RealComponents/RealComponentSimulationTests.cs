@@ -19,7 +19,7 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
     {
         var run = RunMany(Schedules, GrantorVariant.Shipped, CollectorVariant.Shipped);
         var line = $"simulation (real holder + grantor + collector): {run.Schedules} schedules, {run.Violations.Count} violations, {run.Promotions} grants; "
-            + $"{run.Emitted} samples emitted, {run.Duplicates} duplicates, {run.Lost} lost across failovers ({run.Unbuffered} never buffered by the next active, {run.Dropped} dropped by full outboxes)";
+            + $"{run.Emitted} samples emitted, {run.Duplicates} duplicates, {run.Lost} lost across failovers ({run.Unbuffered} never buffered by the next active, {run.Dropped} dropped by full outboxes), {run.EpochReuses} epochs passed on to a restarted pod";
         output.WriteLine(line);
         Console.WriteLine(line);
         Assert.True(run.Violations.IsEmpty, string.Join(Environment.NewLine, run.Violations.Take(5)));
@@ -93,6 +93,7 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
         private long _lost;
         private long _unbuffered;
         private long _dropped;
+        private long _epochReuses;
 
         public ConcurrentBag<string> Violations { get; } = [];
 
@@ -110,6 +111,8 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
 
         public long Dropped => _dropped;
 
+        public long EpochReuses => _epochReuses;
+
         public void Add(RealPairWorld world)
         {
             Interlocked.Increment(ref _schedules);
@@ -119,6 +122,7 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
             Interlocked.Add(ref _lost, world.Stream.Lost);
             Interlocked.Add(ref _unbuffered, world.Stream.Unbuffered);
             Interlocked.Add(ref _dropped, world.Dropped);
+            Interlocked.Add(ref _epochReuses, world.Stream.EpochReuses);
             foreach (var v in world.Violations)
             {
                 Violations.Add($"seed {world.Seed}: {v} (replay: EDGEHA_SIM_SEED={world.Seed})");
