@@ -41,6 +41,15 @@ public sealed class CollectorEngine : IAsyncDisposable
     /// <param name="sinks">Where published samples are delivered and acknowledged (stdout, MQTT), through the outbox.</param>
     /// <param name="views">What shows the newest published values (the Modbus gateway), updated at once.</param>
     public CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time = null, ILogger? logger = null, IEnumerable<ISampleSink>? sinks = null, IEnumerable<ISampleView>? views = null)
+        : this(options, reader, roles, time, logger, sinks, views, outboxDrivenByOwner: false, outboxJitter: null)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="outboxDrivenByOwner"/>, the sinks' queue runs no task of its own: the owner calls
+    /// <see cref="DeliverQueuedAsync"/> (virtual time); <paramref name="outboxJitter"/> spreads its retries (seeded, it replays).
+    /// </summary>
+    internal CollectorEngine(CollectorOptions options, IDeviceReader reader, IRoleSource roles, TimeProvider? time, ILogger? logger, IEnumerable<ISampleSink>? sinks, IEnumerable<ISampleView>? views, bool outboxDrivenByOwner, Random? outboxJitter)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -56,7 +65,7 @@ public sealed class CollectorEngine : IAsyncDisposable
             : -1;
         _outbox = _sinks.Count == 0
             ? null
-            : new SampleOutbox(_sinks, options.PublishQueueCapacity, () => Roles.Current == CollectorRole.Active, OnAcknowledged, OnDiscarded, Metrics, _time);
+            : new SampleOutbox(_sinks, options.PublishQueueCapacity, () => Roles.Current == CollectorRole.Active, OnAcknowledged, OnDiscarded, Metrics, _time, outboxDrivenByOwner, outboxJitter);
         Roles.RoleChanged += OnRoleChanged;
     }
 
@@ -265,6 +274,9 @@ public sealed class CollectorEngine : IAsyncDisposable
 
     /// <summary>Completes when every queued sample has been acknowledged by the sinks or discarded.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => _outbox?.WhenIdleAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Writes what the sinks' queue holds, when the owner drives it (see the internal constructor).</summary>
+    internal Task DeliverQueuedAsync() => _outbox?.DeliverQueuedAsync() ?? Task.CompletedTask;
 
     /// <summary>Samples waiting for the sinks.</summary>
     public int PublishQueueDepth => _outbox?.Depth ?? 0;

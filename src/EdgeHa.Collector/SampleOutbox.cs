@@ -24,6 +24,8 @@ public sealed class SampleOutbox : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private readonly RetryBackoff _backoff;
+    private readonly bool _drivenByOwner;
     private Task? _pump;
     private Entry? _inFlight;
     private bool _overflowed;
@@ -38,6 +40,16 @@ public sealed class SampleOutbox : IAsyncDisposable
     /// <param name="metrics">Where drops, fenced samples and sink errors are counted.</param>
     /// <param name="time">The clock of the retry backoff.</param>
     public SampleOutbox(IReadOnlyList<ISampleSink> sinks, int capacity, Func<bool> mayEmit, Action<Sample, bool> acknowledged, Action<IReadOnlyList<Sample>> discarded, CollectorMetrics metrics, TimeProvider? time = null)
+        : this(sinks, capacity, mayEmit, acknowledged, discarded, metrics, time, drivenByOwner: false, jitter: null)
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="drivenByOwner"/>, no pump task of its own: the owner calls <see cref="DeliverQueuedAsync"/>
+    /// (a virtual-time simulation, where every continuation must run on the one thread that steps the world);
+    /// <paramref name="jitter"/> spreads the sinks' retries (a seeded one replays).
+    /// </summary>
+    internal SampleOutbox(IReadOnlyList<ISampleSink> sinks, int capacity, Func<bool> mayEmit, Action<Sample, bool> acknowledged, Action<IReadOnlyList<Sample>> discarded, CollectorMetrics metrics, TimeProvider? time, bool drivenByOwner, Random? jitter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _sinks = sinks ?? throw new ArgumentNullException(nameof(sinks));
@@ -47,6 +59,8 @@ public sealed class SampleOutbox : IAsyncDisposable
         _discarded = discarded ?? throw new ArgumentNullException(nameof(discarded));
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _time = time ?? TimeProvider.System;
+        _drivenByOwner = drivenByOwner;
+        _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1), jitter);
     }
 
     public int Capacity { get; }
@@ -99,6 +113,11 @@ public sealed class SampleOutbox : IAsyncDisposable
             }
 
             _queue.Enqueue(new Entry(sample, replay));
+            if (_drivenByOwner)
+            {
+                return;
+            }
+
             _pump ??= Task.Run(PumpAsync);
         }
 
@@ -182,69 +201,93 @@ public sealed class SampleOutbox : IAsyncDisposable
     private async Task PumpAsync()
     {
         var stop = _stop.Token;
-        var backoff = new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
         while (!stop.IsCancellationRequested)
         {
-            Entry entry;
-            lock (_gate)
-            {
-                if (!_queue.TryDequeue(out entry))
-                {
-                    _inFlight = null;
-                    CompleteIdleWaitersLocked();
-                    entry = default;
-                }
-                else
-                {
-                    _inFlight = entry;
-                }
-            }
-
-            if (entry.Sample is null)
-            {
-                try
-                {
-                    await _wake.WaitAsync(stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
+            bool delivered;
             try
             {
-                if (await DeliverAsync(entry.Sample, backoff, stop).ConfigureAwait(false))
-                {
-                    _acknowledged(entry.Sample, entry.Replay);
-                }
-                else if (!stop.IsCancellationRequested)
-                {
-                    // The fence closed: this sample and everything behind it is the new active's to replay.
-                    _metrics.OnFenced(1);
-                    _discarded([entry.Sample]);
-                    Discard();
-                }
+                delivered = await DeliverNextAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            finally
+
+            if (delivered)
             {
-                lock (_gate)
+                continue;
+            }
+
+            try
+            {
+                await _wake.WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The pump's work without its waiting: writes what is queued, in order, until the queue is empty.</summary>
+    internal async Task DeliverQueuedAsync()
+    {
+        var stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested && await DeliverNextAsync(stop).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Writes the oldest queued sample to every sink (or discards it and the rest if the fence closed); false when nothing was queued.</summary>
+    private async Task<bool> DeliverNextAsync(CancellationToken stop)
+    {
+        Entry entry;
+        lock (_gate)
+        {
+            if (!_queue.TryDequeue(out entry))
+            {
+                _inFlight = null;
+                CompleteIdleWaitersLocked();
+                return false;
+            }
+
+            _inFlight = entry;
+        }
+
+        try
+        {
+            if (await DeliverAsync(entry.Sample, _backoff, stop).ConfigureAwait(false))
+            {
+                _acknowledged(entry.Sample, entry.Replay);
+            }
+            else if (!stop.IsCancellationRequested)
+            {
+                // The fence closed: this sample and everything behind it is the new active's to replay.
+                _metrics.OnFenced(1);
+                _discarded([entry.Sample]);
+                Discard();
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight = null;
+                if (_queue.Count == 0)
                 {
-                    _inFlight = null;
-                    if (_queue.Count == 0)
-                    {
-                        _overflowed = false;
-                        CompleteIdleWaitersLocked();
-                    }
+                    _overflowed = false;
+                    CompleteIdleWaitersLocked();
                 }
             }
         }
+
+        return true;
     }
 
     /// <summary>Writes one sample to every sink; false when the fence closed first.</summary>

@@ -29,7 +29,6 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private readonly Lock _transitions = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ITimer _deadlineTimer;
-    private readonly Random _jitter = new();
     private HoldingState _state = HoldingState.NotHolding("not started");
     private long _deadlineTimestamp;
     private long? _lastApiSuccess;
@@ -94,6 +93,9 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Where the retries' jitter comes from (a seeded one in a simulation that must replay a seed exactly).</summary>
+    internal Random Jitter { get; init; } = new();
 
     /// <summary>The lease terms in force (the operator's, once read from the Lease).</summary>
     public LeaseTerms Terms => _terms;
@@ -384,7 +386,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
             // The renew loop keeps us correct without the watch; this only bounds how fast a broken watch returns.
             try
             {
-                await Task.Delay(WatchRetry.Backoff(++attempt, _jitter), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(WatchRetry.Backoff(++attempt, Jitter), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -483,7 +485,7 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     private TimeSpan Backoff()
     {
         var policy = new KubeRetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = _terms.RenewInterval / 2 };
-        return policy.Backoff(++_failures, _jitter);
+        return policy.Backoff(++_failures, Jitter);
     }
 
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
-using EdgeHa.Kube.Serialization;
 using EdgeHa.TestSupport;
 
 namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
@@ -19,7 +18,7 @@ internal sealed class LeaseApiServer(ManualTimeProvider time)
     public const string Name = "pair-active";
 
     private readonly PriorityQueue<Action, (DateTimeOffset Due, long Order)> _pending = new();
-    private string? _lease;
+    private Lease? _lease;
     private long _version;
     private long _order;
 
@@ -35,7 +34,7 @@ internal sealed class LeaseApiServer(ManualTimeProvider time)
     public void After(TimeSpan delay, Action step) => _pending.Enqueue(step, (time.GetUtcNow() + delay, _order++));
 
     /// <summary>The stored Lease (a copy), or null.</summary>
-    public Lease? Peek() => _lease is null ? null : KubeJson.Deserialize<Lease>(_lease);
+    public Lease? Peek() => _lease is null ? null : LeaseCopy.Of(_lease);
 
     public Lease Get() => Peek() ?? throw NotFound();
 
@@ -102,8 +101,8 @@ internal sealed class LeaseApiServer(ManualTimeProvider time)
         lease.Metadata.Name = Name;
         lease.Metadata.Namespace = Namespace;
         lease.Metadata.ResourceVersion = (++_version).ToString(CultureInfo.InvariantCulture);
-        _lease = KubeJson.Serialize(lease);
-        return KubeJson.Deserialize<Lease>(_lease);
+        _lease = LeaseCopy.Of(lease);
+        return LeaseCopy.Of(_lease);
     }
 
     private static NotFoundException NotFound() => new(new Status { Code = 404, Reason = "NotFound", Message = $"leases \"{Name}\" not found" });
@@ -129,15 +128,15 @@ internal sealed class LeaseApiConnection(LeaseApiServer server) : IKubernetesCli
     public Task<T> ReplaceAsync<T>(ResourceType type, T obj, CancellationToken cancellationToken = default)
         where T : KubernetesObject
     {
-        var copy = KubeJson.Serialize(obj);
-        return Call(() => (T)(object)server.Replace(KubeJson.Deserialize<Lease>(copy)), cancellationToken);
+        var copy = LeaseCopy.Of((Lease)(object)obj);
+        return Call(() => (T)(object)server.Replace(LeaseCopy.Of(copy)), cancellationToken);
     }
 
     public Task<T> CreateAsync<T>(ResourceType type, T obj, string? @namespace = null, CancellationToken cancellationToken = default)
         where T : KubernetesObject
     {
-        var copy = KubeJson.Serialize(obj);
-        return Call(() => (T)(object)server.Create(KubeJson.Deserialize<Lease>(copy)), cancellationToken);
+        var copy = LeaseCopy.Of((Lease)(object)obj);
+        return Call(() => (T)(object)server.Create(LeaseCopy.Of(copy)), cancellationToken);
     }
 
     public Task<Lease> AnnotateAsync(IReadOnlyDictionary<string, string?> annotations, int? leaseDurationSeconds, CancellationToken cancellationToken) =>

@@ -1,6 +1,8 @@
+using EdgeHa.Collector;
 using EdgeHa.Fencing;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
+using EdgeHa.Modbus;
 using EdgeHa.Operator.Reconciliation;
 using EdgeHa.TestSupport;
 
@@ -10,8 +12,11 @@ namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
 /// One seeded schedule run on the SHIPPED fencing code: two real <see cref="LeaseHolder"/>s (what the collector and
 /// the agent run), and a grantor made of the operator's real <see cref="ObservedClock"/>, <see cref="PairLeaseGrantor"/>,
 /// <see cref="HealthTracker"/> and <see cref="FailoverEngine"/>, all over a <see cref="LeaseApiServer"/> with
-/// compare-and-swap, in virtual time, with a clock per machine (drift, wall steps). Only the plumbing between them
-/// (who calls whom when, the pods' liveness, the probes' transport) is the simulation's own.
+/// compare-and-swap, in virtual time, with a clock per machine (drift, wall steps). Each holder is the collector's
+/// real <see cref="LeaseRoleSource"/> driving a real <see cref="CollectorEngine"/> (ring buffer, promotion replay, the
+/// outbox that checks the fence at emission) that polls a <see cref="SimDevice"/> and writes to a <see cref="SimSink"/>;
+/// the broker's stream is checked by <see cref="SampleStream"/>. Only the plumbing between them (who calls whom when,
+/// the pods' liveness and readiness, the probes' transport, the broker) is the simulation's own.
 /// </summary>
 internal sealed class RealPairWorld
 {
@@ -25,22 +30,36 @@ internal sealed class RealPairWorld
     private readonly LeaseApiServer _api;
     private readonly Random _random;
     private readonly GrantorVariant _variant;
+    private readonly CollectorVariant _collectorVariant;
     private readonly Dictionary<string, Holder> _holders = [];
+    private readonly Dictionary<string, SinkLink> _sinks = Nodes.ToDictionary(n => n, _ => new SinkLink());
+    private readonly HashSet<string> _deviceDown = [];
+    private readonly PriorityQueue<Action, (DateTimeOffset Due, long Order)> _later = new();
+    private readonly List<(Grantor Replica, DateTimeOffset Until)> _overlapping = [];
+    private readonly List<CollectorEngine> _engines = [];
+    private readonly int _firstSequence;
+    private long _laterOrder;
+    private int _thread;
+    private int _replicas = 1;
     private readonly List<(DateTimeOffset At, string What, Action Do)> _faults = [];
     private readonly List<string> _log = [];
     private Grantor _grantor;
     private long _highestEpochActed;
     private LeaseTerms _terms = new(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(200));
 
-    public RealPairWorld(int seed, GrantorVariant variant = GrantorVariant.Shipped)
+    public RealPairWorld(int seed, GrantorVariant variant = GrantorVariant.Shipped, CollectorVariant collector = CollectorVariant.Shipped)
     {
         Seed = seed;
         _random = new Random(seed);
         _variant = variant;
+        _collectorVariant = collector;
         _api = new LeaseApiServer(_time);
+
+        // Half the schedules start the device's counter just before it wraps.
+        _firstSequence = _random.Next(2) == 0 ? 65536 - _random.Next(1, 200) : _random.Next(0, 65536);
         foreach (var node in Nodes)
         {
-            _holders[node] = new Holder(this, node, 1, Rate());
+            _holders[node] = new Holder(this, node, 1, Rate(), Start);
         }
 
         _grantor = new Grantor(this, Rate());
@@ -54,6 +73,15 @@ internal sealed class RealPairWorld
     public int Promotions { get; private set; }
 
     public IReadOnlyList<string> Log => _log;
+
+    /// <summary>What the broker received: the consumer's stream.</summary>
+    public SampleStream Stream { get; } = new();
+
+    /// <summary>Samples the collectors' outboxes dropped because they were full (counted, degraded health).</summary>
+    public long Dropped => _engines.Sum(e => e.Metrics.SamplesDropped);
+
+    /// <summary>The collectors' settings: a poll every device period, the sequence register in the polled block.</summary>
+    public static CollectorOptions CollectorSettings { get; } = CreateCollectorOptions();
 
     /// <summary>The policy the operator runs (the demo's fast timings).</summary>
     public static FailoverPolicy Policy { get; } = FailoverPolicy.Default with
@@ -79,6 +107,7 @@ internal sealed class RealPairWorld
         // synchronization context is current (xunit installs one on its test threads).
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
+        _thread = Environment.CurrentManagedThreadId;
         try
         {
             RunSchedule();
@@ -95,25 +124,69 @@ internal sealed class RealPairWorld
         while (Elapsed < end)
         {
             _time.Advance(Tick);
-            foreach (var fault in _faults.Where(f => f.At <= _time.GetUtcNow()).ToList())
+            if (_faults.Count > 0 && _faults.Exists(f => f.At <= _time.GetUtcNow()))
             {
-                _faults.Remove(fault);
-                Note(fault.What);
-                fault.Do();
+                foreach (var fault in _faults.Where(f => f.At <= _time.GetUtcNow()).ToList())
+                {
+                    _faults.Remove(fault);
+                    Note(fault.What);
+                    fault.Do();
+                }
             }
 
             _api.Pump();
+            RunLater();
             foreach (var holder in _holders.Values)
             {
                 holder.Step();
             }
 
             _grantor.Step();
+            _overlapping.RemoveAll(o => o.Until <= _time.GetUtcNow() && Stop(o.Replica));
+            foreach (var (replica, _) in _overlapping)
+            {
+                replica.Step();
+            }
+
             _api.Pump();
             CheckActing();
         }
 
         CheckConverged();
+        Stream.CheckLoss(Violations);
+    }
+
+    private static CollectorOptions CreateCollectorOptions()
+    {
+        var options = new CollectorOptions { Interval = SimDevice.Period, Sequence = new SequenceRegister(ModbusTable.InputRegisters, 0) };
+        options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 1));
+        return options;
+    }
+
+    /// <summary>The old operator replica stops: a dead process, its calls in flight never answered.</summary>
+    private bool Stop(Grantor replica)
+    {
+        replica.Api.Cut = true;
+        Note($"{replica.Name} stops");
+        return true;
+    }
+
+    private void Later(TimeSpan delay, Action action) => _later.Enqueue(action, (_time.GetUtcNow() + delay, _laterOrder++));
+
+    private void RunLater()
+    {
+        while (_later.TryPeek(out _, out var due) && due.Due <= _time.GetUtcNow())
+        {
+            _later.Dequeue()();
+        }
+    }
+
+    private void OnWorldThread(string what)
+    {
+        if (Environment.CurrentManagedThreadId != _thread)
+        {
+            Violations.Add($"{Elapsed.TotalMilliseconds:0} ms: {what} ran off the simulation's thread (the run is not deterministic)");
+        }
     }
 
     private double Rate() => 1 + ((_random.NextDouble() - 0.5) * 0.02); // drift within +-1 %
@@ -123,7 +196,24 @@ internal sealed class RealPairWorld
     /// <summary>(a) at no instant two collectors act; an older epoch never acts after a newer one did.</summary>
     private void CheckActing()
     {
-        var acting = _holders.Values.Where(h => h.Acts()).ToList();
+        // Allocation-free in the common case (one or no holder acting): this runs every tick of every schedule.
+        Holder? first = null;
+        var actingNow = 0;
+        foreach (var holder in _holders.Values)
+        {
+            if (holder.Acts())
+            {
+                first ??= holder;
+                actingNow++;
+            }
+        }
+
+        if (actingNow == 0)
+        {
+            return;
+        }
+
+        List<Holder> acting = actingNow == 1 ? [first!] : [.. _holders.Values.Where(h => h.Acts())];
         if (acting.Count > 1)
         {
             Violations.Add($"{Elapsed.TotalMilliseconds:0} ms: {string.Join(" and ", acting.Select(h => $"{h.Identity} (epoch {h.Lease.State.Epoch})"))} act at once");
@@ -149,6 +239,10 @@ internal sealed class RealPairWorld
         {
             Violations.Add($"end: {acting.Count} acting ({string.Join(", ", acting.Select(h => h.Identity))}), status says {_grantor.ActiveNode ?? "none"}");
         }
+        else if (acting[0].Roles.Current != CollectorRole.Active)
+        {
+            Violations.Add($"end: {acting[0].Identity} holds the lease but its collector is {acting[0].Roles.Current}");
+        }
     }
 
     // ------------------------------------------------------------------ faults
@@ -162,11 +256,11 @@ internal sealed class RealPairWorld
             var length = TimeSpan.FromMilliseconds(_random.Next(200, 6000));
             var node = Nodes[_random.Next(2)];
             var holder = _holders[node];
-            switch (_random.Next(16))
+            switch (_random.Next(22))
             {
                 case 0:
                     At(at, $"crash {node}", () => holder.Crash());
-                    At(at + length, $"restart {node}", () => _holders[node] = holder.Restarted());
+                    At(at + length, $"restart {node}", () => _holders[node] = holder.Restarted(_time.GetUtcNow()));
                     break;
                 case 1:
                     At(at, $"cut {node} from the API server", () => _holders[node].Api.Cut = true);
@@ -222,6 +316,36 @@ internal sealed class RealPairWorld
                 case 15:
                     PartitionActive(at, length, _random.Next(0, 300), "the spec shortens the lease to 600 ms", () => _terms = new LeaseTerms(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100)));
                     break;
+                case 16:
+                    var stall = TimeSpan.FromMilliseconds(_random.Next(100, 3000));
+                    At(at, $"the broker applies back-pressure to {node}: each write waits {stall.TotalMilliseconds:0} ms", () => _sinks[node].AcceptDelay = stall);
+                    At(at + length, $"back-pressure on {node} ends", () => _sinks[node].AcceptDelay = TimeSpan.Zero);
+                    break;
+                case 17:
+                    At(at, $"the broker refuses {node}'s samples (full)", () => _sinks[node].Refusing = true);
+                    At(at + length, $"the broker takes {node}'s samples again", () => _sinks[node].Refusing = false);
+                    break;
+                case 18:
+                    At(at, $"{node}'s PUBACKs are lost (30 %)", () => _sinks[node].AckLoss = 0.3);
+                    At(at + length, $"{node}'s PUBACKs arrive again", () => _sinks[node].AckLoss = 0);
+                    break;
+                case 19:
+                    var late = TimeSpan.FromMilliseconds(_random.Next(500, 8000));
+                    At(at, $"crash {node}", () => holder.Crash());
+                    At(at + length, $"restart {node}, Ready only {late.TotalMilliseconds:0} ms later", () => _holders[node] = holder.Restarted(_time.GetUtcNow() + late));
+                    break;
+                case 20:
+                    var overlap = TimeSpan.FromMilliseconds(_random.Next(300, 5000));
+                    At(at, $"leader change: a new operator replica takes over, the old one runs on for {overlap.TotalMilliseconds:0} ms", () =>
+                    {
+                        _overlapping.Add((_grantor, _time.GetUtcNow() + overlap));
+                        _grantor = _grantor.Restarted();
+                    });
+                    break;
+                case 21:
+                    At(at, $"{node}'s device link is down", () => _deviceDown.Add(node));
+                    At(at + length, $"{node}'s device link is back", () => _deviceDown.Remove(node));
+                    break;
                 default:
                     At(at, $"the other replica of {node}'s collector slows its API calls to 1.9 s", () => _holders[node].Api.Latency = TimeSpan.FromMilliseconds(1900));
                     At(at + length, "slow calls end", () => _holders[node].Api.Latency = TimeSpan.Zero);
@@ -263,28 +387,59 @@ internal sealed class RealPairWorld
 
     private void At(DateTimeOffset at, string what, Action action) => _faults.Add((at, what, action));
 
-    // ------------------------------------------------------------------ the holder side: the shipped LeaseHolder
+    // ------------------------------------------------------------------ the holder side: the shipped collector
 
+    /// <summary>
+    /// One collector pod: the shipped <see cref="LeaseHolder"/> inside the shipped <see cref="LeaseRoleSource"/>,
+    /// which promotes the shipped <see cref="CollectorEngine"/>; the engine polls the device every period (at the
+    /// node's phase) and its outbox is driven here, on the simulation's thread.
+    /// </summary>
     private sealed class Holder
     {
+        private static readonly Dictionary<string, int> Phase = new() { ["edge-a"] = 30, ["edge-b"] = 70 };
+
         private readonly RealPairWorld _world;
         private readonly double _rate;
+        private readonly SimDevice _device;
+        private readonly Dictionary<long, long> _deviceIndex = []; // sample number -> device sample
         private Task<TimeSpan>? _step;
+        private Task? _delivery;
         private DateTimeOffset _nextStep;
-        private DateTimeOffset _pausedUntil;
-        private long _published;
+        private long _lastEpoch;
 
-        public Holder(RealPairWorld world, string node, int incarnation, double rate)
+        public Holder(RealPairWorld world, string node, int incarnation, double rate, DateTimeOffset readyAt)
         {
             _world = world;
             _rate = rate;
             Node = node;
             Incarnation = incarnation;
             Identity = $"{node}-pod-{incarnation}";
+            ReadyAt = readyAt;
             Api = new LeaseApiConnection(world._api);
             Clock = new MachineClock(world._time, rate);
-            Lease = new LeaseHolder(Api, new LeaseHolderOptions { Namespace = LeaseApiServer.Namespace, LeaseName = LeaseApiServer.Name, Identity = Identity }, () => _published, Clock);
-            Lease.StateChanged += (_, state) => world.Note($"{Identity}: acting={state.Acting} epoch={state.Epoch} ({state.Reason})");
+            var options = new LeaseHolderOptions { Namespace = LeaseApiServer.Namespace, LeaseName = LeaseApiServer.Name, Identity = Identity };
+            LeaseHolder? created = null;
+            Roles = new LeaseRoleSource(last => created = new LeaseHolder(Api, options, last, Clock) { Jitter = new Random(world._random.Next()) });
+            Lease = created!;
+            Lease.StateChanged += (_, state) =>
+            {
+                world.Note($"{Identity}: acting={state.Acting} epoch={state.Epoch} ({state.Reason})");
+                _lastEpoch = state.Acting ? state.Epoch : _lastEpoch;
+            };
+            _device = new SimDevice(world._time, world.Start, world._firstSequence, () => world._deviceDown.Contains(node));
+            var sink = new SimSink(world._sinks[node], world._collectorVariant, Wait, Emit, () => TimeSpan.FromMilliseconds(world._random.Next(2, 40)), world._random.NextDouble);
+            Engine = new CollectorEngine(CollectorSettings, _device, Roles, Clock, null, [sink], null, outboxDrivenByOwner: true, outboxJitter: new Random(world._random.Next()));
+            Roles.Attach(Engine);
+            Roles.RoleChanged += (_, e) =>
+            {
+                if (e.Current == CollectorRole.Active)
+                {
+                    var unpublished = Engine.Buffer.Snapshot().Where(b => !b.Published).Select(b => _deviceIndex[b.Sample.Number]).ToList();
+                    world.Note($"{Identity}: collector active, {unpublished.Count} unpublished sample(s) buffered");
+                    world.Stream.Promote(Identity, unpublished);
+                }
+            };
+            world._engines.Add(Engine);
         }
 
         public string Node { get; }
@@ -295,25 +450,25 @@ internal sealed class RealPairWorld
 
         public bool Alive { get; private set; } = true;
 
+        /// <summary>When the kubelet reports the pod Ready (a slow start, a long readiness delay).</summary>
+        public DateTimeOffset ReadyAt { get; }
+
+        public bool Ready => _world._time.GetUtcNow() >= ReadyAt;
+
         public LeaseApiConnection Api { get; }
 
         public MachineClock Clock { get; }
 
+        public LeaseRoleSource Roles { get; }
+
         public LeaseHolder Lease { get; }
 
-        private bool Paused => _world._time.GetUtcNow() < _pausedUntil;
+        public CollectorEngine Engine { get; }
 
-        /// <summary>One fenced act (a sample published) if the process runs and its holder says it may act now.</summary>
-        public bool Acts()
-        {
-            if (!Alive || Paused || !Lease.State.Acting)
-            {
-                return false;
-            }
+        private bool Paused => _world._time.GetUtcNow() < Clock.PausedUntil;
 
-            _published++;
-            return true;
-        }
+        /// <summary>True if the process runs and its holder says it may act now.</summary>
+        public bool Acts() => Alive && !Paused && Lease.State.Acting;
 
         public void Step()
         {
@@ -337,17 +492,90 @@ internal sealed class RealPairWorld
             {
                 _step = Lease.StepAsync(CancellationToken.None);
             }
+
+            Poll();
+            Deliver();
         }
 
         public void Crash()
         {
             Alive = false;
             Api.Cut = true; // a dead process answers nothing and sends nothing more
+            Clock.Stopped = true;
         }
 
-        public Holder Restarted() => new(_world, Node, Incarnation + 1, _rate);
+        public Holder Restarted(DateTimeOffset readyAt) => new(_world, Node, Incarnation + 1, _rate, readyAt);
 
-        public void PauseFor(TimeSpan pause) => _pausedUntil = _world._time.GetUtcNow() + pause;
+        public void PauseFor(TimeSpan pause) => Clock.PausedUntil = _world._time.GetUtcNow() + pause;
+
+        private void Poll()
+        {
+            var ms = (long)_world.Elapsed.TotalMilliseconds - Phase[Node];
+            if (ms < 0 || ms % (long)SimDevice.Period.TotalMilliseconds != 0)
+            {
+                return;
+            }
+
+            var poll = Engine.PollOnceAsync(CancellationToken.None);
+            if (!poll.IsCompleted)
+            {
+                _world.Violations.Add($"{_world.Elapsed.TotalMilliseconds:0} ms: {Identity}'s poll did not complete at once");
+            }
+            else if (poll.IsCompletedSuccessfully && poll.Result is { } sample)
+            {
+                _deviceIndex[sample.Number] = _device.LastIndex;
+            }
+        }
+
+        /// <summary>Runs the outbox until its queue is empty or a write waits (on this thread, inline).</summary>
+        private void Deliver()
+        {
+            if (_delivery is { IsCompleted: false } || (_delivery is null or { IsCompletedSuccessfully: true } && Engine.PublishQueueDepth == 0))
+            {
+                return;
+            }
+
+            if (_delivery is { IsFaulted: true } failed)
+            {
+                _world.Violations.Add($"{_world.Elapsed.TotalMilliseconds:0} ms: {Identity}'s outbox threw {failed.Exception!.InnerException!.Message}");
+            }
+
+            _delivery = Engine.DeliverQueuedAsync();
+        }
+
+        /// <summary>A wait on this process's timers: frozen while it is paused, never over once it died.</summary>
+        private Task Wait(TimeSpan delay)
+        {
+            var done = new TaskCompletionSource();
+            _world.Later(delay, () => Resume(done));
+            return done.Task;
+        }
+
+        private void Resume(TaskCompletionSource done)
+        {
+            if (!Alive)
+            {
+                return;
+            }
+
+            if (Paused)
+            {
+                _world.Later(Clock.PausedUntil - _world._time.GetUtcNow(), () => Resume(done));
+                return;
+            }
+
+            done.SetResult();
+        }
+
+        /// <summary>The broker has the sample from now: tagged with the epoch this pod holds (or last held).</summary>
+        private void Emit(Sample sample)
+        {
+            _world.OnWorldThread($"{Identity}'s emission");
+            var state = Lease.State;
+            var acting = Alive && !Paused && state.Acting;
+            var at = $"{_world.Elapsed.TotalMilliseconds:0} ms";
+            _world.Stream.Emit(at, Identity, state.Acting ? state.Epoch : _lastEpoch, acting, _deviceIndex[sample.Number], _world.Violations);
+        }
     }
 
     // ------------------------------------------------------------------ the grantor: the operator's shipped units
@@ -367,6 +595,7 @@ internal sealed class RealPairWorld
         public Grantor(RealPairWorld world, double rate, Status? status = null)
         {
             _world = world;
+            Name = $"operator-{world._replicas++}";
             _rate = rate;
             Api = new LeaseApiConnection(world._api);
             Clock = new MachineClock(world._time, rate);
@@ -381,6 +610,8 @@ internal sealed class RealPairWorld
 
         /// <summary>The pair's status (kept in the API server, so it survives a restart of the operator).</summary>
         public sealed record Status(string? ActiveNode, long Epoch, TransitionRecord? LastTransition, long FailoverCount);
+
+        public string Name { get; }
 
         public LeaseApiConnection Api { get; }
 
@@ -475,7 +706,7 @@ internal sealed class RealPairWorld
             }
             SideObservation Side(string node) => new(
                 new NodeObservation(node),
-                pods[node] is null ? PodObservation.Missing : new PodObservation(true, true, _probes[node].Evaluate(now)));
+                pods[node] is null ? PodObservation.Missing : new PodObservation(true, _world._holders[node].Ready, _probes[node].Evaluate(now)));
             var observation = new PairObservation(
                 Side(Nodes[0]),
                 Side(Nodes[1]),
@@ -502,7 +733,7 @@ internal sealed class RealPairWorld
                 }
 
                 _world.Promotions++;
-                _world.Note($"granted epoch {decision.Epoch} to {pod.Metadata.Name}");
+                _world.Note($"{Name} granted epoch {decision.Epoch} to {pod.Metadata.Name}");
             }
             else if (action.Kind == LeaseActionKind.Revoke && pods.TryGetValue(decision.ActiveNode!, out var target) && target is not null
                 && !(lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target.Metadata.Name))
