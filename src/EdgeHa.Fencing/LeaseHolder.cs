@@ -94,8 +94,11 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         }
     }
 
-    /// <summary>Where the retries' jitter comes from (a seeded one in a simulation that must replay a seed exactly).</summary>
-    internal Random Jitter { get; init; } = new();
+    /// <summary>
+    /// Where the retries' jitter comes from: the thread-safe shared source (the renew and the watch loop draw from
+    /// it concurrently), or a seeded one in a single-threaded simulation that must replay a seed exactly.
+    /// </summary>
+    internal Random Jitter { get; init; } = Random.Shared;
 
     /// <summary>The lease terms in force (the operator's, once read from the Lease).</summary>
     public LeaseTerms Terms => _terms;
