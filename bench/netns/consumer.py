@@ -5,6 +5,9 @@ record OUT A_IP B_IP: one thread per collector, each every 50 ms until SIGTERM:
   GET http://IP:8080/samples?afterSample=<last number>  -> {"k":"a"|"b", "t":recv, "seq", "sample", "ts", "epoch", "role"}
   /samples lists only what a collector published (as active, holding the pair Lease), so a new sample appearing at
   a collector IS that collector acting; its buffer holds 60 s, so nothing is missed between polls.
+dump OUT A_IP B_IP: after the cut is healed, appends each collector's whole buffer of published samples
+  ({"k":"a-dump"|"b-dump", ...}): what a collector published while the consumer could not reach it (its link was
+  down, it was paused) is in its own record, so a cut cannot hide acting from the count.
 analyze DIR CUT FAULT_AT END_AT [HEAL_AT]: prints one tab-separated result line (see run.sh for the columns).
 """
 import json
@@ -54,6 +57,50 @@ def record(out, a, b):
     f.close()
 
 
+def dump(out, a, b):
+    with open(out, "a") as f:
+        for kind, host in (("a", a), ("b", b)):
+            last = 0
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://{host}:8080/samples?limit=10000&afterSample={last}", timeout=2) as r:
+                        body = json.load(r)
+                except Exception as e:  # a crashed collector has no record to read
+                    f.write(json.dumps({"k": kind + "-dump-err", "t": time.time(), "err": type(e).__name__}) + "\n")
+                    break
+                if not body["samples"]:
+                    break
+                now = time.time()
+                for s in body["samples"]:
+                    f.write(json.dumps({"k": kind + "-dump", "t": now, "seq": s["sequence"], "sample": s["sample"],
+                                        "ts": s["timestamp"], "epoch": s.get("epoch"), "role": body["role"]}) + "\n")
+                    last = s["sample"]
+
+
+def ts_seconds(ts):
+    # "2026-12-03T09:10:11.123Z" -> epoch seconds (UTC)
+    import calendar
+    date, clock = ts.rstrip("Z").split("T")
+    hms, frac = clock.split(".") if "." in clock else (clock, "0")
+    return calendar.timegm(time.strptime(f"{date}T{hms}", "%Y-%m-%dT%H:%M:%S")) + float("0." + frac)
+
+
+def published(recs, kind):
+    """When collector KIND published each of its samples: the consumer's receipt time of a sample it polled, with
+    the sample's own timestamp for a live one (taken less than 0.5 s before receipt) so polling delay does not
+    stretch intervals; a replayed backlog counts at its receipt. A sample only in the dump (the consumer could not
+    reach the collector) counts at its own timestamp: a collector only ever publishes live samples while cut off."""
+    seen = {}
+    for r in recs:
+        if r["k"] == kind:
+            ts = ts_seconds(r["ts"])
+            seen.setdefault(r["sample"], (ts if r["t"] - ts < 0.5 else r["t"], r))
+    for r in recs:
+        if r["k"] == kind + "-dump" and r["sample"] not in seen:
+            seen[r["sample"]] = (ts_seconds(r["ts"]), r)
+    return [dict(r, p=p) for p, r in seen.values()]
+
+
 def intervals(times):
     """Acting intervals [first, last publication] of one collector: publications closer than JOIN joined."""
     out = []
@@ -75,22 +122,22 @@ def overlap(xs, ys):
 
 def analyze(d, cut, fault_at, end_at, heal_at=None):
     recs = [json.loads(line) for line in open(f"{d}/consumer.jsonl")]
-    pub = {k: [r for r in recs if r["k"] == k] for k in ("a", "b")}
-    after = {k: [r for r in pub[k] if r["t"] >= fault_at] for k in pub}
-    # Dual-active: how long both collectors published at once, from the receipt times of each one's new samples
-    # (the consumer polls both every 50 ms). The whole run counts, also before the fault.
-    dual = overlap(intervals(r["t"] for r in pub["a"]), intervals(r["t"] for r in pub["b"]))
-    first_b = min((r["t"] for r in after["b"]), default=None)
+    pub = {k: published(recs, k) for k in ("a", "b")}
+    after = {k: [r for r in pub[k] if r["p"] >= fault_at] for k in pub}
+    # Dual-active: how long both collectors published at once (publication times as in published()), over the
+    # whole run: before the fault, during the cut, and after it was healed.
+    dual = overlap(intervals(r["p"] for r in pub["a"]), intervals(r["p"] for r in pub["b"]))
+    first_b = min((r["p"] for r in after["b"]), default=None)
     failover = f"{(first_b - fault_at) * 1000:.0f}" if first_b else "none"
     # How long A went on publishing after the fault (its fence: it stops once its Lease window closes).
-    last_a = max((r["t"] for r in after["a"] if heal_at is None or r["t"] < heal_at), default=None)
+    last_a = max((r["p"] for r in after["a"] if heal_at is None or r["p"] < heal_at), default=None)
     a_stop = f"{(last_a - fault_at) * 1000:.0f}" if last_a else "0"
     # Lost: device sequence numbers after the last one published before the fault, up to the newest published in
     # the run, that no collector ever published. Duplicates: sequence numbers both collectors published.
     seq_a = {r["seq"] for r in pub["a"]}
     seq_b = {r["seq"] for r in pub["b"]}
     both = seq_a | seq_b
-    before = [r["seq"] for k in pub for r in pub[k] if r["t"] < fault_at]
+    before = [r["seq"] for k in pub for r in pub[k] if r["p"] < fault_at]
     # Lost at the switch: the sequence numbers between the last A published and the first B published after the
     # fault (a hot standby replays from the last one A recorded on the Lease, so none). Skipped: the other unpublished
     # ones, device steps no poll caught because the collector's process was not scheduled for over 100 ms.
@@ -107,7 +154,7 @@ def analyze(d, cut, fault_at, end_at, heal_at=None):
     firsts = {}
     for k in pub:
         for r in pub[k]:
-            firsts[r["seq"]] = min(firsts.get(r["seq"], r["t"]), r["t"])
+            firsts[r["seq"]] = min(firsts.get(r["seq"], r["p"]), r["p"])
     arrivals = sorted(t for t in firsts.values())
     points = [max([t for t in arrivals if t < fault_at], default=fault_at)]
     points += [t for t in arrivals if fault_at <= t <= end_at] + [end_at]
@@ -124,6 +171,8 @@ def analyze(d, cut, fault_at, end_at, heal_at=None):
 if __name__ == "__main__":
     if sys.argv[1] == "record":
         record(*sys.argv[2:5])
+    elif sys.argv[1] == "dump":
+        dump(*sys.argv[2:5])
     elif sys.argv[1] == "analyze":
         analyze(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]),
                 float(sys.argv[6]) if len(sys.argv) > 6 and sys.argv[6] != "-" else None)

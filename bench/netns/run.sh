@@ -8,27 +8,34 @@
 #   <p>b:     eth0 10.214.2.1-5/16: node edge-b, collector on 10.214.2.2
 # The pair: config/samples/demo/redundantpair_hot.yaml (200 ms x 3 health checks, 1.5 s Lease renewed every 300 ms,
 # 200 ms skew margin), device pointed at the plant. Per cut: clean start (edge-a active, edge-b hot standby, steady
-# 5 s), the cut, observe 12 s, print one row; then a table and "ROW<TAB>figure<TAB>value<TAB>-<TAB>-" lines.
+# 5 s), the cut, observe 12 s, heal (3 s more; 10 s for cp-loss), read both collectors' own records of what they
+# published, print one row; then a table and "ROW<TAB>figure<TAB>value<TAB>goal<TAB>met" lines for bench/run-all.sh.
 # Cuts (iptables/ip in the node's namespace): partition (a's link down), oneway (b drops all from a: Keepalived's
 # one-way cut), crash (a's processes SIGKILLed, link down), hang (a's collector SIGSTOPped), api (a <-> API server
 # dropped both ways), api-in (API server -> a dropped), api-out (a -> API server dropped), cp-loss (both nodes cut
 # from the API server both ways; healed after the window and observed 10 s more).
-# Usage: run.sh [--cut LIST|all] [--build DIR] [--keep-logs]
+# Then one side-by-side table with Keepalived under the same cuts: --keepalived run (bench/keepalived/run.sh, both
+# profiles, about 3.7 min more), docs (its last figures from docs/keepalived.md), auto (run when keepalived is
+# installed, else docs; the default) or no.
+# Usage: run.sh [--cut LIST|all] [--keepalived auto|run|docs|no] [--build DIR] [--keep-logs]
 # Needs root, iptables, curl, python3, dotnet. Prints "SKIP: ..." and exits 3 when one is missing; 0 when the table printed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 all_cuts="partition oneway crash hang api api-in api-out cp-loss"
-cuts="$all_cuts" build="" keep_logs=0
+cuts="$all_cuts" build="" keep_logs=0 keepalived=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --cut) [ "$2" = all ] || cuts="${2//,/ }"; shift 2 ;;
+    --keepalived) keepalived="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --keep-logs) keep_logs=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$keepalived" in auto|run|docs|no) ;; *) echo "error: --keepalived '$keepalived' is not auto, run, docs or no" >&2; exit 2 ;; esac
+[ "$keepalived" = auto ] && { command -v keepalived >/dev/null && keepalived=run || keepalived=docs; }
 for c in $cuts; do case " $all_cuts " in *" $c "*) ;; *) echo "error: --cut '$c' is not one of: $all_cuts, all" >&2; exit 2 ;; esac; done
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespaces, iptables)"; exit 3; }
 ip netns list >/dev/null 2>&1 || { echo "SKIP: ip netns is not available"; exit 3; }
@@ -176,11 +183,21 @@ scenario() {
   esac
   sleep "$window" & wait $!
   end_at="$(now)"
-  if [ "$cut" = cp-loss ]; then
-    heal_at="$(now)"; api_rules -D "$ns_a" both; api_rules -D "$ns_b" both
-    sleep 10 & wait $!
-  fi
+  # Heal, so the consumer can read each collector's own record of what it published while it was out of reach
+  # (consumer.py dump); a paused collector resumes here, and must not publish what it held when it was paused.
+  [ "$cut" = cp-loss ] && heal_at="$(now)"
+  case "$cut" in
+    partition) ip -n "$ns_a" link set eth0 up ;;
+    oneway) ip netns exec "$ns_b" iptables -D INPUT -s 10.214.1.0/24 -j DROP ;;
+    hang) [ -n "$pid" ] && kill -CONT $pid ;;
+    api) api_rules -D "$ns_a" both ;;
+    api-in) api_rules -D "$ns_a" in ;;
+    api-out) api_rules -D "$ns_a" out ;;
+    cp-loss) api_rules -D "$ns_a" both; api_rules -D "$ns_b" both ;;
+  esac
+  if [ "$cut" = cp-loss ]; then sleep 10 & wait $!; else sleep 3 & wait $!; fi
   kill -TERM "$consumer"; wait "$consumer" || true
+  ip netns exec "$ns_plant" python3 "$here/consumer.py" dump "$work/run/consumer.jsonl" "$pod_a" "$pod_b"
   python3 "$here/consumer.py" analyze "$work/run" "$cut" "$fault_at" "$end_at" "$heal_at"
   if [ "$keep_logs" -eq 1 ]; then cp -r "$work/run" "$work/$cut"; fi
 }
@@ -203,7 +220,8 @@ awk -F'\t' 'BEGIN {
     print "|-----------|------------|-------------|-----------|----------|------|---------|------|------------|-----------|-------------|" }
   { printf "| %-9s | %-10s | %-11s | %-9s | %-8s | %-4s | %-7s | %-4s | %-10s | %-9s | %-11s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$results"
 cat <<'TXT'
-dual-act s: time both collectors published at once (receipt of each one's new samples at the consumer, 50 ms polls).
+dual-act s: time both collectors published at once, over the whole run (consumer polls every 50 ms, plus each
+collector's own record read after the heal, so a cut link or a paused process cannot hide a publication).
 failover: cut -> first sample published by edge-b. a stop: cut -> the last sample edge-a published.
 gap: the longest time after the cut without a new device sequence number from anyone. lost: sequence numbers between
 the last edge-a and the first edge-b published (the switch). skipped: other device steps nobody published (a collector
@@ -212,4 +230,25 @@ recover (cp-loss): heal -> first new sample. epoch a/b: the newest epoch each pu
 TXT
 awk -F'\t' '{
   printf "ROW\tOur pair %s: dual-active\t%s s\t0 s\t%s\n", $1, $2, ($2 + 0 == 0 ? "yes" : "NO");
-  printf "ROW\tOur pair %s: failover (cut -> first sample from B)\t%s ms\t-\t-\n", $1, $3 }' "$results"
+  if ($1 == "cp-loss") printf "ROW\tOur pair cp-loss: outage (no collector acting; fencing without a control plane)\t%s ms\t-\t-\n", $5;
+  else if ($3 != "none") printf "ROW\tOur pair %s: failover (cut -> first sample from B)\t%s ms\t-\t-\n", $1, $3 }' "$results"
+
+[ "$keepalived" = no ] && exit 0
+echo
+if [ "$keepalived" = run ]; then
+  echo "== Keepalived under the same faults (bench/keepalived/run.sh --build $build)" >&2
+  ka_out="$work/keepalived.out"
+  if "$root/bench/keepalived/run.sh" --build "$build" >"$ka_out" 2>&1; then
+    ka_source="measured now by bench/keepalived/run.sh (Debian keepalived $(keepalived --version 2>&1 | sed -nE '1s/^Keepalived v([0-9.]+).*/\1/p'))"
+  else
+    echo "bench/keepalived/run.sh failed (exit $?); its output:" >&2; cat "$ka_out" >&2
+    keepalived=docs
+  fi
+fi
+if [ "$keepalived" = docs ]; then
+  ka_out="$root/docs/keepalived.md"
+  ka_source="the last measured ones in docs/keepalived.md ($(sed -nE 's/^## Measured \((.*)\)$/\1/p' "$ka_out"); keepalived is not installed here or its run failed)"
+fi
+echo "Side by side: Keepalived and our pair under the same cuts, 12 s each"
+python3 "$here/compare.py" "$results" "$ka_out" "$ka_source"
+
