@@ -21,6 +21,7 @@ POLL = 0.05
 # Two publications of one collector further apart than this are two acting intervals: an active collector
 # publishes every 25 ms, so every poll sees new samples while it acts.
 JOIN = 0.3
+SHARE = 0.025  # one publication's share of time: the collectors' poll interval
 
 
 def record(out, a, b):
@@ -86,29 +87,26 @@ def ts_seconds(ts):
 
 
 def published(recs, kind):
-    """When collector KIND published each of its samples: the consumer's receipt time of a sample it polled, with
-    the sample's own timestamp for a live one (taken less than 0.5 s before receipt) so polling delay does not
-    stretch intervals; a replayed backlog counts at its receipt. A sample only in the dump (the consumer could not
-    reach the collector) counts at its own timestamp: a collector only ever publishes live samples while cut off."""
+    """When collector KIND published each of its samples. A sample taken as active (epoch > 0; without sinks a
+    sample is published when taken, and the fence is checked right then) counts at its own timestamp, wherever it
+    was read: a poll, or the dump of a collector the consumer could not reach. A sample taken as standby (epoch 0)
+    was published later, in the backlog replayed at a promotion: it counts when the consumer first saw it."""
     seen = {}
     for r in recs:
-        if r["k"] == kind:
-            ts = ts_seconds(r["ts"])
-            seen.setdefault(r["sample"], (ts if r["t"] - ts < 0.5 else r["t"], r))
-    for r in recs:
-        if r["k"] == kind + "-dump" and r["sample"] not in seen:
-            seen[r["sample"]] = (ts_seconds(r["ts"]), r)
+        if r["k"] in (kind, kind + "-dump") and r["sample"] not in seen:
+            seen[r["sample"]] = (ts_seconds(r["ts"]) if (r.get("epoch") or 0) > 0 else r["t"], r)
     return [dict(r, p=p) for p, r in seen.values()]
 
 
 def intervals(times):
-    """Acting intervals [first, last publication] of one collector: publications closer than JOIN joined."""
+    """Acting intervals of one collector: each publication holds [p, p + SHARE) (so a single one still counts),
+    publications closer than JOIN joined."""
     out = []
     for t in sorted(times):
         if out and t - out[-1][1] <= JOIN:
-            out[-1][1] = t
+            out[-1][1] = max(out[-1][1], t + SHARE)
         else:
-            out.append([t, t])
+            out.append([t, t + SHARE])
     return out
 
 

@@ -198,6 +198,7 @@ scenario() {
   if [ "$cut" = cp-loss ]; then sleep 10 & wait $!; else sleep 3 & wait $!; fi
   kill -TERM "$consumer"; wait "$consumer" || true
   ip netns exec "$ns_plant" python3 "$here/consumer.py" dump "$work/run/consumer.jsonl" "$pod_a" "$pod_b"
+  printf '%s %s %s %s\n' "$cut" "$fault_at" "$end_at" "$heal_at" >"$work/run/times"   # to analyze again (--keep-logs)
   python3 "$here/consumer.py" analyze "$work/run" "$cut" "$fault_at" "$end_at" "$heal_at"
   if [ "$keep_logs" -eq 1 ]; then cp -r "$work/run" "$work/$cut"; fi
 }
