@@ -37,7 +37,10 @@ def main(ours_path, keepalived_path, source):
         if fault is None:
             table.append((cut, "Keepalived", "n/a", "n/a", "n/a", "n/a"))
         # lost = at the switch + device steps skipped by a stalled process (Keepalived's "missing" counts both).
-        table.append((cut, "our pair", r[1], r[2], f"{r[5]}+{r[6]}", r[7]))
+        # Without a control plane nothing fails over: the figure is the outage (no collector acting) and the
+        # time from the heal to acting again.
+        failover = f"none: outage {r[4]}, back {r[8]} after heal" if cut == "cp-loss" else r[2]
+        table.append((cut, "our pair", r[1], failover, f"{r[5]}+{r[6]}", r[7]))
     widths = [max(len(str(row[i])) for row in table + [head]) for i in range(len(head))]
     fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     print(fmt.format(*head))

@@ -3,6 +3,7 @@
 
 record OUT A_IP B_IP: one thread per collector, each every 50 ms until SIGTERM:
   GET http://IP:8080/samples?afterSample=<last number>  -> {"k":"a"|"b", "t":recv, "seq", "sample", "ts", "epoch", "role"}
+  per sample, and {"k":"a-ok"|"b-ok", "t", "role"} per answered poll (also an empty one)
   /samples lists only what a collector published (as active, holding the pair Lease), so a new sample appearing at
   a collector IS that collector acting; its buffer holds 60 s, so nothing is missed between polls.
 dump OUT A_IP B_IP: after the cut is healed, appends each collector's whole buffer of published samples
@@ -10,6 +11,7 @@ dump OUT A_IP B_IP: after the cut is healed, appends each collector's whole buff
   down, it was paused) is in its own record, so a cut cannot hide acting from the count.
 analyze DIR CUT FAULT_AT END_AT [HEAL_AT]: prints one tab-separated result line (see run.sh for the columns).
 """
+import bisect
 import json
 import signal
 import sys
@@ -42,6 +44,7 @@ def record(out, a, b):
                 with urllib.request.urlopen(f"http://{host}:8080/samples?limit=1000&afterSample={last}", timeout=0.3) as r:
                     body = json.load(r)
                 now = time.time()
+                emit({"k": kind + "-ok", "t": now, "role": body["role"]})
                 for s in body["samples"]:
                     emit({"k": kind, "t": now, "seq": s["sequence"], "sample": s["sample"], "ts": s["timestamp"],
                           "epoch": s.get("epoch"), "role": body["role"]})
@@ -87,14 +90,21 @@ def ts_seconds(ts):
 
 
 def published(recs, kind):
-    """When collector KIND published each of its samples. A sample taken as active (epoch > 0; without sinks a
-    sample is published when taken, and the fence is checked right then) counts at its own timestamp, wherever it
-    was read: a poll, or the dump of a collector the consumer could not reach. A sample taken as standby (epoch 0)
-    was published later, in the backlog replayed at a promotion: it counts when the consumer first saw it."""
+    """When collector KIND published each of its samples, to within one poll. Every poll that answered is recorded
+    ("-ok"), and a poll lists every published sample after the last one seen; so a sample first seen at t was not yet
+    published at the answered poll before t: it was published in (that poll, t], and not before its own timestamp.
+    It counts at max(its timestamp, that poll): a live sample at its timestamp, a replayed backlog when replayed,
+    a sample seen late after a cut link or a paused process at its timestamp. One only in the dump (published
+    while no poll got through) counts at its timestamp."""
+    oks = sorted(r["t"] for r in recs if r["k"] == kind + "-ok")
     seen = {}
     for r in recs:
-        if r["k"] in (kind, kind + "-dump") and r["sample"] not in seen:
-            seen[r["sample"]] = (ts_seconds(r["ts"]) if (r.get("epoch") or 0) > 0 else r["t"], r)
+        if r["k"] == kind and r["sample"] not in seen:
+            i = bisect.bisect_left(oks, r["t"])
+            seen[r["sample"]] = (max(ts_seconds(r["ts"]), oks[i - 1] if i > 0 else 0.0), r)
+    for r in recs:
+        if r["k"] == kind + "-dump" and r["sample"] not in seen:
+            seen[r["sample"]] = (ts_seconds(r["ts"]), r)
     return [dict(r, p=p) for p, r in seen.values()]
 
 
