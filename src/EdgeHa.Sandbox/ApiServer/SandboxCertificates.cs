@@ -43,7 +43,7 @@ internal sealed class SandboxCertificates : IDisposable
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
-        if (bindAddress is not null && !IPAddress.IsLoopback(bindAddress))
+        if (bindAddress is not null && !bindAddress.Equals(IPAddress.Loopback) && !bindAddress.Equals(IPAddress.IPv6Loopback))
         {
             san.AddIpAddress(bindAddress);
         }
