@@ -62,6 +62,10 @@ bench-failover: ## Failover switch latency and the operator at scale on the sand
 bench-keepalived: ## Keepalived (VRRP) baseline in network namespaces under crash, hang, partition and a one-way cut (about 4 min; root, keepalived, iptables).
 	bench/keepalived/run.sh
 
+.PHONY: bench-netns
+bench-netns: ## Our pair in network namespaces under Keepalived's cuts and control-plane cuts, side by side with Keepalived (about 9 min; root, iptables; keepalived optional).
+	bench/netns/run.sh
+
 .PHONY: bench-mqtt
 bench-mqtt: ## MQTT QoS 1 publishing throughput of the collector's sink vs mosquitto_pub, and the whole collector (about 40 s; needs mosquitto, mosquitto-clients).
 	bench/mqtt/run.sh

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/modbus/run.sh, bench/mqtt/run.sh, bench/upgrade/run.sh, then bench/failover/run.sh), shows their own output, and ends with ONE
+# Runs every benchmark (bench/modbus/run.sh, bench/mqtt/run.sh, bench/upgrade/run.sh, then bench/failover/run.sh,
+# and with BENCH_NETNS=1 bench/netns/run.sh), shows their own output, and ends with ONE
 # combined table: figure | value | goal | met?. A benchmark that fails or is missing a tool leaves a
 # "not measured: <reason>" row instead of stopping the others. Exit status 0 when the table was printed.
 # Usage: bench/run-all.sh   (about 8 minutes on 2 cores)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rows="$(mktemp)"
-trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.upgrade" "$rows.failover"' EXIT
+trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.upgrade" "$rows.failover" "$rows.netns"' EXIT
 
 echo "== Modbus (bench/modbus/run.sh)"
 timeout --kill-after=10 180 "$here/modbus/run.sh" 2>&1 | tee "$rows.modbus"
@@ -47,6 +48,23 @@ failover_rc=${PIPESTATUS[0]}
 grep -P '^ROW\t' "$rows.failover" | cut -f2- >>"$rows"
 if [ "$failover_rc" -ne 0 ]; then
   printf 'Failover figures\tnot measured: bench/failover/run.sh exited %s (see above)\t-\t-\n' "$failover_rc" >>"$rows"
+fi
+
+echo
+echo "== Real networks: our pair and Keepalived under the same cuts (bench/netns/run.sh)"
+# Optional (about 9 minutes more, root only): BENCH_NETNS=1 make bench.
+if [ "${BENCH_NETNS:-0}" = 1 ]; then
+  timeout --kill-after=10 900 "$here/netns/run.sh" 2>&1 | tee "$rows.netns"
+  netns_rc=${PIPESTATUS[0]}
+  grep -P '^ROW\t' "$rows.netns" | cut -f2- >>"$rows"
+  if [ "$netns_rc" -eq 3 ]; then
+    printf 'Real-network figures\tnot measured: %s\t-\t-\n' "$(sed -n 's/^SKIP: //p' "$rows.netns" | head -n 1)" >>"$rows"
+  elif [ "$netns_rc" -ne 0 ]; then
+    printf 'Real-network figures\tnot measured: bench/netns/run.sh exited %s (see above)\t-\t-\n' "$netns_rc" >>"$rows"
+  fi
+else
+  echo "skipped (set BENCH_NETNS=1; root, about 9 minutes)"
+  printf 'Real-network figures\tnot measured: set BENCH_NETNS=1 (root; bench/netns/run.sh)\t-\t-\n' >>"$rows"
 fi
 
 echo

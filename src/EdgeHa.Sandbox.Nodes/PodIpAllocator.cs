@@ -1,12 +1,20 @@
 namespace EdgeHa.Sandbox.Nodes;
 
-/// <summary>Hands out a node's pod addresses 127.77.&lt;node&gt;.2-254 (all of 127.0.0.0/8 is loopback on Linux), one per pod uid.</summary>
-internal sealed class PodIpAllocator(int nodeIndex)
+/// <summary>
+/// Hands out a node's pod addresses &lt;prefix&gt;2-254, one per pod uid; the node itself is &lt;prefix&gt;1. The default
+/// prefix is 127.77.&lt;node&gt;. (all of 127.0.0.0/8 is loopback on Linux).
+/// </summary>
+internal sealed class PodIpAllocator(string prefix)
 {
     private readonly Dictionary<string, int> _byUid = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public string HostIP => $"127.77.{nodeIndex}.1";
+    public PodIpAllocator(int nodeIndex)
+        : this($"127.77.{nodeIndex}.")
+    {
+    }
+
+    public string HostIP => prefix + "1";
 
     /// <summary>The address of <paramref name="uid"/>: its current one, else <paramref name="preferred"/> when it is ours and free, else the lowest free.</summary>
     public string Allocate(string uid, string? preferred)
@@ -18,7 +26,6 @@ internal sealed class PodIpAllocator(int nodeIndex)
                 return Format(existing);
             }
 
-            var prefix = $"127.77.{nodeIndex}.";
             if (preferred is not null && preferred.StartsWith(prefix, StringComparison.Ordinal)
                 && int.TryParse(preferred.AsSpan(prefix.Length), out var wanted) && wanted is >= 2 and <= 254 && !_byUid.ContainsValue(wanted))
             {
@@ -35,7 +42,7 @@ internal sealed class PodIpAllocator(int nodeIndex)
                 }
             }
 
-            throw new InvalidOperationException($"node {nodeIndex} has no free pod address left (253 pods)");
+            throw new InvalidOperationException($"no free pod address left in {prefix}2-254 (253 pods)");
         }
     }
 
@@ -47,5 +54,5 @@ internal sealed class PodIpAllocator(int nodeIndex)
         }
     }
 
-    private string Format(int n) => $"127.77.{nodeIndex}.{n}";
+    private string Format(int n) => prefix + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -48,7 +48,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         _runtime = runtime;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SimulatedNode>();
-        _ips = new PodIpAllocator(options.Index);
+        _ips = options.AddressPrefix is null ? new PodIpAllocator(options.Index) : new PodIpAllocator(options.AddressPrefix);
         _random = options.Seed is { } seed ? new Random(seed) : new Random();
     }
 

@@ -9,6 +9,14 @@ public sealed class SimulatedNodeOptions
     /// <summary>1..254: the node's pods get 127.77.&lt;Index&gt;.2 and up; the node itself 127.77.&lt;Index&gt;.1.</summary>
     public int Index { get; set; } = 1;
 
+    /// <summary>
+    /// The first three octets of the node's addresses, with the trailing dot (for example "10.214.1."): the node is
+    /// &lt;prefix&gt;1 and its pods &lt;prefix&gt;2 and up. Null (default) = 127.77.&lt;Index&gt;. on loopback. For a node whose
+    /// process runs in its own network namespace (a real link that can be cut), these are addresses of that
+    /// namespace's interface, which whoever creates the namespace assigns: the node does not add them.
+    /// </summary>
+    public string? AddressPrefix { get; set; }
+
     /// <summary>Extra labels; kubernetes.io/hostname, kubernetes.io/os and kubernetes.io/arch are always set.</summary>
     public IDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -35,7 +43,19 @@ public sealed class SimulatedNodeOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(Name);
         ArgumentOutOfRangeException.ThrowIfLessThan(Index, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Index, 254);
+        if (AddressPrefix is not null && !IsAddressPrefix(AddressPrefix))
+        {
+            throw new ArgumentException($"AddressPrefix \"{AddressPrefix}\" is not three IPv4 octets with a trailing dot (like \"10.214.1.\")", nameof(AddressPrefix));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(LeaseDurationSeconds, 1);
+    }
+
+    private static bool IsAddressPrefix(string prefix)
+    {
+        var parts = prefix.Split('.');
+        return parts.Length == 4 && parts[3].Length == 0
+            && parts[..3].All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 }

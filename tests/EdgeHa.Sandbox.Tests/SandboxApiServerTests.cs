@@ -19,6 +19,34 @@ public sealed class SandboxApiServerTests
     }
 
     [Fact]
+    public async Task StartAsync_BindAddress_ListensThereWithTheAddressInTheCertificate()
+    {
+        // 127.0.0.2 stands in for a bridge address in a network namespace (all of 127.0.0.0/8 is loopback on Linux).
+        await using var h = await SandboxHarness.StartAsync(o => o.BindAddress = IPAddress.Parse("127.0.0.2"));
+        var nameMismatch = true;
+        var chainBuilt = false;
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+        {
+            nameMismatch = errors.HasFlag(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch);
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(h.Server.CaCertificatePem!));
+            chainBuilt = chain.Build((System.Security.Cryptography.X509Certificates.X509Certificate2)cert!);
+            return true;
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+
+        using var response = await client.GetAsync(new Uri(h.Server.Url, "/version"));
+
+        Assert.Equal("127.0.0.2", h.Server.Url.Host);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(chainBuilt);
+        Assert.False(nameMismatch);
+    }
+
+    [Fact]
     public async Task StartAsync_UntrustingClient_FailsTls()
     {
         await using var h = await SandboxHarness.StartAsync();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -51,7 +50,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
     {
         options ??= new SandboxApiServerOptions();
         var token = options.Token ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var certificates = options.UseHttps ? SandboxCertificates.Create(options.TimeProvider.GetUtcNow()) : null;
+        var certificates = options.UseHttps ? SandboxCertificates.Create(options.TimeProvider.GetUtcNow(), options.BindAddress) : null;
         var registry = new ResourceRegistry();
         var store = new ObjectStore(registry, options.TimeProvider, options.WatchHistoryCapacity, options.Seed);
         var faults = new SandboxFaults(options.Seed);
@@ -69,7 +68,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            k.Listen(options.BindAddress, options.Port, listen =>
             {
                 listen.Protocols = certificates is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (certificates is not null)

@@ -1,10 +1,18 @@
+using System.Net;
+
 namespace EdgeHa.Sandbox.ApiServer;
 
 /// <summary>Settings of a <see cref="SandboxApiServer"/>.</summary>
 public sealed class SandboxApiServerOptions
 {
-    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    /// <summary>TCP port on <see cref="BindAddress"/>; 0 picks a free one.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// The address to listen on (default 127.0.0.1). Another address (one of a bridge in a network namespace) lets
+    /// nodes in other namespaces reach the server; it is also in the serving certificate and in the kubeconfig.
+    /// </summary>
+    public IPAddress BindAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>Serve HTTPS with a CA generated at start (default); false serves plain HTTP.</summary>
     public bool UseHttps { get; set; } = true;

@@ -25,7 +25,7 @@ internal sealed class SandboxCertificates : IDisposable
 
     public string CaPem => Ca.ExportCertificatePem();
 
-    public static SandboxCertificates Create(DateTimeOffset now)
+    public static SandboxCertificates Create(DateTimeOffset now, IPAddress? bindAddress = null)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=edgeha-sandbox-ca", caKey, HashAlgorithmName.SHA256);
@@ -43,6 +43,10 @@ internal sealed class SandboxCertificates : IDisposable
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
+        if (bindAddress is not null && !bindAddress.Equals(IPAddress.Loopback) && !bindAddress.Equals(IPAddress.IPv6Loopback))
+        {
+            san.AddIpAddress(bindAddress);
+        }
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(caWithKey, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using EdgeHa.Sandbox.ApiServer;
 
 namespace EdgeHa.Sandbox.Commands;
@@ -8,7 +9,8 @@ internal static class ApiServerCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var port = new Option<int>("--port") { Description = "Port on the bind address (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (for example a bridge address that nodes in network namespaces reach)", DefaultValueFactory = _ => "127.0.0.1" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Write a kubeconfig for this server to FILE" };
         var insecure = new Option<bool>("--http") { Description = "Serve plain HTTP instead of HTTPS with a generated CA" };
         var clientCert = new Option<bool>("--client-certificate") { Description = "Put a client certificate issued by the CA in the kubeconfig instead of the token" };
@@ -22,7 +24,7 @@ internal static class ApiServerCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
         var command = new Command("apiserver", "Serve an in-memory Kubernetes API (a local stand-in for testing, not a cluster)")
         {
-            port, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
+            port, bind, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -32,9 +34,16 @@ internal static class ApiServerCommand
                 return 2;
             }
 
+            if (!IPAddress.TryParse(result.GetValue(bind), out var bindAddress))
+            {
+                await Console.Error.WriteLineAsync("--bind must be an IP address");
+                return 2;
+            }
+
             var options = new SandboxApiServerOptions
             {
                 Port = result.GetValue(port),
+                BindAddress = bindAddress,
                 UseHttps = !result.GetValue(insecure),
                 Token = result.GetValue(token),
                 WatchHistoryCapacity = result.GetValue(history),
