@@ -9,6 +9,7 @@ internal sealed class FakeSubscription : ISampleSubscription
     private readonly Lock _gate = new();
     private readonly List<ReceivedMessage> _messages = [];
     private readonly SequenceUnwrapper _unwrapper = new();
+    private long _sample;
 
     public string Name => "fake-broker edgeha/default/pair/samples";
 
@@ -49,7 +50,7 @@ internal sealed class FakeSubscription : ISampleSubscription
 
             foreach (var raw in deviceSequences)
             {
-                _messages.Add(new ReceivedMessage(_unwrapper.Unwrap(raw), raw, epoch, node, DateTimeOffset.UtcNow));
+                _messages.Add(new ReceivedMessage(_unwrapper.Unwrap(raw), raw, epoch, node, DateTimeOffset.UtcNow, ++_sample));
             }
         }
     }

@@ -41,9 +41,9 @@ public class ResultsTableTests
     [Fact]
     public void Render_WithASubscriber_AddsItsRowsBelowTheVipRows()
     {
-        var at = new SubscriberTransition { Received = 40, Duplicates = 2, Lost = 0, LastOldAt = T0.AddMilliseconds(100), FirstNewAt = T0.AddMilliseconds(1350) };
+        var at = new SubscriberTransition { Received = 40, Duplicates = 2, Delivered = 38, Lost = 0, LastOldAt = T0.AddMilliseconds(100), FirstNewAt = T0.AddMilliseconds(1350) };
         var failover = new TransitionMeasurement { Kind = TransitionKind.Failover, TriggerAt = T0, From = "edge-a", To = "edge-b", AtSubscriber = at };
-        var subscriber = new SubscriberReport { Received = 90, Delivered = 88, First = 1, Last = 88, Transitions = [at] };
+        var subscriber = new SubscriberReport { Received = 90, Delivered = 88, Duplicates = 2, First = 1, Last = 88, Transitions = [at] };
         var continuity = new ContinuityReport { SamplesRead = 10 };
         var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, TimeSpan.FromMilliseconds(100), [failover], continuity, null, subscriber: subscriber);
 

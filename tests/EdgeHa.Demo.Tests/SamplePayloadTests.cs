@@ -19,7 +19,7 @@ public class SamplePayloadTests
              "timestamp":"2026-01-01T00:00:01.700Z","values":{"input:0:4":[1,0,12,27394]}}
             """), At);
 
-        Assert.Equal(new Measurement.ReceivedMessage(65537, 1, 3, "edge-a", At), message);
+        Assert.Equal(new Measurement.ReceivedMessage(65537, 1, 3, "edge-a", At, 17), message);
     }
 
     [Fact]

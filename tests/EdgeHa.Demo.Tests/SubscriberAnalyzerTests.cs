@@ -11,7 +11,7 @@ public class SubscriberAnalyzerTests
     {
         for (var s = first; s <= last; s++)
         {
-            yield return new ReceivedMessage(s, (int)(s & 0xFFFF), epoch, node, T0.AddSeconds(atSecond + (s - first)));
+            yield return new ReceivedMessage(s, (int)(s & 0xFFFF), epoch, node, T0.AddSeconds(atSecond + (s - first)), Sample: s);
         }
     }
 
@@ -27,7 +27,7 @@ public class SubscriberAnalyzerTests
         var report = SubscriberAnalyzer.Analyze(messages, [Change(10.5, "edge-a", "edge-b")]);
 
         var t = Assert.Single(report.Transitions);
-        Assert.Equal((8, 3, 5, 0L), (t.Received, t.Duplicates, t.Delivered, t.Lost));
+        Assert.Equal((8, 3, 5, 0, 0L), (t.Received, t.Duplicates, t.Delivered, t.RepeatPolls, t.Lost));
         Assert.Equal(TimeSpan.FromSeconds(2), t.Gap);
         Assert.Equal((18, 15L, 3L, 0L, 0L), (report.Received, report.Delivered, report.Duplicates, report.LostAtHandover, report.SkippedByPolling));
         Assert.Equal((1L, 15L), (report.First, report.Last));
@@ -59,11 +59,29 @@ public class SubscriberAnalyzerTests
     [Fact]
     public void Analyze_RedeliveryFromTheSameCollector_IsARawDuplicate()
     {
-        ReceivedMessage[] messages = [.. Run("edge-a", 1, 5, 1), new ReceivedMessage(5, 5, 1, "edge-a", T0.AddSeconds(5.5)), .. Run("edge-a", 6, 8, 6)];
+        ReceivedMessage[] messages = [.. Run("edge-a", 1, 5, 1), new ReceivedMessage(5, 5, 1, "edge-a", T0.AddSeconds(5.5), Sample: 5), .. Run("edge-a", 6, 8, 6)];
 
         var report = SubscriberAnalyzer.Analyze(messages, []);
 
-        Assert.Equal((9, 8L, 1L, 0L), (report.Received, report.Delivered, report.Duplicates, report.LostAtHandover));
+        Assert.Equal((9, 8L, 1L, 0L, 0L), (report.Received, report.Delivered, report.Duplicates, report.RepeatPolls, report.LostAtHandover));
+    }
+
+    [Fact]
+    public void Analyze_SeveralPollsOfOneCounterValue_AreRepeatPollsOnlyTheReplayIsDuplicated()
+    {
+        // Two polls per counter value, each its own sample number; edge-b replays 3 and 4 (two polls each) after the crash.
+        static ReceivedMessage M(long seq, string node, long sample, double at) => new(seq, (int)seq, 1, node, T0.AddSeconds(at), sample);
+        ReceivedMessage[] messages =
+        [
+            M(1, "edge-a", 1, 1), M(1, "edge-a", 2, 1.5), M(2, "edge-a", 3, 2), M(2, "edge-a", 4, 2.5), M(3, "edge-a", 5, 3), M(3, "edge-a", 6, 3.5), M(4, "edge-a", 7, 4),
+            M(3, "edge-b", 1, 10), M(3, "edge-b", 2, 10.1), M(4, "edge-b", 3, 10.2), M(4, "edge-b", 4, 10.3), M(5, "edge-b", 5, 11),
+        ];
+
+        var report = SubscriberAnalyzer.Analyze(messages, [Change(5, "edge-a", "edge-b")]);
+
+        Assert.Equal((12, 5L, 2L, 5L), (report.Received, report.Delivered, report.Duplicates, report.RepeatPolls));
+        var t = Assert.Single(report.Transitions);
+        Assert.Equal((5, 1, 2, 2), (t.Received, t.Delivered, t.Duplicates, t.RepeatPolls));
     }
 
     [Fact]

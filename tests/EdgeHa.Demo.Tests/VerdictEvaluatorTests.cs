@@ -145,6 +145,7 @@ public class VerdictEvaluatorTests
     {
         Received = 100 + duplicates,
         Delivered = 100,
+        Duplicates = duplicates,
         LostAtHandover = lostAtFailover,
         SequencesPerSecond = 10,
         Transitions = [new SubscriberTransition { Received = 50, Duplicates = duplicates, Lost = lostAtFailover, FirstNewAt = T0.AddSeconds(2) }],

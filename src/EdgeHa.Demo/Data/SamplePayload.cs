@@ -25,7 +25,8 @@ public static class SamplePayload
                 Long(root, "deviceSequence") is { } d and >= 0 and <= 0xFFFF ? (int)d : null,
                 e,
                 root.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString() : null,
-                receivedAt);
+                receivedAt,
+                Long(root, "sample"));
         }
         catch (JsonException)
         {

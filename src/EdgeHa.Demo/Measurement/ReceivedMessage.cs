@@ -6,4 +6,5 @@ namespace EdgeHa.Demo.Measurement;
 /// <param name="Epoch">The epoch stamped on the sample (a replayed sample carries the epoch it was polled in).</param>
 /// <param name="Node">The node whose collector published it.</param>
 /// <param name="ReceivedAt">When the subscriber received it.</param>
-public sealed record ReceivedMessage(long? Sequence, int? DeviceSequence, long Epoch, string? Node, DateTimeOffset ReceivedAt);
+/// <param name="Sample">The publishing collector's local sample number: with the node, one poll (a redelivery repeats it).</param>
+public sealed record ReceivedMessage(long? Sequence, int? DeviceSequence, long Epoch, string? Node, DateTimeOffset ReceivedAt, long? Sample = null);

@@ -59,7 +59,7 @@ public static class ResultsTable
         if (subscriber is not null)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"  mqtt: {subscriber.Received} messages received at the subscriber, sequences {subscriber.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{subscriber.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({subscriber.Delivered} delivered after dedupe on pair + sequence); raw duplicates {subscriber.Duplicates}, lost at handovers {subscriber.LostAtHandover}, skipped by polling {subscriber.SkippedByPolling}{(subscriber.WithoutSequence > 0 ? $", {subscriber.WithoutSequence} without a sequence" : "")}\n");
+                $"  mqtt: {subscriber.Received} messages received at the subscriber, sequences {subscriber.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{subscriber.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({subscriber.Delivered} delivered after dedupe on pair + sequence); raw duplicates {subscriber.Duplicates}, repeat polls of one counter value {subscriber.RepeatPolls} (same key, no delivery repeated), lost at handovers {subscriber.LostAtHandover}, skipped by polling {subscriber.SkippedByPolling}{(subscriber.WithoutSequence > 0 ? $", {subscriber.WithoutSequence} without a sequence" : "")}\n");
         }
 
         foreach (var check in verdict.Checks)

@@ -11,6 +11,12 @@ namespace EdgeHa.Demo.Measurement;
 /// no collector published both neighbours (the stream passed from one collector to another across it); inside one
 /// collector's stream it is a polling skip, reported apart, as the VIP reader does.
 /// </para>
+/// <para>
+/// A message whose sequence was already received is a duplicate when it is a QoS 1 redelivery (same node and
+/// sample number) or when another run of messages (another collector in turn) had published that sequence, counted
+/// once per run: the replay of a new active. Further polls of one counter value inside one run (the demo's
+/// collectors poll four times per counter step) are repeat polls: dropped by the dedupe, nothing delivered twice.
+/// </para>
 /// </summary>
 public static class SubscriberAnalyzer
 {
@@ -21,20 +27,30 @@ public static class SubscriberAnalyzer
         var stream = messages.Where(m => m.Sequence is not null).OrderBy(m => m.ReceivedAt).ToList();
         var withoutSequence = messages.Count - stream.Count;
         var bySequence = new SortedDictionary<long, Entry>();
-        var repeat = new bool[stream.Count];
+        var kinds = new Arrival[stream.Count];
+        var polls = new HashSet<(string, long)>();
+        var run = 0;
         for (var i = 0; i < stream.Count; i++)
         {
             var m = stream[i];
-            if (bySequence.TryGetValue(m.Sequence!.Value, out var entry))
+            if (i > 0 && stream[i - 1].Node != m.Node)
             {
-                repeat[i] = true;
+                run++;
             }
-            else
+
+            var redelivery = m.Sample is { } sample && !polls.Add((m.Node ?? "", sample));
+            if (!bySequence.TryGetValue(m.Sequence!.Value, out var entry))
             {
                 entry = new Entry(i);
                 bySequence[m.Sequence.Value] = entry;
+                kinds[i] = Arrival.First;
+            }
+            else
+            {
+                kinds[i] = redelivery || !entry.Runs.Contains(run) ? Arrival.Duplicate : Arrival.RepeatPoll;
             }
 
+            entry.Runs.Add(run);
             entry.Senders.Add(m.Node ?? "");
         }
 
@@ -108,7 +124,9 @@ public static class SubscriberAnalyzer
             perTransition.Add(new SubscriberTransition
             {
                 Received = end - start,
-                Duplicates = repeat.Skip(start).Take(end - start).Count(r => r),
+                Delivered = kinds.Skip(start).Take(end - start).Count(k => k == Arrival.First),
+                Duplicates = kinds.Skip(start).Take(end - start).Count(k => k == Arrival.Duplicate),
+                RepeatPolls = kinds.Skip(start).Take(end - start).Count(k => k == Arrival.RepeatPoll),
                 Lost = lostBySegment[t],
                 LastOldAt = lastOld?.ReceivedAt,
                 FirstNewAt = stream[start].ReceivedAt,
@@ -126,6 +144,8 @@ public static class SubscriberAnalyzer
             Received = stream.Count,
             WithoutSequence = withoutSequence,
             Delivered = bySequence.Count,
+            Duplicates = kinds.Count(k => k == Arrival.Duplicate),
+            RepeatPolls = kinds.Count(k => k == Arrival.RepeatPoll),
             First = bySequence.Count > 0 ? bySequence.Keys.First() : null,
             Last = bySequence.Count > 0 ? bySequence.Keys.Last() : null,
             LostAtHandover = handover,
@@ -135,11 +155,21 @@ public static class SubscriberAnalyzer
         };
     }
 
+    private enum Arrival
+    {
+        First,
+        Duplicate,
+        RepeatPoll,
+    }
+
     private sealed class Entry(int firstIndex)
     {
         /// <summary>The stream index of the sequence's first arrival.</summary>
         public int FirstIndex { get; } = firstIndex;
 
         public HashSet<string> Senders { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The runs (consecutive messages of one node) that published it.</summary>
+        public HashSet<int> Runs { get; } = [];
     }
 }

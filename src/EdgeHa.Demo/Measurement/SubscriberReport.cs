@@ -12,8 +12,11 @@ public sealed record SubscriberReport
     /// <summary>Distinct sequences: what a deduping consumer delivers.</summary>
     public long Delivered { get; init; }
 
-    /// <summary>Messages received again (Received - Delivered).</summary>
-    public long Duplicates => Received - Delivered;
+    /// <summary>QoS 1 redeliveries and sequences published again by another collector (see <see cref="SubscriberTransition.Duplicates"/>).</summary>
+    public long Duplicates { get; init; }
+
+    /// <summary>Further polls of one counter value by the same collector (see <see cref="SubscriberTransition.RepeatPolls"/>).</summary>
+    public long RepeatPolls { get; init; }
 
     public long? First { get; init; }
 

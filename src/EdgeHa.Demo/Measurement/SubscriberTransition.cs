@@ -9,11 +9,20 @@ public sealed record SubscriberTransition
     /// <summary>Messages received (repeats included).</summary>
     public int Received { get; init; }
 
-    /// <summary>Messages whose pair + sequence had been received before (QoS 1 redeliveries and replays).</summary>
+    /// <summary>
+    /// Messages a consumer got again: a QoS 1 redelivery (same node and sample number), or a sequence another
+    /// collector had already published (the new active's replay), counted once per collector.
+    /// </summary>
     public int Duplicates { get; init; }
 
+    /// <summary>
+    /// Further polls of one counter value by the same collector (it polls faster than the device counts): the same
+    /// key, so the dedupe drops them, but no delivery was repeated.
+    /// </summary>
+    public int RepeatPolls { get; init; }
+
     /// <summary>What a consumer that dedupes on pair + sequence delivers: the first arrival of each sequence.</summary>
-    public int Delivered => Received - Duplicates;
+    public int Delivered { get; init; }
 
     /// <summary>Sequences never received, between the old active's and the new active's.</summary>
     public long Lost { get; init; }
