@@ -10,7 +10,7 @@ namespace EdgeHa.Demo.Tests;
 /// The real thing, shortened: the sandbox API server, two simulated nodes running the collector as processes, the
 /// device, the embedded MQTT broker, the operator process, the hot pair; creation, crash, failover, restore, fail-back, a
 /// rolling upgrade; data read through the VIP and received by an MQTT subscriber. Asserts behaviour (every step done,
-/// first placement on the primary, no sample lost at a handover, none lost or repeated at the upgrade; at the
+/// first placement on the primary, no sample lost at a handover, none lost at the upgrade and at most the sample whose PUBACK was in flight repeated; at the
 /// subscriber, every new active heard and nothing lost after dedupe), not timing.
 /// </summary>
 public class DemoIntegrationTests(ITestOutputHelper output)
@@ -60,7 +60,9 @@ public class DemoIntegrationTests(ITestOutputHelper output)
         Assert.True(result.Verdict.Passed, string.Join("; ", result.Verdict.Checks.Where(c => c.Passed == false).Select(c => $"{c.Name}: {c.Detail}")));
         Assert.Contains(result.Verdict.Checks, c => c.Name == "created without a flip" && c.Passed == true);
         var upgrade = Assert.Single(result.Transitions, t => t.Kind == TransitionKind.Upgrade);
-        Assert.Equal(("edge-a", "edge-b", 0L, 0L), (upgrade.From, upgrade.To, upgrade.LostAtHandover, upgrade.Duplicates));
+        Assert.Equal(("edge-a", "edge-b", 0L), (upgrade.From, upgrade.To, upgrade.LostAtHandover));
+        // The collectors publish over MQTT: the one sample whose PUBACK was in flight at the fence may come again.
+        Assert.InRange(upgrade.Duplicates, 0, 1);
 
         // The same run at the MQTT subscriber: the collectors published to the broker, every new active was heard, nothing lost.
         var subscriber = Assert.IsType<SubscriberReport>(result.Subscriber);

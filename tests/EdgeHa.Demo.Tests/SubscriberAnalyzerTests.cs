@@ -85,6 +85,22 @@ public class SubscriberAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_RestartedCollectorReusingSampleNumbers_IsNoRedelivery()
+    {
+        // edge-b's first pod published samples 1..3 (sequences 1..3); its upgraded pod numbers from 1 again and polls
+        // sequence 5 twice (samples 1 and 2): the second is a repeat poll, not a redelivery of the first pod's sample 2.
+        static ReceivedMessage M(long seq, string node, long sample, double at) => new(seq, (int)seq, 1, node, T0.AddSeconds(at), sample);
+        ReceivedMessage[] messages =
+        [
+            M(1, "edge-b", 1, 1), M(2, "edge-b", 2, 2), M(3, "edge-b", 3, 3), M(4, "edge-a", 50, 4), M(5, "edge-b", 1, 5), M(5, "edge-b", 2, 5.5), M(6, "edge-b", 3, 6),
+        ];
+
+        var report = SubscriberAnalyzer.Analyze(messages, []);
+
+        Assert.Equal((6L, 0L, 1L), (report.Delivered, report.Duplicates, report.RepeatPolls));
+    }
+
+    [Fact]
     public void Analyze_ChangeTriggeredBeforeThePreviousOneReachedTheSubscriber_FindsItAfterThePrevious()
     {
         // Upgrade to edge-b decided at 10.5 and the fail-back's trigger is that same decision (10.6), while edge-a's

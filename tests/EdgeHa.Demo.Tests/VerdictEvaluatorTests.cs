@@ -118,6 +118,22 @@ public class VerdictEvaluatorTests
         Assert.Equal($"edge-a -> edge-b: {lost} lost, {duplicates} duplicates, VIP did not answer for 0 ms", check.Detail);
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, false)]
+    public void Evaluate_HotUpgradeWithAnMqttSink_AllowsTheOneSampleWhosePubackWasInFlight(long duplicates, bool passes)
+    {
+        var upgrade = new TransitionMeasurement
+        {
+            Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), Duplicates = duplicates,
+        };
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null, subscriber: new SubscriberReport());
+
+        var check = Assert.Single(verdict.Checks, c => c.Name.StartsWith("hot standby upgrade", StringComparison.Ordinal));
+        Assert.Equal(("hot standby upgrade: planned switchover loses nothing, repeats at most the sample whose PUBACK was in flight", passes), (check.Name, check.Passed));
+    }
+
     [Fact]
     public void Evaluate_ColdUpgrade_ReportsTheGapWithoutRequiringIt()
     {

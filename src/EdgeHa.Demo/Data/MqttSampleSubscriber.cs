@@ -9,7 +9,8 @@ namespace EdgeHa.Demo.Data;
 /// The demo's consumer of a pair's samples over MQTT, as a historian would subscribe: QoS 1 and a persistent session
 /// (clean session false, a fixed client id), so the broker keeps what arrives while this subscriber reconnects and
 /// nothing is lost on its side; every message is recorded with its arrival time, repeats included (the analysis
-/// dedupes, <see cref="SubscriberAnalyzer"/>). A message is acknowledged after it was recorded.
+/// dedupes, <see cref="SubscriberAnalyzer"/>). A message is acknowledged after it was recorded. When disposed it
+/// writes what it received to its record file, one tab-separated line per message, for a look after the run.
 /// </summary>
 public sealed class MqttSampleSubscriber : ISampleSubscription
 {
@@ -26,6 +27,7 @@ public sealed class MqttSampleSubscriber : ISampleSubscription
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private Task _reconnector = Task.CompletedTask;
     private string? _problem;
+    private string? _recordPath;
 
     private MqttSampleSubscriber(Uri broker, string topic, string clientId, TimeProvider time)
     {
@@ -99,10 +101,10 @@ public sealed class MqttSampleSubscriber : ISampleSubscription
     /// Connects and subscribes (retrying until <paramref name="cancellationToken"/> ends it), then keeps the
     /// connection in the background: the subscription exists before the first sample is published.
     /// </summary>
-    public static async Task<MqttSampleSubscriber> StartAsync(Uri broker, string topic, string clientId, TimeProvider? time, CancellationToken cancellationToken)
+    public static async Task<MqttSampleSubscriber> StartAsync(Uri broker, string topic, string clientId, TimeProvider? time, CancellationToken cancellationToken, string? recordPath = null)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var subscriber = new MqttSampleSubscriber(broker, topic, clientId, time ?? TimeProvider.System);
+        var subscriber = new MqttSampleSubscriber(broker, topic, clientId, time ?? TimeProvider.System) { _recordPath = recordPath };
         try
         {
             await subscriber.ConnectUntilAsync(cancellationToken);
@@ -135,6 +137,12 @@ public sealed class MqttSampleSubscriber : ISampleSubscription
         }
 
         _client.Dispose();
+        if (_recordPath is not null)
+        {
+            var lines = Messages.Select(m => string.Join('\t', m.ReceivedAt.UtcDateTime.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture), m.Node, m.Epoch, m.Sequence, m.DeviceSequence, m.Sample));
+            await File.WriteAllLinesAsync(_recordPath, ["received\tnode\tepoch\tsequence\tdeviceSequence\tsample", .. lines]);
+        }
+
         _stop.Dispose();
         _disconnected.Dispose();
     }

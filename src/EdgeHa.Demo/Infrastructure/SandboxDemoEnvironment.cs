@@ -184,7 +184,8 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(pair);
         var broker = _broker?.Url ?? throw new InvalidOperationException("the demo runs no MQTT broker");
-        return await MqttSampleSubscriber.StartAsync(broker, $"edgeha/{pair.Namespace}/{pair.Name}/samples", $"edgeha-demo-subscriber-{pair.Namespace}-{pair.Name}", TimeProvider.System, cancellationToken);
+        return await MqttSampleSubscriber.StartAsync(broker, $"edgeha/{pair.Namespace}/{pair.Name}/samples", $"edgeha-demo-subscriber-{pair.Namespace}-{pair.Name}", TimeProvider.System, cancellationToken,
+            Path.Combine(_options.LogDirectory, $"mqtt-{pair.Namespace}-{pair.Name}.tsv"));
     }
 
     private string Program(string project) =>

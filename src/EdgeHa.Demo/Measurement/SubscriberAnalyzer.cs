@@ -28,7 +28,7 @@ public static class SubscriberAnalyzer
         var withoutSequence = messages.Count - stream.Count;
         var bySequence = new SortedDictionary<long, Entry>();
         var kinds = new Arrival[stream.Count];
-        var polls = new HashSet<(string, long)>();
+        var polls = new HashSet<(string, long, long)>();
         var run = 0;
         for (var i = 0; i < stream.Count; i++)
         {
@@ -38,7 +38,8 @@ public static class SubscriberAnalyzer
                 run++;
             }
 
-            var redelivery = m.Sample is { } sample && !polls.Add((m.Node ?? "", sample));
+            // One poll is node + sample number + sequence (a restarted collector numbers its samples from 1 again).
+            var redelivery = m.Sample is { } sample && !polls.Add((m.Node ?? "", sample, m.Sequence!.Value));
             if (!bySequence.TryGetValue(m.Sequence!.Value, out var entry))
             {
                 entry = new Entry(i);
