@@ -108,7 +108,13 @@ public class VerdictEvaluatorTests
     {
         var upgrade = new TransitionMeasurement
         {
-            Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), LostAtHandover = lost, Duplicates = duplicates,
+            Kind = TransitionKind.Upgrade,
+            TriggerAt = T0,
+            From = "edge-a",
+            To = "edge-b",
+            FirstNewSampleAt = T0.AddSeconds(3),
+            LostAtHandover = lost,
+            Duplicates = duplicates,
         };
 
         var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null);
@@ -125,7 +131,12 @@ public class VerdictEvaluatorTests
     {
         var upgrade = new TransitionMeasurement
         {
-            Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), Duplicates = duplicates,
+            Kind = TransitionKind.Upgrade,
+            TriggerAt = T0,
+            From = "edge-a",
+            To = "edge-b",
+            FirstNewSampleAt = T0.AddSeconds(3),
+            Duplicates = duplicates,
         };
 
         var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null, subscriber: new SubscriberReport());
