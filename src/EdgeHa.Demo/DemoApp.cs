@@ -14,6 +14,9 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
     public const string HotManifest = "redundantpair_hot.yaml";
     public const string ColdManifest = "redundantpair_cold.yaml";
 
+    /// <summary>Which MQTT broker to run when --broker does not say: embedded (the default), mosquitto or none.</summary>
+    public const string BrokerVariable = "EDGEHA_DEMO_BROKER";
+
     public async Task<int> RunAsync(DemoCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -138,6 +141,9 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
             target is null
                 ? $"  (the VIP {route.Name} is not served yet; see {Path.Combine(work, "demo-up.log")})"
                 : $"  curl -s 'http://{target.Endpoint}/samples?limit=3'   # the VIP {route.Name}, served on loopback",
+            env.MqttBroker is { } mqtt
+                ? $"  mosquitto_sub -h {mqtt.Host} -p {mqtt.Port} -q 1 -t 'edgeha/{pair.Namespace}/{pair.Name}/samples' -v   # the collectors' MQTT samples"
+                : "  (no MQTT broker: --broker none)",
             "  make demo-down",
         };
         foreach (var line in lines)
@@ -221,7 +227,15 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
 
     private async Task<SandboxDemoEnvironment?> StartEnvironmentAsync(RepositoryLayout repo, string work, DemoCommand command, CancellationToken ct)
     {
-        var options = new DemoEnvironmentOptions { WorkDirectory = work, Repository = repo, Configuration = command.Configuration };
+        var asked = Environment.GetEnvironmentVariable(BrokerVariable);
+        var broker = command.Broker ?? (string.IsNullOrWhiteSpace(asked) ? DemoBrokerKind.Embedded : DemoCommandLine.ParseBroker(asked));
+        if (broker is null)
+        {
+            ui.WriteLine($"!! {BrokerVariable}='{asked}' is not embedded, mosquitto or none");
+            return null;
+        }
+
+        var options = new DemoEnvironmentOptions { WorkDirectory = work, Repository = repo, Configuration = command.Configuration, Broker = broker.Value };
         try
         {
             return await SandboxDemoEnvironment.StartAsync(options, s => ui.WriteLine(s.StartsWith(' ') ? s : "-- " + s), ct);
@@ -250,7 +264,7 @@ public sealed class DemoApp(ConsoleUi ui, TimeProvider time)
 
         ui.WriteLine("");
         ui.WriteLine($"-- results ({result.Pair.Mode} standby): {(result.Verdict.Passed ? "PASS" : "FAIL")}");
-        foreach (var line in ResultsTable.Render(result.Pair.Mode, result.PredictedFailoverMs, result.Transitions, result.Continuity, result.Verdict).TrimEnd('\n').Split('\n'))
+        foreach (var line in ResultsTable.Render(result.Pair.Mode, result.PredictedFailoverMs, result.Transitions, result.Continuity, result.Verdict, result.Subscriber).TrimEnd('\n').Split('\n'))
         {
             ui.WriteLine(line);
         }

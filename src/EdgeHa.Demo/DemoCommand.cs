@@ -1,3 +1,5 @@
+using EdgeHa.Demo.Infrastructure;
+
 namespace EdgeHa.Demo;
 
 /// <summary>What the user asked for.</summary>
@@ -30,4 +32,7 @@ public sealed record DemoCommand
     public string? NodeName { get; init; }
 
     public string? Kubeconfig { get; init; }
+
+    /// <summary>--broker; null: EDGEHA_DEMO_BROKER, else the embedded broker.</summary>
+    public DemoBrokerKind? Broker { get; init; }
 }

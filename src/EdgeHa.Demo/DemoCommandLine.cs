@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeHa.Demo.Infrastructure;
 
 namespace EdgeHa.Demo;
 
@@ -8,10 +9,14 @@ public static class DemoCommandLine
     public const string Usage = """
         usage:
           EdgeHa.Demo [run] [--mode hot|cold|both] [--work-dir DIR] [--timeout-seconds N] [--configuration Release|Debug]
-              the whole story: sandbox, two nodes, device, operator; per mode a pair, a crash, failover, restore,
-              fail-back; a timeline and results; exit 0 only when the pair met its own predicted failover time and
-              the continuity goal (1: goal missed, 3: a step failed, 2: bad arguments)
-          EdgeHa.Demo up [--work-dir DIR]
+                        [--broker embedded|mosquitto|none]
+              the whole story: sandbox, two nodes, device, MQTT broker, operator; per mode a pair, a crash, failover,
+              restore, fail-back, an upgrade; continuity measured through the VIP and at an MQTT subscriber; a timeline
+              and results; exit 0 only when the pair met its own predicted failover time and the continuity goal
+              (1: goal missed, 3: a step failed, 2: bad arguments)
+              --broker: the collectors' MQTT broker (default EDGEHA_DEMO_BROKER, else embedded: MQTTnet in the demo;
+              mosquitto: the installed one; none: no MQTT, the VIP reader only)
+          EdgeHa.Demo up [--work-dir DIR] [--broker embedded|mosquitto|none]
               start the sandbox with the hot pair and keep it running (until SIGTERM / Ctrl-C)
           EdgeHa.Demo node crash|restore NODE [--work-dir DIR | --kubeconfig FILE]
               crash or restore a simulated node of a running `up` sandbox
@@ -70,7 +75,7 @@ public static class DemoCommandLine
                 return (command with { Kind = DemoCommandKind.Help }, null);
             }
 
-            if (arg is not ("--mode" or "--work-dir" or "--timeout-seconds" or "--configuration" or "--kubeconfig"))
+            if (arg is not ("--mode" or "--work-dir" or "--timeout-seconds" or "--configuration" or "--kubeconfig" or "--broker"))
             {
                 return (null, $"unknown argument '{args[i]}'");
             }
@@ -106,6 +111,14 @@ public static class DemoCommandLine
 
                     command = command with { Timeout = TimeSpan.FromSeconds(seconds) };
                     break;
+                case "--broker":
+                    if (ParseBroker(value) is not { } broker)
+                    {
+                        return (null, $"--broker: '{value}' is not embedded, mosquitto or none");
+                    }
+
+                    command = command with { Broker = broker };
+                    break;
                 case "--configuration":
                     command = command with { Configuration = value };
                     break;
@@ -117,4 +130,13 @@ public static class DemoCommandLine
 
         return (command, null);
     }
+
+    /// <summary>The broker kind a --broker value or EDGEHA_DEMO_BROKER names, or null.</summary>
+    public static DemoBrokerKind? ParseBroker(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "embedded" => DemoBrokerKind.Embedded,
+        "mosquitto" => DemoBrokerKind.Mosquitto,
+        "none" => DemoBrokerKind.None,
+        _ => null,
+    };
 }

@@ -1,3 +1,5 @@
+using EdgeHa.Demo.Infrastructure;
+
 namespace EdgeHa.Demo.Tests;
 
 public class DemoCommandLineTests
@@ -27,6 +29,16 @@ public class DemoCommandLineTests
         Assert.Equal((DemoCommandKind.Node, "crash", "edge-a", "k"), (command!.Kind, command.NodeAction, command.NodeName, command.Kubeconfig));
     }
 
+    [Theory]
+    [InlineData("mosquitto", DemoBrokerKind.Mosquitto)]
+    [InlineData("embedded", DemoBrokerKind.Embedded)]
+    [InlineData("none", DemoBrokerKind.None)]
+    public void Parse_Broker_ReadsTheKind(string value, DemoBrokerKind kind) =>
+        Assert.Equal(kind, DemoCommandLine.Parse(["run", "--broker", value]).Command!.Broker);
+
+    [Fact]
+    public void Parse_NoBroker_LeavesItToTheEnvironmentVariable() => Assert.Null(DemoCommandLine.Parse(["run"]).Command!.Broker);
+
     [Fact]
     public void Parse_Up_IsHot() => Assert.Equal("hot", DemoCommandLine.Parse(["up"]).Command!.Mode);
 
@@ -37,6 +49,7 @@ public class DemoCommandLineTests
     [InlineData(new[] { "node", "reboot", "edge-a" }, "usage: node crash|restore NODE")]
     [InlineData(new[] { "dance" }, "unknown command 'dance'")]
     [InlineData(new[] { "--verbose" }, "unknown argument '--verbose'")]
+    [InlineData(new[] { "--broker", "emqx" }, "--broker: 'emqx' is not embedded, mosquitto or none")]
     public void Parse_BadArguments_SaysWhat(string[] args, string error)
     {
         var (command, message) = DemoCommandLine.Parse(args);

@@ -84,6 +84,44 @@ public class DemoScenarioTests
     }
 
     [Fact]
+    public async Task RunAsync_HotPairWithABroker_SubscribesFirstAndMeasuresEachTransitionAtTheSubscriber()
+    {
+        using var env = new FakeEnvironment(new FakeVip()) { WithBroker = true };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
+
+        Assert.Null(result.FailedStep);
+        Assert.Equal(["subscribe demo-hot", "apply demo-hot"], env.Calls.Take(2));
+        Assert.True(env.Subscription!.Disposed);
+        Assert.True(result.Verdict.Passed, string.Join("; ", result.Verdict.Checks.Select(c => $"{c.Name}: {c.Detail}")));
+        var subscriber = Assert.IsType<SubscriberReport>(result.Subscriber);
+        Assert.Equal(env.Subscription.Count, subscriber.Received);
+        Assert.Equal(0, subscriber.LostAtHandover);
+        Assert.All(result.Transitions, t => Assert.Equal(0, t.AtSubscriber!.Lost));
+        Assert.All(result.Transitions, t => Assert.NotNull(t.AtSubscriber!.FirstNewAt));
+        // The fake's hot standby replays the old active's last three values; planned switches repeat nothing.
+        Assert.Equal([3, 0, 0, 0], result.Transitions.Select(t => t.AtSubscriber!.Duplicates));
+        Assert.Contains(result.Verdict.Checks, c => c.Name == "hot standby at the MQTT subscriber: zero lost after dedupe" && c.Passed == true);
+        Assert.Contains(result.Verdict.Checks, c => c.Name.StartsWith("raw duplicates at the MQTT subscriber", StringComparison.Ordinal) && c.Passed == null);
+        Assert.Contains(result.Timeline.Entries, e => e.Source == "mqtt" && e.Text.StartsWith("first message from edge-b at the subscriber", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_ColdPairWithABroker_ReportsTheLossAtTheSubscriber()
+    {
+        using var env = new FakeEnvironment(new FakeVip()) { WithBroker = true };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.ColdPair, deleteAfter: false, cts.Token);
+
+        Assert.Null(result.FailedStep);
+        Assert.True(result.Verdict.Passed);
+        Assert.True(result.Transitions[0].AtSubscriber!.Lost > 0, "a cold standby starts after the crash: the values in between never reach the subscriber");
+        Assert.Contains(result.Verdict.Checks, c => c.Passed is null && c.Name == "cold standby at the MQTT subscriber: data gap (measured)");
+    }
+
+    [Fact]
     public async Task RunAsync_NewPairFlipsBeforeSettling_FailsTheCreationCheckNamingEachPlacement()
     {
         using var env = new FakeEnvironment(new FakeVip()) { FirstOnStandby = true };

@@ -53,6 +53,21 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
 
     public ISampleFetcher Fetcher => _vip;
 
+    /// <summary>When true the collectors also publish to a (fake) MQTT broker and the demo subscribes there.</summary>
+    public bool WithBroker { get; init; }
+
+    public Uri? MqttBroker => WithBroker ? new Uri("mqtt://127.0.0.1:1883") : null;
+
+    /// <summary>The demo's subscription, once it subscribed.</summary>
+    public FakeSubscription? Subscription { get; private set; }
+
+    public Task<ISampleSubscription> SubscribeAsync(PairManifest pair, CancellationToken cancellationToken)
+    {
+        Calls.Add($"subscribe {pair.Name}");
+        Subscription = new FakeSubscription();
+        return Task.FromResult<ISampleSubscription>(Subscription);
+    }
+
     public IVipRoute VipRoute(PairManifest pair) => _vip;
 
     public Task ApplyPairAsync(PairManifest pair, CancellationToken cancellationToken)
@@ -156,7 +171,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
                 // Replays from two before the last value the old active published (as a lagging lease record makes it):
                 // up to three duplicates, nothing lost.
                 var start = _standbyBuffer.LastIndexOf((previous - 2) & 0xFFFF);
-                _vip.Publish(_activeBackend, [.. _standbyBuffer.Skip(Math.Max(0, start))]);
+                Publish([.. _standbyBuffer.Skip(Math.Max(0, start))]);
             }
             else if (reason is "Failback" or "SwitchoverRequested" && previous >= 0)
             {
@@ -169,7 +184,7 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
                     list.Add(s);
                 }
 
-                _vip.Publish(_activeBackend, [.. list]);
+                Publish([.. list]);
             }
 
             _standbyBuffer.Clear();
@@ -206,13 +221,20 @@ internal sealed class FakeEnvironment : IDemoEnvironment, IDisposable
                 return;
             }
 
-            _vip.Publish(_activeBackend, _sequence);
+            Publish(_sequence);
             _lastPublished = _sequence;
             if (_pair?.Hot == true)
             {
                 _standbyBuffer.Add(_sequence);
             }
         }
+    }
+
+    /// <summary>What the active collector publishes: read through the VIP, and received at the subscriber when there is one.</summary>
+    private void Publish(params int[] sequences)
+    {
+        _vip.Publish(_activeBackend, sequences);
+        Subscription?.Receive(_active!, _status?.Epoch ?? 1, sequences);
     }
 
     private static PairManifest Manifest(string name, bool hot) => PairManifest.FromObject(new JsonObject

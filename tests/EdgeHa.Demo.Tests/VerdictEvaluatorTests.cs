@@ -108,7 +108,13 @@ public class VerdictEvaluatorTests
     {
         var upgrade = new TransitionMeasurement
         {
-            Kind = TransitionKind.Upgrade, TriggerAt = T0, From = "edge-a", To = "edge-b", FirstNewSampleAt = T0.AddSeconds(3), LostAtHandover = lost, Duplicates = duplicates,
+            Kind = TransitionKind.Upgrade,
+            TriggerAt = T0,
+            From = "edge-a",
+            To = "edge-b",
+            FirstNewSampleAt = T0.AddSeconds(3),
+            LostAtHandover = lost,
+            Duplicates = duplicates,
         };
 
         var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null);
@@ -116,6 +122,27 @@ public class VerdictEvaluatorTests
         var check = Assert.Single(verdict.Checks, c => c.Name.StartsWith("hot standby upgrade", StringComparison.Ordinal));
         Assert.Equal(passes, check.Passed);
         Assert.Equal($"edge-a -> edge-b: {lost} lost, {duplicates} duplicates, VIP did not answer for 0 ms", check.Detail);
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, false)]
+    public void Evaluate_HotUpgradeWithAnMqttSink_AllowsTheOneSampleWhosePubackWasInFlight(long duplicates, bool passes)
+    {
+        var upgrade = new TransitionMeasurement
+        {
+            Kind = TransitionKind.Upgrade,
+            TriggerAt = T0,
+            From = "edge-a",
+            To = "edge-b",
+            FirstNewSampleAt = T0.AddSeconds(3),
+            Duplicates = duplicates,
+        };
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000), upgrade], Continuity(), null, subscriber: new SubscriberReport());
+
+        var check = Assert.Single(verdict.Checks, c => c.Name.StartsWith("hot standby upgrade", StringComparison.Ordinal));
+        Assert.Equal(("hot standby upgrade: planned switchover loses nothing, repeats at most the sample whose PUBACK was in flight", passes), (check.Name, check.Passed));
     }
 
     [Fact]
@@ -139,5 +166,63 @@ public class VerdictEvaluatorTests
         var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [Failover(1000)], Continuity(), null, flipped);
         Assert.False(verdict.Passed);
         Assert.Contains(verdict.Checks, c => c.Name == "created without a flip" && c.Detail.EndsWith("status showed edge-b (epoch 1) -> edge-a (epoch 2)", StringComparison.Ordinal));
+    }
+
+    private static SubscriberReport Subscriber(long lostAtFailover, int duplicates) => new()
+    {
+        Received = 100 + duplicates,
+        Delivered = 100,
+        Duplicates = duplicates,
+        LostAtHandover = lostAtFailover,
+        SequencesPerSecond = 10,
+        Transitions = [new SubscriberTransition { Received = 50, Duplicates = duplicates, Lost = lostAtFailover, FirstNewAt = T0.AddSeconds(2) }],
+    };
+
+    private static TransitionMeasurement WithSubscriber(TransitionMeasurement t, SubscriberReport s) => t with { AtSubscriber = s.Transitions[0] };
+
+    [Fact]
+    public void Evaluate_HotLostAtTheSubscriber_Fails()
+    {
+        var subscriber = Subscriber(lostAtFailover: 2, duplicates: 0);
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [WithSubscriber(Failover(2000), subscriber)], Continuity(), null, subscriber: subscriber);
+
+        Assert.False(verdict.Passed);
+        var check = Assert.Single(verdict.Checks, c => c.Passed == false);
+        Assert.Equal(("hot standby at the MQTT subscriber: zero lost after dedupe", "crash 2 lost; 100 delivered after dedupe"), (check.Name, check.Detail));
+    }
+
+    [Fact]
+    public void Evaluate_HotDuplicatesAtTheSubscriber_PassesAndReportsThemNextToTheRenewIntervalGoal()
+    {
+        var subscriber = Subscriber(lostAtFailover: 0, duplicates: 3);
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [WithSubscriber(Failover(2000), subscriber)], Continuity(), null, subscriber: subscriber, renewInterval: TimeSpan.FromMilliseconds(300));
+
+        Assert.True(verdict.Passed);
+        var info = Assert.Single(verdict.Checks, c => c.Name.StartsWith("raw duplicates at the MQTT subscriber", StringComparison.Ordinal));
+        Assert.Null(info.Passed);
+        Assert.Equal("crash 3; 3 in all; goal per failover: at most one renew interval's worth, 300 ms x 10.0/s = 3", info.Detail);
+    }
+
+    [Fact]
+    public void Evaluate_HotNewActiveNeverHeardAtTheSubscriber_Fails()
+    {
+        var subscriber = Subscriber(0, 0) with { Transitions = [new SubscriberTransition()] };
+
+        var verdict = VerdictEvaluator.Evaluate("hot", true, 3800, ReadPeriod, [WithSubscriber(Failover(2000), subscriber)], Continuity(), null, subscriber: subscriber);
+
+        Assert.Contains(verdict.Checks, c => c.Passed == false && c.Detail.EndsWith("no message from the new active at crash", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_ColdLostAtTheSubscriber_IsReportedNotJudged()
+    {
+        var subscriber = Subscriber(lostAtFailover: 30, duplicates: 0);
+
+        var verdict = VerdictEvaluator.Evaluate("cold", false, 3800, ReadPeriod, [WithSubscriber(Failover(2000), subscriber)], Continuity(), null, subscriber: subscriber);
+
+        Assert.True(verdict.Passed);
+        Assert.Contains(verdict.Checks, c => c.Passed == null && c.Name == "cold standby at the MQTT subscriber: data gap (measured)" && c.Detail.StartsWith("crash 30 lost", StringComparison.Ordinal));
     }
 }

@@ -19,6 +19,15 @@ public sealed class DemoEnvironmentOptions
 
     public int PlcPort { get; init; } = 5020;
 
+    /// <summary>The MQTT broker the collectors publish to and the demo's subscriber reads (None: no MQTT).</summary>
+    public DemoBrokerKind Broker { get; init; } = DemoBrokerKind.Embedded;
+
+    /// <summary>The broker's own loopback address, not on any node, so it survives node crashes.</summary>
+    public string BrokerAddress { get; init; } = "127.66.0.4";
+
+    /// <summary>The broker's port (0 = any free port).</summary>
+    public int BrokerPort { get; init; }
+
     /// <summary>The first three octets of the loopback addresses that stand in for VIPs.</summary>
     public string VipLoopbackPrefix { get; init; } = "127.88.0.";
 

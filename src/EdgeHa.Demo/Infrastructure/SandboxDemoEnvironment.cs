@@ -42,6 +42,7 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
     private SandboxCluster? _cluster;
     private ChildProcess? _operator;
     private ChildProcess? _plc;
+    private IDemoBroker? _broker;
 
     private SandboxDemoEnvironment(DemoEnvironmentOptions options, Action<string> say)
     {
@@ -52,6 +53,8 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
     public DemoEnvironmentOptions Options => _options;
 
     public ISampleFetcher Fetcher => _fetcher;
+
+    public Uri? MqttBroker => _broker?.Url;
 
     public string KubeconfigPath => _options.KubeconfigPath;
 
@@ -117,6 +120,8 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
             Path.Combine(_options.LogDirectory, "plc.log"), repo.Root);
         await WaitTcpAsync(_plc, _options.PlcAddress, _options.PlcPort, TimeSpan.FromSeconds(30), "start the Modbus device", ct);
 
+        await StartBrokerAsync(ct);
+
         _say($"simulated nodes {string.Join(", ", _options.Nodes)} and the loopback load balancer");
         var images = new ImageMap().AddDotnet(CollectorImage, collector).AddDotnet(SimulatorImage, simulator);
         var runtime = new ProcessPodRuntime(new ProcessPodRuntimeOptions
@@ -151,6 +156,38 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
         _say($"   ready (health 127.0.0.1:{health}, metrics http://127.0.0.1:{metrics}/metrics, log {_operator.LogPath})");
     }
 
+    private async Task StartBrokerAsync(CancellationToken ct)
+    {
+        if (_options.Broker == DemoBrokerKind.None)
+        {
+            return;
+        }
+
+        var port = _options.BrokerPort != 0 ? _options.BrokerPort : FreePort(_options.BrokerAddress);
+        try
+        {
+            _broker = _options.Broker == DemoBrokerKind.Mosquitto
+                ? await MosquittoBroker.StartAsync(_options.BrokerAddress, port, _options.WorkDirectory, _options.LogDirectory,
+                    p => WaitTcpAsync(p, _options.BrokerAddress, port, TimeSpan.FromSeconds(15), "start the MQTT broker", ct))
+                : await EmbeddedMqttBroker.StartAsync(_options.BrokerAddress, port);
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            throw new DemoSetupException("start the MQTT broker", e.Message, e);
+        }
+
+        _say($"MQTT broker: {_broker.Description} (the collectors publish there, the demo subscribes)");
+    }
+
+    /// <summary>Subscribes to the pair's topic (the collector's default, edgeha/NAMESPACE/PAIR/samples) at the demo's broker.</summary>
+    public async Task<ISampleSubscription> SubscribeAsync(PairManifest pair, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        var broker = _broker?.Url ?? throw new InvalidOperationException("the demo runs no MQTT broker");
+        return await MqttSampleSubscriber.StartAsync(broker, $"edgeha/{pair.Namespace}/{pair.Name}/samples", $"edgeha-demo-subscriber-{pair.Namespace}-{pair.Name}", TimeProvider.System, cancellationToken,
+            Path.Combine(_options.LogDirectory, $"mqtt-{pair.Namespace}-{pair.Name}.tsv"));
+    }
+
     private string Program(string project) =>
         _options.Repository.ProgramDll(project, _options.Configuration)
         ?? throw new DemoSetupException("find the built programs", $"src/{project} is not built; run `dotnet build src/EdgeHa.Demo/EdgeHa.Demo.csproj -c {_options.Configuration}` first");
@@ -161,6 +198,10 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
         var path = $"/apis/edgeha.io/v1alpha1/namespaces/{pair.Namespace}/redundantpairs";
         var obj = (JsonObject)pair.Object.DeepClone();
         obj["metadata"]!["namespace"] = pair.Namespace;
+        if (_broker is not null)
+        {
+            MqttBrokerArgument.Set(obj, CollectorImage, _broker.Url);
+        }
         await SendAsync(HttpMethod.Post, path, obj, $"create RedundantPair {pair.Name}", cancellationToken);
     }
 
@@ -266,6 +307,11 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
             {
                 // the script's process group kill ends whatever is left
             }
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
         }
 
         if (_plc is not null)
@@ -401,6 +447,13 @@ public sealed class SandboxDemoEnvironment : IDemoEnvironment, IAsyncDisposable
         }
 
         throw new DemoSetupException("start the operator", $"not ready within {_options.OperatorReadyTimeout.TotalSeconds} s ({last}):\n{_operator!.Tail()}");
+    }
+
+    private static int FreePort(string address)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(address), 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static int FreeLoopbackPort()

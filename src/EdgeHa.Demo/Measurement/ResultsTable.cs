@@ -3,10 +3,13 @@ using System.Text;
 
 namespace EdgeHa.Demo.Measurement;
 
-/// <summary>Renders the measured numbers of one mode as a text table, one column per transition.</summary>
+/// <summary>
+/// Renders the measured numbers of one mode as a text table, one column per transition: the VIP reader's rows, then
+/// (when an MQTT subscriber measured) the subscriber's.
+/// </summary>
 public static class ResultsTable
 {
-    public static string Render(string mode, long? predictedFailoverMs, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, Verdict verdict)
+    public static string Render(string mode, long? predictedFailoverMs, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, Verdict verdict, SubscriberReport? subscriber = null)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         ArgumentNullException.ThrowIfNull(continuity);
@@ -32,6 +35,15 @@ public static class ResultsTable
         Row("lost at handover", t => t.LostAtHandover.ToString(CultureInfo.InvariantCulture));
         Row("published, unread at crash", t => t.PublishedUnread.ToString(CultureInfo.InvariantCulture));
         Row("duplicates", t => t.Duplicates.ToString(CultureInfo.InvariantCulture));
+        if (subscriber is not null)
+        {
+            string AtSubscriber(TransitionMeasurement t, Func<SubscriberTransition, string> value) => t.AtSubscriber is { } s ? value(s) : "-";
+            Row("mqtt: received", t => AtSubscriber(t, s => s.Received.ToString(CultureInfo.InvariantCulture)));
+            Row("mqtt: lost (never received)", t => AtSubscriber(t, s => s.Lost.ToString(CultureInfo.InvariantCulture)));
+            Row("mqtt: raw duplicates", t => AtSubscriber(t, s => s.Duplicates.ToString(CultureInfo.InvariantCulture)));
+            Row("mqtt: delivered after dedupe", t => AtSubscriber(t, s => s.Delivered.ToString(CultureInfo.InvariantCulture)));
+            Row("mqtt: gap old -> new active", t => AtSubscriber(t, s => Ms(s.Gap)));
+        }
 
         var sb = new StringBuilder();
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
@@ -44,6 +56,12 @@ public static class ResultsTable
         sb.Append(CultureInfo.InvariantCulture, $"  predicted failover (status): {(predictedFailoverMs is { } p ? $"{p} ms" : "not reported")}\n");
         sb.Append(CultureInfo.InvariantCulture,
             $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, published but unread at a crash {continuity.PublishedUnread}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}\n");
+        if (subscriber is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"  mqtt: {subscriber.Received} messages received at the subscriber, sequences {subscriber.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{subscriber.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({subscriber.Delivered} delivered after dedupe on pair + sequence); raw duplicates {subscriber.Duplicates}, repeat polls of one counter value {subscriber.RepeatPolls} (same key, no delivery repeated), lost at handovers {subscriber.LostAtHandover}, skipped by polling {subscriber.SkippedByPolling}{(subscriber.WithoutSequence > 0 ? $", {subscriber.WithoutSequence} without a sequence" : "")}\n");
+        }
+
         foreach (var check in verdict.Checks)
         {
             var mark = check.Passed switch { true => "PASS", false => "FAIL", null => "INFO" };

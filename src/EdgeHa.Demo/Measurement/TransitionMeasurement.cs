@@ -42,6 +42,9 @@ public sealed record TransitionMeasurement
     /// <summary>Device sequence numbers both published.</summary>
     public long Duplicates { get; init; }
 
+    /// <summary>The same change as the MQTT subscriber saw it, when one measured.</summary>
+    public SubscriberTransition? AtSubscriber { get; init; }
+
     /// <summary>Trigger to decision, by the demo's clock.</summary>
     public TimeSpan? TriggerToDecision => DecidedAt - TriggerAt;
 

@@ -7,10 +7,13 @@ namespace EdgeHa.Demo.Measurement;
 /// active must arrive through the VIP within status.predictedFailoverMilliseconds (plus the read period, the demo's
 /// resolution). Continuity: hot standby must lose no device sequence number at any handover; cold standby's gap is
 /// measured and reported, not required to be zero. Samples a collector's own polling skipped are reported, never hidden.
+/// At the MQTT subscriber (when one measured), after the pair + sequence dedupe: hot standby must lose nothing at
+/// any transition; raw duplicates are reported next to the issue's goal (at most one renew interval's worth of
+/// samples per failover: what the old active published after its last record in the Lease); cold is reported.
 /// </summary>
 public static class VerdictEvaluator
 {
-    public static Verdict Evaluate(string mode, bool hot, long? predictedFailoverMs, TimeSpan readPeriod, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, string? failedStep, CreationMeasurement? creation = null)
+    public static Verdict Evaluate(string mode, bool hot, long? predictedFailoverMs, TimeSpan readPeriod, IReadOnlyList<TransitionMeasurement> transitions, ContinuityReport continuity, string? failedStep, CreationMeasurement? creation = null, SubscriberReport? subscriber = null, TimeSpan? renewInterval = null)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         ArgumentNullException.ThrowIfNull(continuity);
@@ -63,11 +66,16 @@ public static class VerdictEvaluator
                 $"{handovers} sequence numbers lost at handovers, {continuity.Duplicates} duplicates"));
         }
 
+        // With an MQTT sink a sample counts as published at its PUBACK, and the collector sends one at a time: the one
+        // whose PUBACK was still in flight when the old active was fenced is not in its record, so the new active
+        // sends it again (at-least-once). Without a sink a sample is published when taken, and nothing may repeat.
+        var inFlight = subscriber is null ? 0 : 1;
         foreach (var u in transitions.Where(t => t.Kind == TransitionKind.Upgrade))
         {
             var detail = $"{u.From ?? "?"} -> {u.To ?? "?"}: {u.LostAtHandover} lost, {u.Duplicates} duplicates, VIP did not answer for {Ms(u.VipOutage)} ms";
             checks.Add(hot
-                ? new VerdictCheck("hot standby upgrade: planned switchover loses and repeats nothing", u.LostAtHandover == 0 && u.Duplicates == 0 && u.FirstNewSampleAt is not null, u.FirstNewSampleAt is null ? "no sample of the upgraded standby was read through the VIP" : detail)
+                ? new VerdictCheck(inFlight == 0 ? "hot standby upgrade: planned switchover loses and repeats nothing" : "hot standby upgrade: planned switchover loses nothing, repeats at most the sample whose PUBACK was in flight",
+                    u.LostAtHandover == 0 && u.Duplicates <= inFlight && u.FirstNewSampleAt is not null, u.FirstNewSampleAt is null ? "no sample of the upgraded standby was read through the VIP" : detail)
                 : new VerdictCheck("cold standby upgrade: gap of one planned start (measured)", null, detail));
         }
 
@@ -77,10 +85,44 @@ public static class VerdictEvaluator
                 $"{continuity.PublishedUnread} sequence numbers the crashed collector had published and recorded in the pair Lease, but that were not read through the VIP before it died; the new active rightly publishes after them"));
         }
 
+        if (subscriber is not null)
+        {
+            AddSubscriberChecks(checks, hot, transitions, subscriber, renewInterval);
+        }
+
         checks.Add(new VerdictCheck("collector polling kept up with the device", null,
             continuity.MissedByPolling == 0 ? "no counter value skipped inside one collector's stream" : $"{continuity.MissedByPolling} counter values skipped inside one collector's stream (polling stalls, not a failover loss)"));
         return new Verdict(mode, checks);
     }
+
+    private static void AddSubscriberChecks(List<VerdictCheck> checks, bool hot, IReadOnlyList<TransitionMeasurement> transitions, SubscriberReport subscriber, TimeSpan? renewInterval)
+    {
+        string Each(Func<TransitionMeasurement, SubscriberTransition, string> value) =>
+            string.Join(", ", transitions.Select(t => $"{Name(t)} {(t.AtSubscriber is { } s ? value(t, s) : "-")}"));
+
+        var missing = transitions.Where(t => t.AtSubscriber?.FirstNewAt is null).Select(Name).ToList();
+        var lost = Each((_, s) => $"{s.Lost} lost");
+        var detail = subscriber.Received == 0 ? "no message was received"
+            : $"{lost}; {subscriber.Delivered} delivered after dedupe"
+              + (missing.Count > 0 ? $"; no message from the new active at {string.Join(", ", missing)}" : "");
+        checks.Add(hot
+            ? new VerdictCheck("hot standby at the MQTT subscriber: zero lost after dedupe", subscriber.Received > 0 && missing.Count == 0 && subscriber.LostAtHandover == 0, detail)
+            : new VerdictCheck("cold standby at the MQTT subscriber: data gap (measured)", null,
+                $"{Each((_, s) => $"{s.Lost} lost, gap {(s.Gap is { } g ? Ms(g) + " ms" : "-")}")}; {subscriber.Delivered} delivered after dedupe"));
+
+        var goal = renewInterval is { } r && subscriber.SequencesPerSecond is { } rate
+            ? $"; goal per failover: at most one renew interval's worth, {r.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms x {rate.ToString("0.0", CultureInfo.InvariantCulture)}/s = {Math.Ceiling(r.TotalSeconds * rate).ToString(CultureInfo.InvariantCulture)}"
+            : "";
+        checks.Add(new VerdictCheck("raw duplicates at the MQTT subscriber (removed by the pair + sequence dedupe)", null,
+            $"{Each((_, s) => s.Duplicates.ToString(CultureInfo.InvariantCulture))}; {subscriber.Duplicates} in all{goal}"));
+    }
+
+    private static string Name(TransitionMeasurement t) => t.Kind switch
+    {
+        TransitionKind.Failover => "crash",
+        TransitionKind.Upgrade => "upgrade",
+        _ => "fail-back",
+    };
 
     private static string Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

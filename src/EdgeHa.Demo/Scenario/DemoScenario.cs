@@ -9,8 +9,9 @@ namespace EdgeHa.Demo.Scenario;
 /// VIP, steady state, crash the primary node, wait for the failover, steady state, restore the primary, wait for the
 /// automatic fail-back, steady state, change the collector's template (an upgrade: the upgraded standby takes over in
 /// a planned switchover, then the former active is upgraded and the pair fails back to it), steady state, delete the
-/// pair. Meanwhile it reads data through the VIP, follows status and Events, and draws the
-/// status line; at the end it measures and judges.
+/// pair. Meanwhile it reads data through the VIP, subscribes to the pair's samples at the MQTT broker (when the
+/// environment runs one; subscribed before the pair exists, so the first message is seen), follows status and Events,
+/// and draws the status line; at the end it measures both views and judges.
 /// </summary>
 public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time, ScenarioTimings timings, ConsoleUi? ui = null)
 {
@@ -37,6 +38,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
         Stint? failoverStint = null, failbackStint = null, upgradeStint = null, upgradeFailbackStint = null;
         TransitionSnapshot? failoverStatus = null, failbackStatus = null, upgradeStatus = null, upgradeFailbackStatus = null;
         string? hashBefore = null;
+        ISampleSubscription? subscription = null;
 
         string? RolledOut()
         {
@@ -95,8 +97,15 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             return null;
         }
 
-        var steps = new List<DemoStep>
+        var steps = new List<DemoStep>();
+        if (environment.MqttBroker is { } broker)
         {
+            steps.Add(new DemoStep($"subscribe to the pair's samples at the MQTT broker {broker} (QoS 1, persistent session)", TimeSpan.FromSeconds(30),
+                async c => subscription = await environment.SubscribeAsync(pair, c.CancellationToken)));
+        }
+
+        steps.AddRange(
+        [
             new($"apply RedundantPair {pair.Name} ({pair.Mode} standby: primary {primary}, standby {standby}, VIP {route.Name})", TimeSpan.FromSeconds(30),
                 c => environment.ApplyPairAsync(pair, c.CancellationToken)),
             new($"wait for the first placement on {primary} and data through the VIP", timings.PlacementTimeout,
@@ -132,7 +141,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             new($"wait for the upgrade of {primary} and the fail-back to it (after its {Seconds(pair.FailbackStabilization)} s stabilization window)", pair.FailbackStabilization + timings.UpgradeTimeout,
                 c => c.WaitUntilAsync(() => Moved(primary, upgradeStatus?.Time ?? upgradeAt, "fail-back after the upgrade", (t, s) => (upgradeFailbackStatus, upgradeFailbackStint) = (t, s)) ?? RolledOut(), timings.Poll)),
             new($"steady state on the upgraded {primary} ({Seconds(timings.AfterFailback)} s)", timings.AfterFailback + TimeSpan.FromSeconds(10), c => SteadyAsync(c, reader, timings.AfterFailback)),
-        };
+        ]);
         if (deleteAfter)
         {
             steps.Add(new DemoStep($"delete RedundantPair {pair.Name}", timings.DeleteTimeout, c =>
@@ -143,7 +152,21 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             }));
         }
 
-        var results = await new StepRunner(time, timeline, ui is null ? null : ui.WriteLine).RunAsync(steps, cancellationToken);
+        IReadOnlyList<ReceivedMessage>? received = null;
+        IReadOnlyList<StepResult> results;
+        try
+        {
+            results = await new StepRunner(time, timeline, ui is null ? null : ui.WriteLine).RunAsync(steps, cancellationToken);
+        }
+        finally
+        {
+            received = subscription?.Messages;
+            if (subscription is not null)
+            {
+                await subscription.DisposeAsync();
+            }
+        }
+
         await background.CancelAsync();
         try
         {
@@ -193,12 +216,20 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             }
         }
 
+        SubscriberReport? subscriber = null;
+        if (received is not null)
+        {
+            subscriber = SubscriberAnalyzer.Analyze(received, transitions);
+            transitions = [.. transitions.Select((t, i) => t with { AtSubscriber = subscriber.Transitions[i] })];
+            AddSubscriberToTimeline(timeline, transitions, subscription!.Name, received);
+        }
+
         AddDataToTimeline(timeline, stints, outages, continuity);
         var failed = results.FirstOrDefault(r => !r.Succeeded) is { } f ? $"step \"{f.Name}\": {f.Error}" : null;
         var predicted = observer.PredictedFailoverMs;
         var creation = new CreationMeasurement(primary, observer.ActivesUntil(crashAt != default ? crashAt : time.GetUtcNow()));
-        var verdict = VerdictEvaluator.Evaluate(pair.Mode, pair.Hot, predicted, timings.Reader.Period, transitions, continuity, failed, creation);
-        return new ModeResult(pair, origin, results, timeline, transitions, continuity, outages, stints, predicted, verdict);
+        var verdict = VerdictEvaluator.Evaluate(pair.Mode, pair.Hot, predicted, timings.Reader.Period, transitions, continuity, failed, creation, subscriber, pair.RenewInterval);
+        return new ModeResult(pair, origin, results, timeline, transitions, continuity, outages, stints, predicted, verdict, subscriber);
     }
 
     private static TransitionMeasurement Measure(TransitionKind kind, DateTimeOffset trigger, string from, string to, TransitionSnapshot? status, Stint? stint, ContinuityReport continuity, IReadOnlyList<OutageWindow> outages)
@@ -252,6 +283,23 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             if (stints.FirstOrDefault(s => s.Id == stint) is { FirstSampleAt: { } at })
             {
                 timeline.Add(at, "data", $"stint {stint} published {count} sequence numbers again (duplicates)");
+            }
+        }
+    }
+
+    private static void AddSubscriberToTimeline(Timeline timeline, IReadOnlyList<TransitionMeasurement> transitions, string subscription, IReadOnlyList<ReceivedMessage> received)
+    {
+        if (received.Count > 0)
+        {
+            timeline.Add(received[0].ReceivedAt, "mqtt", $"first message at the subscriber ({subscription}) from {received[0].Node ?? "?"}");
+        }
+
+        foreach (var t in transitions)
+        {
+            if (t.AtSubscriber is { FirstNewAt: { } first } s)
+            {
+                var gap = s.Gap is { } g ? $", {Math.Round(g.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms after {t.From ?? "?"}'s last" : "";
+                timeline.Add(first, "mqtt", $"first message from {t.To ?? "?"} at the subscriber{gap}: {s.Received} received, {s.Duplicates} duplicates, {s.Lost} lost until the next change");
             }
         }
     }

@@ -37,4 +37,10 @@ public interface IDemoEnvironment
 
     /// <summary>How samples are read through the VIP.</summary>
     ISampleFetcher Fetcher { get; }
+
+    /// <summary>The MQTT broker the pair's collectors publish to, or null when the environment runs none.</summary>
+    Uri? MqttBroker { get; }
+
+    /// <summary>Subscribes to the pair's sample topic at <see cref="MqttBroker"/> (QoS 1, a persistent session); done once it is subscribed.</summary>
+    Task<ISampleSubscription> SubscribeAsync(PairManifest pair, CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ using EdgeHa.Demo.Measurement;
 
 namespace EdgeHa.Demo.Scenario;
 
-/// <summary>Everything one mode's run produced.</summary>
+/// <summary>Everything one mode's run produced; <paramref name="Subscriber"/> when an MQTT subscriber measured too.</summary>
 public sealed record ModeResult(
     PairManifest Pair,
     DateTimeOffset Origin,
@@ -14,7 +14,8 @@ public sealed record ModeResult(
     IReadOnlyList<OutageWindow> Outages,
     IReadOnlyList<Stint> Stints,
     long? PredictedFailoverMs,
-    Verdict Verdict)
+    Verdict Verdict,
+    SubscriberReport? Subscriber = null)
 {
     /// <summary>The first failed step, as "step: why", or null.</summary>
     public string? FailedStep => Steps.FirstOrDefault(s => !s.Succeeded) is { } f ? $"step \"{f.Name}\": {f.Error}" : null;

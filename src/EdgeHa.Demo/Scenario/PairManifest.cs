@@ -16,6 +16,9 @@ public sealed record PairManifest(string Name, string Namespace, bool Hot, strin
 {
     public string Mode => Hot ? "hot" : "cold";
 
+    /// <summary>spec.fencing.renewIntervalMilliseconds, when set: how often the active records its published sequence in the Lease.</summary>
+    public TimeSpan? RenewInterval => Int(Object["spec"]?["fencing"]?["renewIntervalMilliseconds"]) is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+
     /// <summary>Reads the script's fields from a RedundantPair object; throws <see cref="FormatException"/> naming a missing field.</summary>
     public static PairManifest FromObject(JsonObject obj)
     {
