@@ -30,13 +30,15 @@ manifests_log=$(mktemp)
 tests/manifests/check.sh | tee "$manifests_log"
 mrc=${PIPESTATUS[0]}
 read -r m_passed m_failed m_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$manifests_log" | tail -n 1 | awk '{print $1, $3, $5}')
+m_failures=$(grep -E '^FAIL: ' "$manifests_log" || true)
 rm -f "$manifests_log"
 m_passed=${m_passed:-0}; m_failed=${m_failed:-0}; m_skipped=${m_skipped:-0}
 if [ "$mrc" -ne 0 ] && [ "$m_failed" -eq 0 ]; then m_failed=1; fi
 
 echo
-# The failed tests by name, last, so that the tail of a CI log says which ones.
+# The failed tests and manifest checks by name, last, so that the tail of a CI log says which ones.
 grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
   | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' | sort -u || true
+[ -n "$m_failures" ] && printf '%s\n' "$m_failures"
 echo "$((dn_passed + m_passed)) passed, $((dn_failed + m_failed)) failed, $((dn_skipped + m_skipped)) skipped"
 [ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ]

@@ -175,7 +175,10 @@ scenario() {
       pid="$(ip netns pids "$ns_a")"
       # shellcheck disable=SC2086
       kill -KILL $pid; ip -n "$ns_a" link set eth0 down ;;
-    hang) pid="$(collector_pid "$ns_a")"; [ -n "$pid" ] && kill -STOP $pid ;;
+    hang)
+      pid="$(collector_pid "$ns_a")"
+      # shellcheck disable=SC2086 # the collector's pids, one word each
+      [ -n "$pid" ] && kill -STOP $pid ;;
     api) api_rules -A "$ns_a" both ;;
     api-in) api_rules -A "$ns_a" in ;;
     api-out) api_rules -A "$ns_a" out ;;
@@ -189,7 +192,9 @@ scenario() {
   case "$cut" in
     partition) ip -n "$ns_a" link set eth0 up ;;
     oneway) ip netns exec "$ns_b" iptables -D INPUT -s 10.214.1.0/24 -j DROP ;;
-    hang) [ -n "$pid" ] && kill -CONT $pid ;;
+    hang)
+      # shellcheck disable=SC2086 # the collector's pids, one word each
+      [ -n "$pid" ] && kill -CONT $pid ;;
     api) api_rules -D "$ns_a" both ;;
     api-in) api_rules -D "$ns_a" in ;;
     api-out) api_rules -D "$ns_a" out ;;
