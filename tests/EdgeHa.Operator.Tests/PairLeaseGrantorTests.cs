@@ -114,4 +114,16 @@ public sealed class PairLeaseGrantorTests
         Assert.False(granted.Metadata.Annotations!.ContainsKey(FencingAnnotations.CollectorRestarts));
         Assert.False(granted.Metadata.Annotations.ContainsKey(FencingAnnotations.CollectorBackOff));
     }
+    [Theory]
+    [InlineData(3, 4)] // the active's pod restarted on the same node: no transition, still a new epoch
+    [InlineData(4, 4)] // a promotion already took the next one
+    [InlineData(7, 7)]
+    public void Grant_AlwaysTakesAnEpochAboveTheLastGranted(long decided, long expected)
+    {
+        var lease = Granted(null, epoch: 3);
+
+        var granted = PairLeaseGrantor.Grant(lease, "pod-a2", "edge-a", decided, Terms, ObservedAt);
+
+        Assert.Equal(expected, PairLeaseGrantor.Epoch(granted));
+    }
 }

@@ -70,7 +70,10 @@ public static class PairLeaseGrantor
     /// <summary>
     /// The grant, written onto <paramref name="lease"/> (a copy of the current Lease, sent as one compare-and-swap):
     /// the holder and the epoch with the grant record that makes the holder's later release recognisable, the terms,
-    /// and no leftovers of the previous holding.
+    /// and no leftovers of the previous holding. Every grant takes an epoch above the last one granted on the Lease,
+    /// also when it is no transition (the active's pod restarted on the same node): the epoch is the fencing token a
+    /// device or consumer rejects older writes by, so two holdings never share one. <see cref="Epoch(Lease)"/> of the
+    /// result is the epoch granted.
     /// </summary>
     public static Lease Grant(Lease lease, string pod, string node, long epoch, LeaseTerms terms, DateTimeOffset now)
     {
@@ -81,8 +84,9 @@ public static class PairLeaseGrantor
         spec.AcquireTime = null; // set by the holder's first renewal: that is its confirmation
         spec.RenewTime = now;
         spec.LeaseTransitions = (spec.LeaseTransitions ?? 0) + 1;
+        var granted = Math.Max(epoch, Epoch(lease) + 1);
         var annotations = lease.Metadata.Annotations ??= new Dictionary<string, string>();
-        annotations[FencingAnnotations.Epoch] = epoch.ToString(CultureInfo.InvariantCulture);
+        annotations[FencingAnnotations.Epoch] = granted.ToString(CultureInfo.InvariantCulture);
         annotations[FencingAnnotations.GrantedTo] = pod;
         annotations[FencingAnnotations.GrantedNode] = node;
         annotations.Remove(FencingAnnotations.HandoverRequested);

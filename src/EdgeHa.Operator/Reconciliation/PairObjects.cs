@@ -261,6 +261,11 @@ public static class PairObjects
         };
         terms.WriteTo(lease);
         PairLeaseGrantor.DeclareHeldUnder(lease, terms, heldUnder);
+        if (pair.Status?.Epoch is > 0 and var epoch)
+        {
+            // A recreated Lease (deleted by hand) remembers the last epoch, so its next grant is above it.
+            lease.Metadata.Annotations![Fencing.FencingAnnotations.Epoch] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         OwnerReferences.SetController(pair, lease);
         return lease;

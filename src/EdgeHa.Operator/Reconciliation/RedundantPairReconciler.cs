@@ -553,8 +553,10 @@ public sealed class RedundantPairReconciler : IReconciler
                     var update = PairLeaseGrantor.Grant(Clone(lease), pod.Metadata.Name!, node, decision.Epoch, c.Terms, c.Now);
                     c.Lease = await ReplaceLeaseAsync(c, update, cancellationToken).ConfigureAwait(false);
                     c.Granted = true;
-                    Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, decision.Epoch);
-                    Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {decision.Epoch}", cancellationToken));
+                    var epoch = PairLeaseGrantor.Epoch(update);
+                    c.GrantedEpoch = epoch;
+                    Log.Granted(_logger, c.Key, pod.Metadata.Name!, node, epoch);
+                    Emit(_events.NormalAsync(c.Pair, "LeaseGranted", "GrantLease", $"granted the lease to {pod.Metadata.Name} on {node} at epoch {epoch}", cancellationToken));
                     break;
                 }
 
@@ -774,7 +776,8 @@ public sealed class RedundantPairReconciler : IReconciler
         var now = c.Now;
         status.ObservedGeneration = generation;
         status.ActiveNode = decision.ActiveNode;
-        status.Epoch = decision.Epoch;
+        // A re-grant to the active node's restarted pod takes a new epoch too (PairLeaseGrantor.Grant).
+        status.Epoch = Math.Max(decision.Epoch, c.GrantedEpoch ?? 0);
         status.FailoverCount = decision.FailoverCount;
         status.PredictedFailoverMilliseconds = (long)F.FailoverTiming.PredictWorstCase(c.Policy).Total.TotalMilliseconds;
         status.Memory = EngineMemory.ToStatus(decision.State);
@@ -1191,6 +1194,9 @@ public sealed class RedundantPairReconciler : IReconciler
         public Dictionary<string, Pod?> CurrentPods { get; } = new(StringComparer.Ordinal);
 
         public bool Granted { get; set; }
+
+        /// <summary>The epoch this reconcile granted, when it granted.</summary>
+        public long? GrantedEpoch { get; set; }
 
         public bool AnnotationRequest { get; set; }
 

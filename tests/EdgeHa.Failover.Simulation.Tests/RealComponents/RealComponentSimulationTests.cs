@@ -19,7 +19,7 @@ public sealed class RealComponentSimulationTests(ITestOutputHelper output)
     {
         var run = RunMany(Schedules, GrantorVariant.Shipped, CollectorVariant.Shipped);
         var line = $"simulation (real holder + grantor + collector): {run.Schedules} schedules, {run.Violations.Count} violations, {run.Promotions} grants; "
-            + $"{run.Emitted} samples emitted, {run.Duplicates} duplicates, {run.Lost} lost across failovers ({run.Unbuffered} never buffered by the next active, {run.Dropped} dropped by full outboxes), {run.EpochReuses} epochs passed on to a restarted pod";
+            + $"{run.Emitted} samples emitted, {run.Duplicates} duplicates, {run.Lost} lost across failovers ({run.Unbuffered} never buffered by the next active, {run.Dropped} dropped by full outboxes), {run.EpochReuses} epochs shared by two holdings";
         output.WriteLine(line);
         Console.WriteLine(line);
         Assert.True(run.Violations.IsEmpty, string.Join(Environment.NewLine, run.Violations.Take(5)));

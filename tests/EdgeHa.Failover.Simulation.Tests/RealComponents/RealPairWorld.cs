@@ -720,6 +720,7 @@ internal sealed class RealPairWorld
                 JoinSince: _startedAt);
             var decision = FailoverEngine.Decide(observation, Policy with { LeaseDuration = terms.Duration, RenewInterval = terms.RenewInterval, ClockSkewMargin = terms.ClockSkewMargin }, now);
             var action = decision.Lease;
+            long granted = 0;
             if (action.Kind == LeaseActionKind.Grant && action.IsDue(now))
             {
                 if (pods[action.Node!] is not { } pod)
@@ -727,13 +728,15 @@ internal sealed class RealPairWorld
                     return;
                 }
 
-                if (!await Try(Api.ReplaceAsync(PairLeaseGrantor.Grant(lease, pod.Metadata.Name!, action.Node!, decision.Epoch, terms, now), timeout.Token)))
+                var grant = PairLeaseGrantor.Grant(lease, pod.Metadata.Name!, action.Node!, decision.Epoch, terms, now);
+                if (!await Try(Api.ReplaceAsync(grant, timeout.Token)))
                 {
                     return;
                 }
 
+                granted = PairLeaseGrantor.Epoch(grant);
                 _world.Promotions++;
-                _world.Note($"{Name} granted epoch {decision.Epoch} to {pod.Metadata.Name}");
+                _world.Note($"{Name} granted epoch {granted} to {pod.Metadata.Name}");
             }
             else if (action.Kind == LeaseActionKind.Revoke && pods.TryGetValue(decision.ActiveNode!, out var target) && target is not null
                 && !(lease.Metadata.Annotations?.TryGetValue(FencingAnnotations.HandoverRequested, out var asked) == true && asked == target.Metadata.Name))
@@ -750,7 +753,7 @@ internal sealed class RealPairWorld
             // Only a decision applied in full moves status and the engine's memory on, as in the reconciler.
             if (!Api.Cut)
             {
-                StatusRecord = new Status(decision.ActiveNode, decision.Epoch, decision.Transition ?? StatusRecord.LastTransition, decision.FailoverCount);
+                StatusRecord = new Status(decision.ActiveNode, Math.Max(decision.Epoch, granted), decision.Transition ?? StatusRecord.LastTransition, decision.FailoverCount);
                 _state = decision.State;
             }
         }

@@ -9,7 +9,6 @@ internal sealed class SampleStream
 {
     private readonly Dictionary<long, int> _delivered = [];
     private readonly List<Promotion> _promotions = [];
-    private readonly HashSet<string> _emittersOfEpoch = [];
     private long _highestEpoch;
     private string? _highestEpochBy;
     private long _maxDelivered = -1;
@@ -43,13 +42,9 @@ internal sealed class SampleStream
         }
         else if (epoch == _highestEpoch && _highestEpochBy != identity)
         {
-            // The operator re-grants the same epoch to a new pod on the active node (a restart is no transition):
-            // a second holding under one epoch, fine as long as the first one never emits again.
-            if (!_emittersOfEpoch.Add(identity))
-            {
-                violations.Add($"{at}: {identity} emits sample {index} at epoch {epoch} again after {_highestEpochBy} emitted at that epoch");
-            }
-
+            // The epoch is the fencing token: every grant takes a new one, also a re-grant to the active node's
+            // restarted pod, so a device can reject whatever an older holding still sends.
+            violations.Add($"{at}: {identity} emits sample {index} at epoch {epoch}, which {_highestEpochBy} emitted under already");
             EpochReuses++;
             _highestEpochBy = identity;
         }
@@ -58,12 +53,10 @@ internal sealed class SampleStream
         {
             _highestEpoch = epoch;
             _highestEpochBy = identity;
-            _emittersOfEpoch.Clear();
-            _emittersOfEpoch.Add(identity);
         }
     }
 
-    /// <summary>Holdings that emitted under an epoch an earlier pod had emitted under (a restarted pod on the active node).</summary>
+    /// <summary>Holdings that emitted under an epoch an earlier pod had emitted under (each is a violation too).</summary>
     public long EpochReuses { get; private set; }
 
     /// <summary>A collector became active, holding these unpublished samples (before its replay).</summary>
