@@ -81,8 +81,8 @@ public static class VerdictEvaluator
 
         if (continuity.PublishedUnread > 0)
         {
-            checks.Add(new VerdictCheck("published just before a crash, not read", null,
-                $"{continuity.PublishedUnread} sequence numbers the crashed collector had published and recorded in the pair Lease, but that were not read through the VIP before it died; the new active rightly publishes after them"));
+            checks.Add(new VerdictCheck("published just before a switch, not read through the VIP", null,
+                $"{continuity.PublishedUnread} sequence numbers the previous active had published (recorded in the pair Lease, or received at the MQTT subscriber) but that were not read through the VIP before the switch; the new active rightly publishes after them"));
         }
 
         if (subscriber is not null)

@@ -184,8 +184,10 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
         var recorded = new Dictionary<int, int>();
         for (var i = 1; i < stints.Count; i++)
         {
-            // What the previous collector had recorded in the Lease as published when the next one started answering.
-            if (NodeOf(stints[i - 1]) is { } previous && observer.LastRecordedBy(previous, stints[i].FirstSampleAt ?? stints[i].StartedAt) is { } seq)
+            // What the previous collector had published when the next one started answering (Lease, MQTT subscriber).
+            if (NodeOf(stints[i - 1]) is { } previous
+                && PublishedBefore.Sequence(observer.LastRecordedBy(previous, stints[i].FirstSampleAt ?? stints[i].StartedAt), received, previous,
+                    stints[i - 1].StartedAt, i + 1 < stints.Count ? stints[i + 1].StartedAt : null) is { } seq)
             {
                 recorded[stints[i].Id] = seq;
             }
@@ -273,7 +275,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
         {
             var why = !g.AtHandover ? "skipped by one collector's polling"
                 : g.PublishedUnread == 0 ? "lost at the handover"
-                : g.Lost == 0 ? "published by the crashed collector and recorded in the Lease, not read before the crash"
+                : g.Lost == 0 ? "published by the previous active (recorded in the Lease or received over MQTT), not read through the VIP before the switch"
                 : $"{g.PublishedUnread} published by the crashed collector but unread, {g.Lost} lost at the handover";
             timeline.Add(g.ObservedAt, "data", $"{g.Missing} sequence numbers missing between {g.After} and {g.Before} ({why})");
         }
