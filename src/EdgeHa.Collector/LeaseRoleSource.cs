@@ -104,9 +104,13 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
             return;
         }
 
+        // Read before taking _gate: LastPublished takes the engine's publication lock, and the engine's poll holds that
+        // lock while it asks Current (which takes _gate); the other order deadlocked a promotion (the new active hung,
+        // serving nothing, while its grant was confirmed).
+        var publishedBefore = engine.LastPublished?.Number ?? 0;
         lock (_gate)
         {
-            _promotedAfterNumber = engine.LastPublished?.Number ?? 0;
+            _promotedAfterNumber = publishedBefore;
         }
 
         engine.Epoch = state.Epoch;
