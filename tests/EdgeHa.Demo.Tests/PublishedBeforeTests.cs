@@ -42,4 +42,13 @@ public class PublishedBeforeTests
 
         Assert.Equal(100, PublishedBefore.Sequence(90, received, "edge-a", T0, T0.AddSeconds(10)));
     }
+    [Fact]
+    public void Sequence_MessagesAtOrAfterTheNextActivesFirst_DoNotCount()
+    {
+        // Cold: edge-a crashed after 100; edge-b started at 120; edge-a's fail-back stint (200) reached the subscriber
+        // before the reader saw it: the gap 101..119 stays lost.
+        IReadOnlyList<ReceivedMessage> received = [From("edge-a", 100, 1), From("edge-a", 200, 5)];
+
+        Assert.Equal(100, PublishedBefore.Sequence(null, received, "edge-a", T0, null, nextFirst: 120));
+    }
 }

@@ -14,10 +14,13 @@ public static class PublishedBefore
     /// <param name="node">The previous active node.</param>
     /// <param name="from">When its publishing stint began.</param>
     /// <param name="until">When it could next publish again (the start of its next stint), or null.</param>
-    public static int? Sequence(int? leaseRecord, IReadOnlyList<ReceivedMessage>? received, string node, DateTimeOffset from, DateTimeOffset? until)
+    /// <param name="nextFirst">The first sequence the next active published through the VIP: only what the previous one
+    /// published before it counts (its own later stint can reach the subscriber before the reader sees that stint).</param>
+    public static int? Sequence(int? leaseRecord, IReadOnlyList<ReceivedMessage>? received, string node, DateTimeOffset from, DateTimeOffset? until, int? nextFirst = null)
     {
         var heard = received?
-            .Where(m => m.Node == node && m.DeviceSequence is not null && m.ReceivedAt >= from && (until is null || m.ReceivedAt < until))
+            .Where(m => m.Node == node && m.DeviceSequence is { } d && m.ReceivedAt >= from && (until is null || m.ReceivedAt < until)
+                && (nextFirst is not { } n || ((n - d) & 0xFFFF) is > 0 and < 0x8000))
             .LastOrDefault()?.DeviceSequence;
         if (heard is not { } h)
         {

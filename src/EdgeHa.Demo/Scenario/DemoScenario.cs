@@ -187,7 +187,8 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             // What the previous collector had published when the next one started answering (Lease, MQTT subscriber).
             if (NodeOf(stints[i - 1]) is { } previous
                 && PublishedBefore.Sequence(observer.LastRecordedBy(previous, stints[i].FirstSampleAt ?? stints[i].StartedAt), received, previous,
-                    stints[i - 1].StartedAt, i + 1 < stints.Count ? stints[i + 1].StartedAt : null) is { } seq)
+                    stints[i - 1].StartedAt, i + 1 < stints.Count ? stints[i + 1].StartedAt : null,
+                    reader.Samples.FirstOrDefault(s => s.Stint == stints[i].Id)?.Sequence) is { } seq)
             {
                 recorded[stints[i].Id] = seq;
             }
