@@ -343,11 +343,6 @@ public sealed class SampleOutbox : IAsyncDisposable
 
     private void Wake()
     {
-        if (_wake.CurrentCount > 0)
-        {
-            return; // a wake-up is already pending: no exception per sample on the hot path
-        }
-
         try
         {
             _wake.Release();
