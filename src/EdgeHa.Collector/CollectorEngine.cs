@@ -31,6 +31,7 @@ public sealed class CollectorEngine : IAsyncDisposable
     private string _lastError = "";
     private long _failureStreak;
     private Sample? _lastPublished;
+    private PromotionGap? _lastPromotionGap;
     private readonly SequenceUnwrapper _unwrapper = new();
 
     /// <param name="options">What to poll and how.</param>
@@ -94,6 +95,23 @@ public sealed class CollectorEngine : IAsyncDisposable
                 return _lastPublished;
             }
         }
+    }
+
+    /// <summary>
+    /// What the last promotion could not replay (sequences after the recorded one that this collector never buffered),
+    /// or null when it replayed without a hole. Reported on the pair Lease by <see cref="LeaseRoleSource"/>.
+    /// </summary>
+    public PromotionGap? LastPromotionGap
+    {
+        get
+        {
+            lock (_publishGate)
+            {
+                return _lastPromotionGap;
+            }
+        }
+
+        private set => _lastPromotionGap = value; // under _publishGate
     }
 
     /// <summary>Polls at the interval until cancelled; the first poll happens at once. Never throws on device errors.</summary>
@@ -229,6 +247,7 @@ public sealed class CollectorEngine : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<Sample> replayed;
+        PromotionGap? gap = null;
         lock (_publishGate)
         {
             var lease = Roles as LeaseRoleSource;
@@ -261,6 +280,17 @@ public sealed class CollectorEngine : IAsyncDisposable
                 }
             }
 
+            if (after is { } a)
+            {
+                var (oldest, firstAfter) = Buffer.SequencesAround(a);
+                gap = PromotionGap.Find(Epoch, a, oldest, firstAfter);
+                LastPromotionGap = gap;
+            }
+            else
+            {
+                LastPromotionGap = null;
+            }
+
             replayed = Buffer.PublishUnpublishedAfter(after);
             foreach (var sample in replayed)
             {
@@ -269,6 +299,12 @@ public sealed class CollectorEngine : IAsyncDisposable
         }
 
         Log.Promoted(_logger, replayed.Count, lastPublishedSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        if (gap is not null)
+        {
+            Metrics.OnPromotionGap(gap.Count);
+            Log.PromotionGap(_logger, gap.Count, gap.FirstMissing, gap.LastMissing, gap.Reason);
+        }
+
         return Task.FromResult(new PromotionResult(replayed.Count, LastPublished));
     }
 

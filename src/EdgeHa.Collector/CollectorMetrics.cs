@@ -19,6 +19,7 @@ public sealed class CollectorMetrics
     private long _replayed;
     private long _dropped;
     private long _fenced;
+    private long _promotionGap;
     private readonly ConcurrentDictionary<string, long> _sinkErrors = new(StringComparer.Ordinal);
 
     public long Polls => Interlocked.Read(ref _polls);
@@ -32,6 +33,9 @@ public sealed class CollectorMetrics
 
     /// <summary>Queued samples discarded because the collector lost the right to publish.</summary>
     public long SamplesFenced => Interlocked.Read(ref _fenced);
+
+    /// <summary>Sequences after the previous holder's last one that a promotion could not replay (never buffered here).</summary>
+    public long PromotionGapSequences => Interlocked.Read(ref _promotionGap);
 
     /// <summary>Failed writes to the sink with this name.</summary>
     public long SinkErrors(string sink) => _sinkErrors.TryGetValue(sink, out var n) ? n : 0;
@@ -76,6 +80,8 @@ public sealed class CollectorMetrics
 
     internal void OnFenced(int count) => Interlocked.Add(ref _fenced, count);
 
+    internal void OnPromotionGap(long sequences) => Interlocked.Add(ref _promotionGap, sequences);
+
     internal void OnSinkError(string sink) => _sinkErrors.AddOrUpdate(sink, 1, (_, n) => n + 1);
 
     /// <summary>The Prometheus text exposition (format 0.0.4), with state gauges from <paramref name="state"/>.</summary>
@@ -117,6 +123,9 @@ public sealed class CollectorMetrics
         sb.Append("# HELP edgeha_collector_samples_dropped_total Samples dropped because the publish queue was full (oldest first).\n");
         sb.Append("# TYPE edgeha_collector_samples_dropped_total counter\n");
         sb.Append(ci, $"edgeha_collector_samples_dropped_total {SamplesDropped}\n");
+        sb.Append("# HELP edgeha_collector_promotion_gap_sequences_total Sequences after the previous holder's last published one that a promotion found missing from this collector's buffer (lost: no collector has them).\n");
+        sb.Append("# TYPE edgeha_collector_promotion_gap_sequences_total counter\n");
+        sb.Append(ci, $"edgeha_collector_promotion_gap_sequences_total {PromotionGapSequences}\n");
         sb.Append("# HELP edgeha_collector_samples_fenced_total Queued samples discarded because the collector lost the right to publish.\n");
         sb.Append("# TYPE edgeha_collector_samples_fenced_total counter\n");
         sb.Append(ci, $"edgeha_collector_samples_fenced_total {SamplesFenced}\n");

@@ -24,6 +24,7 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(createHolder);
         _holder = createHolder(LastPublishedSequenceInHolding);
         _holder.StateChanged += OnHoldingChanged;
+        _holder.ReportOnRenewal = ReportPromotionGap;
     }
 
     public CollectorRole Current
@@ -127,6 +128,20 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
         lock (_gate)
         {
             return _promoted && last is { UnwrappedSequence: long sequence } && last.Number > _promotedAfterNumber ? sequence : null;
+        }
+    }
+
+    /// <summary>Writes this holding's promotion gap on the Lease with each renewal (removes a stale one).</summary>
+    private void ReportPromotionGap(IDictionary<string, string> annotations)
+    {
+        var holding = _holder.State;
+        if (_engine?.LastPromotionGap is { } gap && holding.Acting && gap.Epoch == holding.Epoch)
+        {
+            annotations[FencingAnnotations.PromotionGap] = gap.Format();
+        }
+        else
+        {
+            annotations.Remove(FencingAnnotations.PromotionGap);
         }
     }
 

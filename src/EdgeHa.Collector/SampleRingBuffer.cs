@@ -123,6 +123,33 @@ public sealed class SampleRingBuffer
     }
 
     /// <summary>
+    /// The oldest buffered unwrapped sequence and the first one after <paramref name="unwrappedSequence"/> (nulls
+    /// when there is none): whether the buffer covers what follows a recorded sequence without a hole.
+    /// </summary>
+    public (long? Oldest, long? FirstAfter) SequencesAround(long unwrappedSequence)
+    {
+        lock (_gate)
+        {
+            long? oldest = null, firstAfter = null;
+            for (var i = 0; i < _count && firstAfter is null; i++)
+            {
+                if (_entries[(_head + i) % _entries.Length].Sample.UnwrappedSequence is not { } u)
+                {
+                    continue;
+                }
+
+                oldest ??= u;
+                if (u > unwrappedSequence)
+                {
+                    firstAfter = u;
+                }
+            }
+
+            return (oldest, firstAfter);
+        }
+    }
+
+    /// <summary>
     /// Adds <paramref name="shift"/> to the unwrapped sequence of every buffered sample: the collector moved its
     /// numbering up to the previous holder's (<see cref="SequenceUnwrapper.Align"/>), and what it replays must carry it.
     /// </summary>

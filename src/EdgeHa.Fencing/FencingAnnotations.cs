@@ -67,4 +67,11 @@ public static class FencingAnnotations
     /// 4 crashes in a row)"). Absent while the collector runs. A grant clears it.
     /// </summary>
     public const string CollectorBackOff = "edgeha.io/collector-back-off";
+
+    /// <summary>
+    /// Not part of the fencing protocol, a report: written by a promoted collector with its renewals when its buffer
+    /// had a hole right after the previous holder's last published sequence (<c>epoch=E sequences=F-L reason</c>):
+    /// those samples are lost, and saying so beats a silent gap at the consumer. A grant clears it.
+    /// </summary>
+    public const string PromotionGap = "edgeha.io/promotion-gap";
 }

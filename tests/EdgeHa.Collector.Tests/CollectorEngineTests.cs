@@ -229,6 +229,56 @@ public class CollectorEngineTests
     }
 
     [Fact]
+    public async Task PromoteAsync_StandbyMissedTheCounterValueAfterTheRecordedOne_ReportsThatGapAsNotRead()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        engine.Epoch = 5;
+        await PollAsync(engine, 3); // 100, 101, 102
+        _sequence = 104; // a late poll: the counter moved twice, 103 was never read here
+        await PollAsync(engine, 2); // 104, 105
+
+        var result = await engine.PromoteAsync(102);
+        await engine.FlushAsync();
+
+        Assert.Equal([104, 105], Published.Select(s => s.Sequence!.Value));
+        Assert.Equal(2, result.Replayed);
+        Assert.Equal(new PromotionGap(5, 103, 103, OlderThanBuffer: false), engine.LastPromotionGap);
+        Assert.Equal("epoch=5 sequences=103-103 not-read", engine.LastPromotionGap!.Format());
+        Assert.Equal(1, engine.Metrics.PromotionGapSequences);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_BufferStartsAfterTheRecordedSequence_ReportsTheSequencesOlderThanTheBuffer()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        _sequence = 110;
+        await PollAsync(engine, 2); // 110, 111: this standby started after 106..109 were current
+
+        await engine.PromoteAsync(105);
+
+        Assert.Equal(new PromotionGap(0, 106, 109, OlderThanBuffer: true), engine.LastPromotionGap);
+        Assert.Equal(4, engine.Metrics.PromotionGapSequences);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_BufferContinuesTheRecordedSequence_ReportsNoGap()
+    {
+        var roles = new ManualRoleSource(CollectorRole.Standby);
+        var engine = Create(roles: roles);
+        await PollAsync(engine, 3); // 100, 101, 102
+
+        await engine.PromoteAsync(101);
+        Assert.Null(engine.LastPromotionGap);
+
+        roles.SetRole(CollectorRole.Standby);
+        await engine.PromoteAsync(102); // nothing after it buffered yet: the next poll continues it
+        Assert.Null(engine.LastPromotionGap);
+        Assert.Equal(0, engine.Metrics.PromotionGapSequences);
+    }
+
+    [Fact]
     public async Task PromoteAsync_WithoutSequence_PublishesWholeBuffer()
     {
         var engine = Create(CollectorRole.Standby);

@@ -198,6 +198,30 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         stdout.Release();
     }
 
+    [Fact]
+    public async Task Promotion_RecordedSequenceOlderThanTheBuffer_ReportsTheGapOnTheLeaseWithItsRenewals()
+    {
+        await using var device = await StartDeviceAsync(start: 10);
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var b = await StartCollectorAsync("pod-b", device: device);
+        await WaitUntil(() => b.Engine.Buffer.Count > 0);
+
+        // The previous holder published only up to 5: 6..9 were current before this standby started polling.
+        await EditLeaseAsync(l =>
+        {
+            l.Spec!.HolderIdentity = "pod-b";
+            l.Metadata.Annotations![FencingAnnotations.Epoch] = "2";
+            l.Metadata.Annotations[FencingAnnotations.LastPublishedSequence] = "5";
+        });
+        await WaitUntilAsync(async () => (await ReadLease()).Metadata.Annotations!.ContainsKey(FencingAnnotations.PromotionGap));
+
+        // The first poll reads 10, or later on a busy machine: the gap ends just before the oldest buffered sample.
+        var oldest = Published(b).Min(s => s.Sequence!.Value);
+        Assert.True(oldest >= 10, $"the buffer starts at {oldest}");
+        Assert.Equal($"epoch=2 sequences=6-{oldest - 1} older-than-buffer", (await ReadLease()).Metadata.Annotations![FencingAnnotations.PromotionGap]);
+        Assert.Equal(oldest - 6, b.Engine.Metrics.PromotionGapSequences);
+    }
+
     private static int Sequence(string jsonLine)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(jsonLine);

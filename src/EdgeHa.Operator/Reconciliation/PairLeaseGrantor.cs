@@ -95,6 +95,7 @@ public static class PairLeaseGrantor
         annotations.Remove(FencingAnnotations.HolderDurationMilliseconds);
         annotations.Remove(FencingAnnotations.CollectorRestarts);
         annotations.Remove(FencingAnnotations.CollectorBackOff);
+        annotations.Remove(FencingAnnotations.PromotionGap);
         terms.WriteTo(lease);
         return lease;
     }
