@@ -24,4 +24,11 @@ public sealed class TransitionStatus
 
     /// <summary>Milliseconds from the decision to the new side acting.</summary>
     public long? SwitchMilliseconds { get; set; }
+
+    /// <summary>
+    /// Sequences after the previous active's last published one that the new active never buffered, so no collector
+    /// published them (its polls missed those counter values, or its buffer did not reach back): lost. Unset when the
+    /// promotion replayed without a hole.
+    /// </summary>
+    public long? UnreplayedSequences { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EdgeHa.Fencing;
 using EdgeHa.Modbus;
 
 namespace EdgeHa.Collector;

@@ -68,6 +68,30 @@ public class ContinuityAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_HandoverGapTheNewActiveReportedNeverBuffered_IsItsPollingsLossNotTheHandovers()
+    {
+        // The old active published up to 224; the new one reported (promotion gap) it never read 225; 226 follows.
+        var samples = Stint(1, 222, 223, 224).Concat(Stint(2, 226, 227)).ToList();
+
+        var report = ContinuityAnalyzer.Analyze(samples, notBuffered: new HashSet<long> { 225 });
+
+        Assert.Equal((0L, 1L, 1L), (report.LostAtHandover, report.NotBufferedAtPromotion, report.Lost));
+        var gap = Assert.Single(report.Gaps);
+        Assert.Equal((1L, 0L), (gap.NotBuffered, gap.Lost));
+        Assert.Equal(0, report.LostEnteringStint(2));
+    }
+
+    [Fact]
+    public void Analyze_HandoverGapWiderThanTheReport_TheRestIsLostAtHandover()
+    {
+        var samples = Stint(1, 222, 223, 224).Concat(Stint(2, 228, 229)).ToList();
+
+        var report = ContinuityAnalyzer.Analyze(samples, notBuffered: new HashSet<long> { 225, 65536 + 226 }); // 226 as a register value, a wrap later
+
+        Assert.Equal((2L, 1L), (report.NotBufferedAtPromotion, report.LostAtHandover)); // 227 was not reported
+    }
+
+    [Fact]
     public void Analyze_GapInsideOneStint_IsMissedByPollingNotHandover()
     {
         var report = ContinuityAnalyzer.Analyze(Stint(1, 10, 11, 14, 15));

@@ -77,4 +77,18 @@ public class PairObserverTests
         Assert.Null(observer.LastRecordedBy("edge-b", T0.AddSeconds(2)));
         Assert.Equal(["held by demo-hot-edge-a-x1", "released (last published sequence 109)", "held by demo-hot-edge-b-y2"], timeline.Entries.Select(e => e.Text));
     }
+
+    [Fact]
+    public void ObserveLease_PromotionGapReports_AreCollectedOncePerEpochAndTimelined()
+    {
+        var timeline = new Timeline();
+        var observer = new PairObserver(new FakeEnvironment(new FakeVip()), FakeEnvironment.HotPair, timeline, TimeProvider.System);
+
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-b-y2", 224, new Fencing.PromotionGap(2, 225, 225, false)), T0);
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-b-y2", 230, new Fencing.PromotionGap(2, 225, 225, false)), T0.AddSeconds(1));
+        observer.ObserveLease(new LeaseSnapshot("demo-hot-edge-a-z3", 300, new Fencing.PromotionGap(3, 301, 302, true)), T0.AddSeconds(2));
+
+        Assert.Equal([225L, 301, 302], observer.NotBufferedAtPromotion().Order());
+        Assert.Single(timeline.Entries, e => e.Text == "demo-hot-edge-b-y2 reports a promotion gap at epoch 2: sequences 225-225 never read by the collector's polls");
+    }
 }

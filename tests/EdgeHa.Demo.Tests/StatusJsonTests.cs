@@ -73,4 +73,14 @@ public class StatusJsonTests
 
         Assert.Equal(expected, StatusJson.Lease(lease).LastPublishedSequence);
     }
+
+    [Fact]
+    public void Lease_PromotionGapReport_IsReadWhenWellFormed()
+    {
+        var lease = JsonNode.Parse("""{"metadata":{"annotations":{"edgeha.io/promotion-gap":"epoch=3 sequences=225-225 not-read"}},"spec":{"holderIdentity":"p"}}""")!.AsObject();
+        var garbled = JsonNode.Parse("""{"metadata":{"annotations":{"edgeha.io/promotion-gap":"225"}}}""")!.AsObject();
+
+        Assert.Equal(new Fencing.PromotionGap(3, 225, 225, OlderThanBuffer: false), StatusJson.Lease(lease).PromotionGap);
+        Assert.Null(StatusJson.Lease(garbled).PromotionGap);
+    }
 }

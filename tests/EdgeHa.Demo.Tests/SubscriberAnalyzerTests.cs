@@ -47,6 +47,18 @@ public class SubscriberAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_HandoverHoleTheNewActiveReportedNeverBuffered_IsCountedApartFromHandoverLoss()
+    {
+        // edge-a published up to 224; edge-b reported it never read 225 (and 227 was not missing at all).
+        ReceivedMessage[] messages = [.. Run("edge-a", 220, 224, 1), .. Run("edge-b", 226, 230, 12, epoch: 2)];
+
+        var report = SubscriberAnalyzer.Analyze(messages, [Change(10.5, "edge-a", "edge-b", TransitionKind.Upgrade)], notBuffered: new HashSet<long> { 225, 227 });
+
+        Assert.Equal((0L, 1L), (report.LostAtHandover, report.NotBufferedAtPromotion));
+        Assert.Equal(0, Assert.Single(report.Transitions).Lost);
+    }
+
+    [Fact]
     public void Analyze_HoleInsideOneCollectorsStream_IsAPollingSkipNotAHandoverLoss()
     {
         ReceivedMessage[] messages = [.. Run("edge-a", 1, 5, 1), .. Run("edge-a", 7, 10, 6)];

@@ -107,13 +107,16 @@ public sealed class PairLeaseGrantorTests
         {
             a[FencingAnnotations.CollectorRestarts] = "5";
             a[FencingAnnotations.CollectorBackOff] = "back-off 16s restarting the collector (exit code 3, 5 crashes in a row)";
+            a[FencingAnnotations.PromotionGap] = "epoch=3 sequences=10-12 not-read";
         });
 
         var granted = PairLeaseGrantor.Grant(lease, "pod-b", "edge-b", 4, Terms, ObservedAt);
 
         Assert.False(granted.Metadata.Annotations!.ContainsKey(FencingAnnotations.CollectorRestarts));
         Assert.False(granted.Metadata.Annotations.ContainsKey(FencingAnnotations.CollectorBackOff));
+        Assert.False(granted.Metadata.Annotations.ContainsKey(FencingAnnotations.PromotionGap));
     }
+
     [Theory]
     [InlineData(3, 4)] // the active's pod restarted on the same node: no transition, still a new epoch
     [InlineData(4, 4)] // a promotion already took the next one

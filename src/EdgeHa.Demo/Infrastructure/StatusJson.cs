@@ -36,13 +36,15 @@ public static class StatusJson
 
     /// <summary>
     /// The pair Lease's holder and the last published sequence its holder recorded, as the device register value the
-    /// demo compares samples with (the Lease records it unwrapped to 64 bits).
+    /// demo compares samples with (the Lease records it unwrapped to 64 bits), and the holder's promotion gap report.
     /// </summary>
     public static LeaseSnapshot Lease(JsonObject lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var recorded = PublishedSequence.Parse(Str(lease["metadata"]?["annotations"]?[FencingAnnotations.LastPublishedSequence]));
-        return new LeaseSnapshot(Str(lease["spec"]?["holderIdentity"]), recorded is { } s ? PublishedSequence.DeviceValue(s) : null);
+        var annotations = lease["metadata"]?["annotations"];
+        var recorded = PublishedSequence.Parse(Str(annotations?[FencingAnnotations.LastPublishedSequence]));
+        return new LeaseSnapshot(Str(lease["spec"]?["holderIdentity"]), recorded is { } s ? PublishedSequence.DeviceValue(s) : null,
+            PromotionGap.Parse(Str(annotations?[FencingAnnotations.PromotionGap])));
     }
 
     /// <summary>The Events of a list (events.k8s.io/v1 or core/v1) about one of <paramref name="names"/>.</summary>

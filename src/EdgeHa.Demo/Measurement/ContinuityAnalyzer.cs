@@ -10,11 +10,14 @@ public static class ContinuityAnalyzer
     /// <summary>
     /// Analyzes samples in the order they were read. <paramref name="recordedByPrevious"/> maps a stint to the last
     /// sequence its predecessor recorded as published in the pair Lease: missing numbers up to it at that handover
-    /// were published (by a collector that then crashed before they were read), not lost.
+    /// were published (by a collector that then crashed before they were read), not lost. <paramref name="notBuffered"/>
+    /// holds the sequences (unwrapped, compared as register values) that a promoted collector reported it never
+    /// buffered: missing at a handover, they are its polling's loss, not the handover's.
     /// </summary>
-    public static ContinuityReport Analyze(IEnumerable<ObservedSample> samples, IReadOnlyDictionary<int, int>? recordedByPrevious = null)
+    public static ContinuityReport Analyze(IEnumerable<ObservedSample> samples, IReadOnlyDictionary<int, int>? recordedByPrevious = null, IReadOnlySet<long>? notBuffered = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        var notBufferedRaw = (notBuffered ?? new HashSet<long>()).Select(RegisterValue).ToHashSet();
         var unwrapper = new SequenceUnwrapper();
         var byValue = new SortedDictionary<long, Entry>();
         var read = 0;
@@ -39,7 +42,7 @@ public static class ContinuityAnalyzer
         }
 
         var gaps = new List<SequenceGap>();
-        long handover = 0, polling = 0, duplicates = 0, unread = 0;
+        long handover = 0, polling = 0, duplicates = 0, unread = 0, notRead = 0;
         var duplicatesByStint = new Dictionary<int, long>();
         KeyValuePair<long, Entry>? previous = null;
         foreach (var current in byValue)
@@ -63,11 +66,21 @@ public static class ContinuityAnalyzer
                     published = Math.Clamp(Nearest(p.Key, recorded) - p.Key, 0, missing);
                 }
 
-                gaps.Add(new SequenceGap(p.Value.Raw, current.Value.Raw, missing, atHandover, current.Value.FirstSeen, stint, published));
+                long unbuffered = 0;
                 if (atHandover)
                 {
-                    handover += missing - published;
+                    for (var v = p.Key + published + 1; v < current.Key; v++)
+                    {
+                        unbuffered += notBufferedRaw.Contains(RegisterValue(v)) ? 1 : 0;
+                    }
+                }
+
+                gaps.Add(new SequenceGap(p.Value.Raw, current.Value.Raw, missing, atHandover, current.Value.FirstSeen, stint, published, unbuffered));
+                if (atHandover)
+                {
+                    handover += missing - published - unbuffered;
                     unread += published;
+                    notRead += unbuffered;
                 }
                 else
                 {
@@ -91,13 +104,16 @@ public static class ContinuityAnalyzer
             Gaps = gaps,
             DuplicatesByStint = duplicatesByStint,
             PublishedUnread = unread,
+            NotBufferedAtPromotion = notRead,
         };
     }
+
+    private static int RegisterValue(long sequence) => (int)(((sequence % SequenceUnwrapper.Ring) + SequenceUnwrapper.Ring) % SequenceUnwrapper.Ring);
 
     /// <summary>The unwrapped position of raw <paramref name="sequence"/> nearest to <paramref name="anchor"/>.</summary>
     private static long Nearest(long anchor, int sequence)
     {
-        var anchorRaw = (int)(((anchor % SequenceUnwrapper.Ring) + SequenceUnwrapper.Ring) % SequenceUnwrapper.Ring);
+        var anchorRaw = RegisterValue(anchor);
         var forward = (sequence - anchorRaw) & (SequenceUnwrapper.Ring - 1);
         return forward < SequenceUnwrapper.Ring / 2 ? anchor + forward : anchor - (SequenceUnwrapper.Ring - forward);
     }

@@ -26,6 +26,12 @@ public sealed record ContinuityReport
     /// </summary>
     public long PublishedUnread { get; init; }
 
+    /// <summary>
+    /// Sequence numbers missing at a handover that the new active reported it never buffered (its standby polls
+    /// missed them, or its buffer did not reach back): lost to the consumer by polling, not by the handover protocol.
+    /// </summary>
+    public long NotBufferedAtPromotion { get; init; }
+
     /// <summary>Sequence numbers one collector's own stream skipped (polling slower than the device at that moment).</summary>
     public long MissedByPolling { get; init; }
 
@@ -47,5 +53,5 @@ public sealed record ContinuityReport
     public long DuplicatesOfStint(int stint) => DuplicatesByStint.GetValueOrDefault(stint);
 
     /// <summary>Every missing number, whatever the cause.</summary>
-    public long Lost => LostAtHandover + MissedByPolling + PublishedUnread;
+    public long Lost => LostAtHandover + MissedByPolling + PublishedUnread + NotBufferedAtPromotion;
 }

@@ -55,11 +55,11 @@ public static class ResultsTable
 
         sb.Append(CultureInfo.InvariantCulture, $"  predicted failover (status): {(predictedFailoverMs is { } p ? $"{p} ms" : "not reported")}\n");
         sb.Append(CultureInfo.InvariantCulture,
-            $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, published but unread at a crash {continuity.PublishedUnread}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}\n");
+            $"  data: {continuity.SamplesRead} samples read, sequences {continuity.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{continuity.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({continuity.DistinctSequences} distinct) from {continuity.Stints} publishing stints; lost at handovers {continuity.LostAtHandover}, published but unread at a crash {continuity.PublishedUnread}, duplicates {continuity.Duplicates}, skipped by polling {continuity.MissedByPolling}, never read by a promoted standby {continuity.NotBufferedAtPromotion}\n");
         if (subscriber is not null)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"  mqtt: {subscriber.Received} messages received at the subscriber, sequences {subscriber.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{subscriber.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({subscriber.Delivered} delivered after dedupe on pair + sequence); raw duplicates {subscriber.Duplicates}, repeat polls of one counter value {subscriber.RepeatPolls} (same key, no delivery repeated), lost at handovers {subscriber.LostAtHandover}, skipped by polling {subscriber.SkippedByPolling}{(subscriber.WithoutSequence > 0 ? $", {subscriber.WithoutSequence} without a sequence" : "")}\n");
+                $"  mqtt: {subscriber.Received} messages received at the subscriber, sequences {subscriber.First?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{subscriber.Last?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({subscriber.Delivered} delivered after dedupe on pair + sequence); raw duplicates {subscriber.Duplicates}, repeat polls of one counter value {subscriber.RepeatPolls} (same key, no delivery repeated), lost at handovers {subscriber.LostAtHandover}, skipped by polling {subscriber.SkippedByPolling}, never read by a promoted standby {subscriber.NotBufferedAtPromotion}{(subscriber.WithoutSequence > 0 ? $", {subscriber.WithoutSequence} without a sequence" : "")}\n");
         }
 
         foreach (var check in verdict.Checks)

@@ -14,8 +14,12 @@ namespace EdgeHa.Demo.Measurement;
 /// Of the missing numbers at a handover, how many the previous collector had published and recorded in the pair
 /// Lease (so the new one rightly did not publish them again) but that were not read before it crashed.
 /// </param>
-public sealed record SequenceGap(int After, int Before, long Missing, bool AtHandover, DateTimeOffset ObservedAt, int Stint, long PublishedUnread = 0)
+/// <param name="NotBuffered">
+/// Of the missing numbers at a handover, how many the new active reported it never buffered (edgeha.io/promotion-gap:
+/// its standby polls missed them): lost to the consumer, by polling, not by the handover.
+/// </param>
+public sealed record SequenceGap(int After, int Before, long Missing, bool AtHandover, DateTimeOffset ObservedAt, int Stint, long PublishedUnread = 0, long NotBuffered = 0)
 {
-    /// <summary>Missing numbers nobody published.</summary>
-    public long Lost => Missing - PublishedUnread;
+    /// <summary>Missing numbers the handover lost: nobody published them though the new active had buffered them.</summary>
+    public long Lost => Missing - PublishedUnread - NotBuffered;
 }

@@ -20,7 +20,10 @@ namespace EdgeHa.Demo.Measurement;
 /// </summary>
 public static class SubscriberAnalyzer
 {
-    public static SubscriberReport Analyze(IReadOnlyList<ReceivedMessage> messages, IReadOnlyList<TransitionMeasurement> transitions)
+    /// <param name="messages">What the subscriber received.</param>
+    /// <param name="transitions">The run's transitions, in order.</param>
+    /// <param name="notBuffered">Sequences promoted collectors reported they never buffered (edgeha.io/promotion-gap).</param>
+    public static SubscriberReport Analyze(IReadOnlyList<ReceivedMessage> messages, IReadOnlyList<TransitionMeasurement> transitions, IReadOnlySet<long>? notBuffered = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(transitions);
@@ -86,7 +89,7 @@ public static class SubscriberAnalyzer
         }
 
         var lostBySegment = new long[transitions.Count];
-        long handover = 0, polling = 0;
+        long handover = 0, polling = 0, unbuffered = 0;
         KeyValuePair<long, Entry>? previous = null;
         foreach (var current in bySequence)
         {
@@ -99,10 +102,17 @@ public static class SubscriberAnalyzer
                 }
                 else
                 {
-                    handover += missing;
+                    var notRead = 0L;
+                    for (var s = p.Key + 1; s < current.Key && notBuffered is not null; s++)
+                    {
+                        notRead += notBuffered.Contains(s) ? 1 : 0;
+                    }
+
+                    unbuffered += notRead;
+                    handover += missing - notRead;
                     if (SegmentOf(current.Value.FirstIndex) is var owner and >= 0)
                     {
-                        lostBySegment[owner] += missing;
+                        lostBySegment[owner] += missing - notRead;
                     }
                 }
             }
@@ -151,6 +161,7 @@ public static class SubscriberAnalyzer
             Last = bySequence.Count > 0 ? bySequence.Keys.Last() : null,
             LostAtHandover = handover,
             SkippedByPolling = polling,
+            NotBufferedAtPromotion = unbuffered,
             SequencesPerSecond = rate,
             Transitions = perTransition,
         };

@@ -25,6 +25,12 @@ public sealed record SubscriberReport
     /// <summary>Sequences never received where the stream passed from one collector to another.</summary>
     public long LostAtHandover { get; init; }
 
+    /// <summary>
+    /// Sequences never received at a handover that the new active reported it never buffered (its polls missed them):
+    /// lost by polling, not by the handover (counted apart from <see cref="LostAtHandover"/>).
+    /// </summary>
+    public long NotBufferedAtPromotion { get; init; }
+
     /// <summary>Sequences never received inside one collector's stream (its polling skipped a counter value).</summary>
     public long SkippedByPolling { get; init; }
 

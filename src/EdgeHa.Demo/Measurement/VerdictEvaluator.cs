@@ -91,7 +91,10 @@ public static class VerdictEvaluator
         }
 
         checks.Add(new VerdictCheck("collector polling kept up with the device", null,
-            continuity.MissedByPolling == 0 ? "no counter value skipped inside one collector's stream" : $"{continuity.MissedByPolling} counter values skipped inside one collector's stream (polling stalls, not a failover loss)"));
+            (continuity.MissedByPolling == 0 ? "no counter value skipped inside one collector's stream" : $"{continuity.MissedByPolling} counter values skipped inside one collector's stream (polling stalls, not a failover loss)")
+            + (continuity.NotBufferedAtPromotion > 0 || subscriber?.NotBufferedAtPromotion > 0
+                ? $"; {Math.Max(continuity.NotBufferedAtPromotion, subscriber?.NotBufferedAtPromotion ?? 0)} counter values after the previous active's last were never read by the new active's standby polls (it reported them on the pair Lease, edgeha.io/promotion-gap): lost to the consumer by polling, not by the handover"
+                : "")));
         return new Verdict(mode, checks);
     }
 

@@ -194,7 +194,8 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             }
         }
 
-        var continuity = ContinuityAnalyzer.Analyze(reader.Samples, recorded);
+        var notBuffered = observer.NotBufferedAtPromotion();
+        var continuity = ContinuityAnalyzer.Analyze(reader.Samples, recorded, notBuffered);
         var outages = OutageAnalyzer.Windows(reader.Probes);
         var transitions = new List<TransitionMeasurement>();
         if (crashAt != default)
@@ -222,7 +223,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
         SubscriberReport? subscriber = null;
         if (received is not null)
         {
-            subscriber = SubscriberAnalyzer.Analyze(received, transitions);
+            subscriber = SubscriberAnalyzer.Analyze(received, transitions, notBuffered);
             transitions = [.. transitions.Select((t, i) => t with { AtSubscriber = subscriber.Transitions[i] })];
             AddSubscriberToTimeline(timeline, transitions, subscription!.Name, received);
         }
@@ -274,10 +275,7 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
 
         foreach (var g in continuity.Gaps)
         {
-            var why = !g.AtHandover ? "skipped by one collector's polling"
-                : g.PublishedUnread == 0 ? "lost at the handover"
-                : g.Lost == 0 ? "published by the previous active (recorded in the Lease or received over MQTT), not read through the VIP before the switch"
-                : $"{g.PublishedUnread} published by the crashed collector but unread, {g.Lost} lost at the handover";
+            var why = !g.AtHandover ? "skipped by one collector's polling" : string.Join(", ", HandoverCauses(g));
             timeline.Add(g.ObservedAt, "data", $"{g.Missing} sequence numbers missing between {g.After} and {g.Before} ({why})");
         }
 
@@ -287,6 +285,24 @@ public sealed class DemoScenario(IDemoEnvironment environment, TimeProvider time
             {
                 timeline.Add(at, "data", $"stint {stint} published {count} sequence numbers again (duplicates)");
             }
+        }
+    }
+
+    private static IEnumerable<string> HandoverCauses(SequenceGap g)
+    {
+        if (g.PublishedUnread > 0)
+        {
+            yield return $"{g.PublishedUnread} published by the previous active (recorded in the Lease or received over MQTT) but not read through the VIP before the switch";
+        }
+
+        if (g.NotBuffered > 0)
+        {
+            yield return $"{g.NotBuffered} never read by the new active's standby polls (its promotion gap report)";
+        }
+
+        if (g.Lost > 0)
+        {
+            yield return $"{g.Lost} lost at the handover";
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeHa.Demo.Measurement;
+using EdgeHa.Fencing;
 
 namespace EdgeHa.Demo.Scenario;
 
@@ -14,6 +15,7 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
     private long? _predicted;
     private string? _lastError;
     private readonly List<(DateTimeOffset At, string Node, int Sequence)> _recorded = [];
+    private readonly List<PromotionGap> _gaps = [];
     private string? _writer;
     private string? _holder;
     private readonly List<ActivePlacement> _actives = [];
@@ -143,6 +145,33 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
             {
                 _recorded.Add((now, _writer, seq));
             }
+
+            if (lease.PromotionGap is { } gap && !_gaps.Exists(g => g.Epoch == gap.Epoch))
+            {
+                _gaps.Add(gap);
+                timeline.Add(now, "lease", $"{holder ?? "the holder"} reports a promotion gap at epoch {gap.Epoch}: sequences {gap.FirstMissing}-{gap.LastMissing} {gap.Reason}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The unwrapped sequences that promoted collectors reported (edgeha.io/promotion-gap) they never buffered: no
+    /// collector had them to publish. At most <paramref name="limit"/>, the earliest first.
+    /// </summary>
+    public IReadOnlySet<long> NotBufferedAtPromotion(int limit = 100_000)
+    {
+        lock (_gate)
+        {
+            var set = new HashSet<long>();
+            foreach (var gap in _gaps)
+            {
+                for (var s = gap.FirstMissing; s <= gap.LastMissing && set.Count < limit; s++)
+                {
+                    set.Add(s);
+                }
+            }
+
+            return set;
         }
     }
 

@@ -194,7 +194,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
             || Annotation(old, Fencing.FencingAnnotations.Epoch) != Annotation(lease, Fencing.FencingAnnotations.Epoch)
             || Annotation(old, Fencing.FencingAnnotations.HandoverRequested) != Annotation(lease, Fencing.FencingAnnotations.HandoverRequested)
             || Annotation(old, Fencing.FencingAnnotations.CollectorRestarts) != Annotation(lease, Fencing.FencingAnnotations.CollectorRestarts)
-            || Annotation(old, Fencing.FencingAnnotations.CollectorBackOff) != Annotation(lease, Fencing.FencingAnnotations.CollectorBackOff);
+            || Annotation(old, Fencing.FencingAnnotations.CollectorBackOff) != Annotation(lease, Fencing.FencingAnnotations.CollectorBackOff)
+            || Annotation(old, Fencing.FencingAnnotations.PromotionGap) != Annotation(lease, Fencing.FencingAnnotations.PromotionGap);
     }
 
     private async Task StartWebAsync(CancellationToken cancellationToken)

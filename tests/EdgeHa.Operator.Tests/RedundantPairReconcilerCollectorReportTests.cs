@@ -11,10 +11,11 @@ using Xunit.Abstractions;
 namespace EdgeHa.Operator.Tests;
 
 /// <summary>
-/// The operator against the sandbox API server: what status says of a side whose collector crash-loops, as kubelet
-/// reports it (the collector is the pod's container) and as edgeha-agent reports it on the Lease (it wraps the collector).
+/// The operator against the sandbox API server: what status and Events say of what the collector side reports: a
+/// collector that crash-loops, as kubelet reports it (the collector is the pod's container) and as edgeha-agent reports
+/// it on the Lease (it wraps the collector), and a promotion that could not replay every sample.
 /// </summary>
-public sealed class RedundantPairReconcilerCrashLoopTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedundantPairReconcilerCollectorReportTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(90));
@@ -122,6 +123,28 @@ public sealed class RedundantPairReconcilerCrashLoopTests(ITestOutputHelper outp
         };
         var running = await _cluster.WaitForPairAsync("line1", p => Node(p, "node-a") is { Reason: null, RestartCount: 4 }, Settle, "node-a running again after 4 restarts", Ct);
         Assert.Equal("ok", Node(running, "node-a").Message);
+    }
+
+    [Fact]
+    public async Task Reconcile_NewActiveReportsAPromotionGap_LastTransitionCountsTheLostSequencesWithOneWarning()
+    {
+        await PlaceAsync();
+        var holder = _cluster.Kubelet.Collectors[_cluster.ActingPodOn("node-a")!].Holder;
+
+        // What the reference collector writes with its renewals when its buffer had a hole after the previous
+        // holder's last sequence; a report naming another holding (epoch 9) is not this transition's.
+        holder.ReportOnRenewal = a => a[FencingAnnotations.PromotionGap] = new PromotionGap(9, 40, 49, OlderThanBuffer: true).Format();
+        await TestCluster.WaitUntilAsync(() => _cluster.Admin.GetAsync<Lease>(PairLabels.LeaseName("line1"), TestCluster.Namespace, Ct).Result.Metadata.Annotations!.ContainsKey(FencingAnnotations.PromotionGap),
+            Settle, "the stale report on the Lease", Ct);
+        holder.ReportOnRenewal = a => a[FencingAnnotations.PromotionGap] = new PromotionGap(1, 225, 226, OlderThanBuffer: false).Format();
+
+        var reported = await _cluster.WaitForPairAsync("line1", p => p.Status?.LastTransition?.UnreplayedSequences is not null, Settle, "lastTransition.unreplayedSequences", Ct);
+
+        Assert.Equal(2, reported.Status!.LastTransition!.UnreplayedSequences);
+        await TestCluster.WaitUntilAsync(() => EventsAbout("line1").Result.Any(e => e.Reason == "PromotionGap"), Settle, "a PromotionGap Event", Ct);
+        var warning = Assert.Single(await EventsAbout("line1"), e => e.Reason == "PromotionGap");
+        Assert.Equal("Warning", warning.Type);
+        Assert.Equal("node-a at epoch 1 had no sample for sequences 225-226 after the previous active's last published one (never read by the collector's polls): 2 lost", warning.Note);
     }
 
     private async Task<List<Event>> EventsAbout(string name) =>
