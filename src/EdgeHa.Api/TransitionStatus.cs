@@ -26,9 +26,9 @@ public sealed class TransitionStatus
     public long? SwitchMilliseconds { get; set; }
 
     /// <summary>
-    /// Sequences after the previous active's last published one that the new active never buffered, so no collector
-    /// published them (its polls missed those counter values, or its buffer did not reach back): lost. Unset when the
-    /// promotion replayed without a hole.
+    /// Sequences after the last one the previous active recorded that the new active never buffered (its polls missed
+    /// those counter values, or its buffer did not reach back), so it could not replay them: lost unless the previous
+    /// active delivered them after its record. Unset when the promotion replayed without a hole.
     /// </summary>
     public long? UnreplayedSequences { get; set; }
 }

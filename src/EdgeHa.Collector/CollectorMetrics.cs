@@ -123,7 +123,7 @@ public sealed class CollectorMetrics
         sb.Append("# HELP edgeha_collector_samples_dropped_total Samples dropped because the publish queue was full (oldest first).\n");
         sb.Append("# TYPE edgeha_collector_samples_dropped_total counter\n");
         sb.Append(ci, $"edgeha_collector_samples_dropped_total {SamplesDropped}\n");
-        sb.Append("# HELP edgeha_collector_promotion_gap_sequences_total Sequences after the previous holder's last published one that a promotion found missing from this collector's buffer (lost: no collector has them).\n");
+        sb.Append("# HELP edgeha_collector_promotion_gap_sequences_total Sequences after the previous holder's last published one that a promotion found missing from this collector's buffer (not replayed).\n");
         sb.Append("# TYPE edgeha_collector_promotion_gap_sequences_total counter\n");
         sb.Append(ci, $"edgeha_collector_promotion_gap_sequences_total {PromotionGapSequences}\n");
         sb.Append("# HELP edgeha_collector_samples_fenced_total Queued samples discarded because the collector lost the right to publish.\n");

@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Promoted: replayed {Count} buffered sample(s) after sequence {After}")]
     public static partial void Promoted(ILogger logger, int count, string after);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Promotion gap: {Count} sequence(s) {First}-{Last} after the previous holder's last published one are {Reason}; no collector will publish them")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Promotion gap: {Count} sequence(s) {First}-{Last} after the previous holder's last recorded one are {Reason}: not replayed, lost unless the previous holder delivered them after its record")]
     public static partial void PromotionGap(ILogger logger, long count, long first, long last, string reason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Not acting any more: discarded {Count} queued sample(s); the new active replays them")]

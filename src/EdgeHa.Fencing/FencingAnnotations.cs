@@ -71,7 +71,7 @@ public static class FencingAnnotations
     /// <summary>
     /// Not part of the fencing protocol, a report: written by a promoted collector with its renewals when its buffer
     /// had a hole right after the previous holder's last published sequence (<c>epoch=E sequences=F-L reason</c>):
-    /// those samples are lost, and saying so beats a silent gap at the consumer. A grant clears it.
+    /// it could not replay them, and saying so beats a silent gap at the consumer. A grant clears it.
     /// </summary>
     public const string PromotionGap = "edgeha.io/promotion-gap";
 }

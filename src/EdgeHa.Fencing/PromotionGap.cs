@@ -6,8 +6,9 @@ namespace EdgeHa.Fencing;
 /// Sequences after the previous holder's last published one that a promoted collector cannot replay:
 /// its buffer never had them. Either its polls missed those counter values (a poll came more than a counter step
 /// late: a stall, not the handover), or its buffer does not reach back that far (it started after them, or
-/// <c>--buffer-seconds</c> is shorter than the previous active lagged). Either way no collector will publish them:
-/// the promotion says so (log, metric, pair Lease) instead of leaving a silent hole for the consumer to find.
+/// <c>--buffer-seconds</c> is shorter than the previous active lagged). Either way the new active cannot publish them,
+/// and they are lost unless the previous active delivered them after its last record (its record lags by up to a
+/// renew interval): the promotion says so (log, metric, pair Lease) instead of leaving a silent hole.
 /// </summary>
 /// <param name="Epoch">The holding whose promotion found the gap.</param>
 /// <param name="FirstMissing">The first unwrapped sequence missing.</param>

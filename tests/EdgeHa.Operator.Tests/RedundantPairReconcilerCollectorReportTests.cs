@@ -144,7 +144,7 @@ public sealed class RedundantPairReconcilerCollectorReportTests(ITestOutputHelpe
         await TestCluster.WaitUntilAsync(() => EventsAbout("line1").Result.Any(e => e.Reason == "PromotionGap"), Settle, "a PromotionGap Event", Ct);
         var warning = Assert.Single(await EventsAbout("line1"), e => e.Reason == "PromotionGap");
         Assert.Equal("Warning", warning.Type);
-        Assert.Equal("node-a at epoch 1 had no sample for sequences 225-226 after the previous active's last published one (never read by the collector's polls): 2 lost", warning.Note);
+        Assert.Equal("node-a at epoch 1 had no sample for sequences 225-226 after the last one the previous active recorded (never read by the collector's polls): 2 not replayed, lost unless the previous active delivered them after its record", warning.Note);
     }
 
     private async Task<List<Event>> EventsAbout(string name) =>

@@ -863,14 +863,14 @@ public sealed class RedundantPairReconciler : IReconciler
         }
 
         // The new active's report that its promotion could not replay everything after the previous holder's last
-        // sequence: those samples are lost, which the user must hear of, once, at this transition.
+        // sequence: those samples are lost unless the old active delivered them after its record; the user hears of it once.
         if (status.LastTransition is { UnreplayedSequences: null } reported && reported.To == decision.ActiveNode && confirmed
             && c.Lease?.Metadata.Annotations?.TryGetValue(FencingAnnotations.PromotionGap, out var gapText) == true
             && PromotionGap.Parse(gapText) is { } gap && gap.Epoch == status.Epoch)
         {
             reported.UnreplayedSequences = gap.Count;
             Emit(_events.WarningAsync(pair, "PromotionGap", "Promote",
-                $"{reported.To} at epoch {gap.Epoch} had no sample for sequences {gap.FirstMissing}-{gap.LastMissing} after the previous active's last published one ({gap.Reason}): {gap.Count} lost",
+                $"{reported.To} at epoch {gap.Epoch} had no sample for sequences {gap.FirstMissing}-{gap.LastMissing} after the last one the previous active recorded ({gap.Reason}): {gap.Count} not replayed, lost unless the previous active delivered them after its record",
                 cancellationToken));
         }
 
