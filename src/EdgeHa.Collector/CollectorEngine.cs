@@ -104,15 +104,9 @@ public sealed class CollectorEngine : IAsyncDisposable
     /// </summary>
     public PromotionGap? LastPromotionGap
     {
-        get
-        {
-            lock (_publishGate)
-            {
-                return _lastPromotionGap;
-            }
-        }
-
-        private set => _lastPromotionGap = value; // under _publishGate
+        // Without the publication lock: the holder reads it while renewing, and a renewal must never wait for a poll.
+        get => Volatile.Read(ref _lastPromotionGap);
+        private set => Volatile.Write(ref _lastPromotionGap, value);
     }
 
     /// <summary>Polls at the interval until cancelled; the first poll happens at once. Never throws on device errors.</summary>

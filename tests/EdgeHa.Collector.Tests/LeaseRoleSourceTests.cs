@@ -8,6 +8,7 @@ using EdgeHa.Modbus;
 using EdgeHa.ModbusSimulator;
 using EdgeHa.Sandbox.ApiServer;
 using Microsoft.Extensions.Logging;
+using Moq;
 
 namespace EdgeHa.Collector.Tests;
 
@@ -220,6 +221,72 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         Assert.True(oldest >= 10, $"the buffer starts at {oldest}");
         Assert.Equal($"epoch=2 sequences=6-{oldest - 1} older-than-buffer", (await ReadLease()).Metadata.Annotations![FencingAnnotations.PromotionGap]);
         Assert.Equal(oldest - 6, b.Engine.Metrics.PromotionGapSequences);
+    }
+
+    [Fact]
+    public async Task Promotion_WhileAPollHoldsThePublicationLock_NeitherWaitsForTheOther()
+    {
+        // The lock-order case that hung a new active: the poll holds the engine's publication lock and then asks the
+        // role (the source's lock); the grant's handler must not hold the source's lock while it waits for the
+        // publication lock. The test parks a poll inside the publication lock (its clock read), lets the grant
+        // arrive, then lets the poll go on: both must finish.
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var clock = new ParkingClock();
+        var device = new Mock<IDeviceReader>();
+        device.Setup(d => d.ReadRegistersAsync(ModbusTable.InputRegisters, 0, 2, It.IsAny<CancellationToken>())).ReturnsAsync([(ushort)7, 0]);
+        var options = new CollectorOptions { DeviceHost = "plc", DevicePort = 502, Sequence = new SequenceRegister(ModbusTable.InputRegisters, 0) };
+        options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 2));
+        var roles = new LeaseRoleSource(last => new LeaseHolder(
+            _client,
+            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-b", DefaultTerms = Fast },
+            last));
+        _disposables.Add(roles);
+        await using var engine = new CollectorEngine(options, device.Object, roles, clock);
+        roles.Attach(engine);
+        using var stop = new CancellationTokenSource();
+        var holding = roles.RunAsync(stop.Token);
+
+        clock.ParkNextRead();
+        var poll = Task.Run(() => engine.PollOnceAsync(CancellationToken.None));
+        Assert.True(clock.Parked.Wait(TimeSpan.FromSeconds(20)), "the poll never read the clock");
+        await EditLeaseAsync(l =>
+        {
+            l.Spec!.HolderIdentity = "pod-b";
+            l.Metadata.Annotations![FencingAnnotations.Epoch] = "2";
+        });
+        await WaitUntil(() => roles.Holding.Acting);
+        await Task.Delay(200); // the grant's handler is now waiting for the publication lock
+        clock.Release();
+
+        var done = await Task.WhenAny(poll, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.True(done == poll, "the poll and the promotion deadlocked");
+        await WaitUntil(() => roles.Current == CollectorRole.Active);
+        await stop.CancelAsync();
+        await holding;
+    }
+
+    /// <summary>The system clock, except that one chosen read of the wall clock waits until released.</summary>
+    private sealed class ParkingClock : TimeProvider
+    {
+        private readonly ManualResetEventSlim _release = new(false);
+        private int _park;
+
+        public ManualResetEventSlim Parked { get; } = new(false);
+
+        public void ParkNextRead() => Volatile.Write(ref _park, 1);
+
+        public void Release() => _release.Set();
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Exchange(ref _park, 0) == 1)
+            {
+                Parked.Set();
+                _release.Wait();
+            }
+
+            return System.GetUtcNow();
+        }
     }
 
     private static int Sequence(string jsonLine)
