@@ -12,7 +12,7 @@ if [ "${1:-}" = "--check" ]; then
   report_only=true
   shift
 fi
-peers=(mbpoll python3 python3-pymodbus libmodbus-dev gcc pkg-config yamllint shellcheck jq procps util-linux mosquitto mosquitto-clients)
+peers=(mbpoll python3 python3-pymodbus libmodbus-dev gcc pkg-config yamllint shellcheck jq procps util-linux mosquitto mosquitto-clients iproute2 iptables curl keepalived)
 if [ $# -gt 0 ]; then
   peers=("$@")
 else

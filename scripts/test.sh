@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: installs missing test peers where it can, builds once, runs every .NET test project,
-# then the manifest checks, and prints one closing line "N passed, N failed" summed over all of them. Exits non-zero
-# on any failure.
+# then the manifest checks and the network tests (tests/netns: real cuts between network namespaces; they skip
+# without root, EDGEHA_TEST_NETNS=0 skips them), and prints one closing line "N passed, N failed" summed over all
+# of them. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 results=TestResults
@@ -35,10 +36,37 @@ rm -f "$manifests_log"
 m_passed=${m_passed:-0}; m_failed=${m_failed:-0}; m_skipped=${m_skipped:-0}
 if [ "$mrc" -ne 0 ] && [ "$m_failed" -eq 0 ]; then m_failed=1; fi
 
+echo "== network tests (simulated nodes in network namespaces, real cuts with iptables; root)"
+# The Release outputs just built, in the layout the bench scripts take with --build.
+net_build=$(mktemp -d)
+ln -s "$PWD/src/EdgeHa.Collector/bin/Release/net10.0" "$net_build/collector"
+ln -s "$PWD/src/EdgeHa.ModbusSimulator/bin/Release/net10.0" "$net_build/sim"
+ln -s "$PWD/src/EdgeHa.Operator/bin/Release/net10.0" "$net_build/operator"
+ln -s "$PWD/bench/netns/EdgeHa.Netns.Bench/bin/Release/net10.0" "$net_build/bench"
+n_passed=0; n_failed=0; n_skipped=0; n_failures=""
+for t in tests/netns/*.sh; do
+  if [ "${EDGEHA_TEST_NETNS:-1}" = 0 ]; then
+    echo "SKIP: $t (EDGEHA_TEST_NETNS=0)"; n_skipped=$((n_skipped + 1)); continue
+  fi
+  out=$("$t" --build "$net_build" 2>&1); trc=$?
+  verdict=$(grep -E '^(PASS|FAIL|SKIP): ' <<<"$out" | tail -n 1)
+  if [ "$trc" -eq 0 ] && [[ "$verdict" == SKIP:* ]]; then
+    n_skipped=$((n_skipped + 1)); echo "$t: $verdict"
+  elif [ "$trc" -eq 0 ]; then
+    n_passed=$((n_passed + 1)); echo "$t: ${verdict:-PASS}"
+  else
+    # A failure shows its whole output (the table says what happened under which cut).
+    printf '%s\n' "$out"
+    n_failed=$((n_failed + 1)); n_failures+="FAIL: $t: ${verdict:-exit $trc}"$'\n'
+  fi
+done
+rm -rf "$net_build"
+
 echo
 # The failed tests and manifest checks by name, last, so that the tail of a CI log says which ones.
 grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
   | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' | sort -u || true
 [ -n "$m_failures" ] && printf '%s\n' "$m_failures"
-echo "$((dn_passed + m_passed)) passed, $((dn_failed + m_failed)) failed, $((dn_skipped + m_skipped)) skipped"
-[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ]
+[ -n "$n_failures" ] && printf '%s' "$n_failures"
+echo "$((dn_passed + m_passed + n_passed)) passed, $((dn_failed + m_failed + n_failed)) failed, $((dn_skipped + m_skipped + n_skipped)) skipped"
+[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ] && [ "$n_failed" -eq 0 ]
