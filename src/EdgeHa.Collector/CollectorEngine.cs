@@ -33,6 +33,7 @@ public sealed class CollectorEngine : IAsyncDisposable
     private long _failureStreak;
     private Sample? _lastPublished;
     private PromotionGap? _lastPromotionGap;
+    private bool _draining; // an active about to hand over: new samples are buffered, not published
     private readonly SequenceUnwrapper _unwrapper = new();
 
     /// <param name="options">What to poll and how.</param>
@@ -213,7 +214,7 @@ public sealed class CollectorEngine : IAsyncDisposable
             }
 
             sample = new Sample(++_sampleNumber, now, sequence, Epoch, blocks, sequence is { } s ? _unwrapper.Unwrap(s) : null);
-            var publish = role == CollectorRole.Active;
+            var publish = role == CollectorRole.Active && !_draining;
             Buffer.Add(sample, publish);
             if (publish)
             {
@@ -256,6 +257,8 @@ public sealed class CollectorEngine : IAsyncDisposable
             {
                 throw new InvalidOperationException($"the role source does not take requests and the role is {CollectorCommandLine.RoleName(Roles.Current)}; promotion needs the active role");
             }
+
+            _draining = false;
 
             // Switch first (the sinks' fence asks the role), inside the lock so that no live sample can be queued
             // before the replayed ones.
@@ -301,6 +304,22 @@ public sealed class CollectorEngine : IAsyncDisposable
         }
 
         return Task.FromResult(new PromotionResult(replayed.Count, LastPublished));
+    }
+
+    /// <summary>
+    /// Before a graceful release: stops publishing new samples (they are buffered, as a standby's are, for the next
+    /// holder to replay) and waits until the sinks acknowledged or discarded what is queued, so that the release
+    /// records the sample whose acknowledgement was in flight and the next holder does not repeat it. Publishing
+    /// resumes only with the next promotion; losing the role ends the drain too.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_publishGate)
+        {
+            _draining = true;
+        }
+
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Completes when every queued sample has been acknowledged by the sinks or discarded.</summary>
@@ -425,6 +444,11 @@ public sealed class CollectorEngine : IAsyncDisposable
         Log.RoleChanged(_logger, e.Previous, e.Current);
         if (e.Current != CollectorRole.Active)
         {
+            lock (_publishGate)
+            {
+                _draining = false;
+            }
+
             // The right to publish is gone: what is queued is the new active's to replay from its own buffer.
             _outbox?.Discard();
         }

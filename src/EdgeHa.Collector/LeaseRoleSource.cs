@@ -25,6 +25,7 @@ public sealed class LeaseRoleSource : IRoleSource, IAsyncDisposable
         _holder = createHolder(LastPublishedSequenceInHolding);
         _holder.StateChanged += OnHoldingChanged;
         _holder.ReportOnRenewal = ReportPromotionGap;
+        _holder.BeforeStopActingAsync = ct => _engine?.DrainAsync(ct) ?? Task.CompletedTask;
     }
 
     public CollectorRole Current

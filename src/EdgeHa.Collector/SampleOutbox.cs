@@ -128,13 +128,16 @@ public sealed class SampleOutbox : IAsyncDisposable
     public int Discard()
     {
         List<Sample> discarded;
+        List<TaskCompletionSource>? idle;
         lock (_gate)
         {
             discarded = [.. _queue.Select(e => e.Sample)];
             _queue.Clear();
             _overflowed = false;
-            CompleteIdleWaitersLocked();
+            idle = TakeIdleWaitersLocked();
         }
+
+        Complete(idle);
 
         if (discarded.Count > 0)
         {
@@ -155,7 +158,8 @@ public sealed class SampleOutbox : IAsyncDisposable
                 return Task.CompletedTask;
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Owner-driven (virtual time), the waiter's continuation runs inline, in order, as everything else there.
+            var waiter = new TaskCompletionSource(_drivenByOwner ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
             _idleWaiters.Add(waiter);
             return waiter.Task.WaitAsync(cancellationToken);
         }
@@ -188,12 +192,14 @@ public sealed class SampleOutbox : IAsyncDisposable
             }
         }
 
+        List<TaskCompletionSource>? idle;
         lock (_gate)
         {
             _queue.Clear();
-            CompleteIdleWaitersLocked();
+            idle = TakeIdleWaitersLocked();
         }
 
+        Complete(idle);
         _stop.Dispose();
         _wake.Dispose();
     }
@@ -248,16 +254,22 @@ public sealed class SampleOutbox : IAsyncDisposable
     private async Task<bool> DeliverNextAsync(CancellationToken stop)
     {
         Entry entry;
+        bool dequeued;
+        List<TaskCompletionSource>? idle = null;
         lock (_gate)
         {
-            if (!_queue.TryDequeue(out entry))
+            dequeued = _queue.TryDequeue(out entry);
+            _inFlight = dequeued ? entry : null;
+            if (!dequeued)
             {
-                _inFlight = null;
-                CompleteIdleWaitersLocked();
-                return false;
+                idle = TakeIdleWaitersLocked();
             }
+        }
 
-            _inFlight = entry;
+        if (!dequeued)
+        {
+            Complete(idle);
+            return false;
         }
 
         try
@@ -276,15 +288,18 @@ public sealed class SampleOutbox : IAsyncDisposable
         }
         finally
         {
+            List<TaskCompletionSource>? nowIdle = null;
             lock (_gate)
             {
                 _inFlight = null;
                 if (_queue.Count == 0)
                 {
                     _overflowed = false;
-                    CompleteIdleWaitersLocked();
+                    nowIdle = TakeIdleWaitersLocked();
                 }
             }
+
+            Complete(nowIdle);
         }
 
         return true;
@@ -357,19 +372,25 @@ public sealed class SampleOutbox : IAsyncDisposable
         }
     }
 
-    private void CompleteIdleWaitersLocked()
+    /// <summary>The idle waiters to complete once the lock is released (continuations never run under it), or null.</summary>
+    private List<TaskCompletionSource>? TakeIdleWaitersLocked()
     {
-        if (_queue.Count != 0 || _inFlight is not null)
+        if (_queue.Count != 0 || _inFlight is not null || _idleWaiters.Count == 0)
         {
-            return;
+            return null;
         }
 
-        foreach (var waiter in _idleWaiters)
+        List<TaskCompletionSource> waiters = [.. _idleWaiters];
+        _idleWaiters.Clear();
+        return waiters;
+    }
+
+    private static void Complete(List<TaskCompletionSource>? waiters)
+    {
+        foreach (var waiter in waiters ?? [])
         {
             waiter.TrySetResult();
         }
-
-        _idleWaiters.Clear();
     }
 
     private readonly record struct Entry(Sample Sample, bool Replay);

@@ -126,6 +126,14 @@ public sealed partial class LeaseHolder : IAsyncDisposable
     public Func<CancellationToken, Task>? BeforeReleaseAsync { get; set; }
 
     /// <summary>
+    /// Awaited while still acting, before a graceful release (a planned handover, or shutdown): what acts may finish
+    /// the work it has in flight (the collector: the publication whose acknowledgement is on its way) so that the
+    /// release records it and the next holder does not repeat it. Cancelled at the end of the acting window or after
+    /// <see cref="LeaseHolderOptions.FinishActingTimeout"/>, whichever comes first; acting stops after it either way.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeStopActingAsync { get; set; }
+
+    /// <summary>
     /// Called with the Lease's annotations before each renewal is sent, so that the holder can report its own state
     /// (the agent: its collector's restarts) in the write it makes anyway, at no extra API call. It must leave the
     /// fencing annotations alone.
@@ -288,8 +296,14 @@ public sealed partial class LeaseHolder : IAsyncDisposable
 
     private async Task<TimeSpan> ReleaseAsync(Lease lease, string why, CancellationToken cancellationToken)
     {
-        // Stop acting first; only then tell the grantor it may hand the lease on.
+        // Let the work in flight finish while the holding still covers it, then stop acting; only then tell the
+        // grantor it may hand the lease on.
         var holding = State;
+        if (holding.Acting && BeforeStopActingAsync is { } finish)
+        {
+            await FinishActingAsync(finish, cancellationToken).ConfigureAwait(false);
+        }
+
         var last = holding.Acting ? _lastPublishedSequence() : null;
         Set(HoldingState.NotHolding(why, graceful: true));
         if (BeforeReleaseAsync is { } beforeRelease)
@@ -323,6 +337,27 @@ public sealed partial class LeaseHolder : IAsyncDisposable
         {
             LogApiFailure(_logger, "release", e.Message);
             return Backoff();
+        }
+    }
+
+    private async Task FinishActingAsync(Func<CancellationToken, Task> finish, CancellationToken cancellationToken)
+    {
+        long remaining;
+        lock (_gate)
+        {
+            remaining = _deadlineTimestamp - _time.GetTimestamp();
+        }
+
+        var limit = TimeSpan.FromSeconds(Math.Max(0, (double)remaining / _time.TimestampFrequency));
+        using var timeout = new CancellationTokenSource(limit < _options.FinishActingTimeout ? limit : _options.FinishActingTimeout, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await finish(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // Out of time: release with what was finished; the next holder repeats the rest (at least once).
         }
     }
 

@@ -21,6 +21,12 @@ public sealed class LeaseHolderOptions
     /// <summary>How long a release at shutdown may take in all, including <see cref="LeaseHolder.BeforeReleaseAsync"/>.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The longest a graceful release waits for <see cref="LeaseHolder.BeforeStopActingAsync"/> (never past the
+    /// acting window): one acknowledgement's round trip is what it is for, so it stays short.
+    /// </summary>
+    public TimeSpan FinishActingTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Namespace);

@@ -180,6 +180,34 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handover_AcknowledgementsInFlight_TheReleaseWaitsForThemAndRecordsTheLastDelivered()
+    {
+        await CreateLeaseAsync(holder: "pod-a", epoch: 1);
+        var stdout = new HeldTextWriter();
+        var a = await StartCollectorAsync("pod-a", stdout);
+        await WaitUntil(() => stdout.Lines.Count >= 3);
+
+        // The sink is slow: samples are queued and one is being written when the handover is requested.
+        stdout.Hold();
+        var lastBeforeHold = Sequence(stdout.Lines[^1]);
+        await WaitUntil(() => a.Engine.PublishQueueDepth >= 2 && a.Engine.Buffer.Snapshot()[^1].Sample.Sequence > lastBeforeHold);
+        await EditLeaseAsync(l => l.Metadata.Annotations![FencingAnnotations.HandoverRequested] = "pod-b");
+
+        // Still acting, the collector stops publishing new samples (they are buffered for the next holder) and waits
+        // for the sink before it releases; then the sink catches up.
+        await WaitUntil(() => a.Engine.Roles.Current == CollectorRole.Active && a.Engine.Buffer.Snapshot()[^1] is { Published: false });
+        Assert.NotNull((await ReadLease()).Spec!.HolderIdentity);
+        stdout.Release();
+        await WaitUntilAsync(async () => (await ReadLease()).Spec!.HolderIdentity is null);
+
+        var recorded = long.Parse((await ReadLease()).Metadata.Annotations![FencingAnnotations.LastPublishedSequence], CultureInfo.InvariantCulture);
+        var lastDelivered = Sequence(stdout.Lines[^1]);
+        Assert.True(lastDelivered > lastBeforeHold, $"the queued samples were never delivered (last {lastDelivered})");
+        Assert.Equal(lastDelivered, recorded);
+        Assert.Equal(0, a.Engine.Metrics.SamplesFenced);
+    }
+
+    [Fact]
     public async Task Stop_SinkStalled_ReleasesTheLeaseWithTheLastSequenceTheSinkAcknowledged()
     {
         await CreateLeaseAsync(holder: "pod-a", epoch: 1);

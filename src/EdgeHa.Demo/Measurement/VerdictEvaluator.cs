@@ -66,9 +66,9 @@ public static class VerdictEvaluator
                 $"{handovers} sequence numbers lost at handovers, {continuity.Duplicates} duplicates"));
         }
 
-        // With an MQTT sink a sample counts as published at its PUBACK, and the collector sends one at a time: the one
-        // whose PUBACK was still in flight when the old active was fenced is not in its record, so the new active
-        // sends it again (at-least-once). Without a sink a sample is published when taken, and nothing may repeat.
+        // With an MQTT sink a sample counts as published at its PUBACK, and the collector sends one at a time: the old
+        // active waits up to 1 s for the PUBACK in flight before it releases; if that runs out, the sample is not in its
+        // record and the new active sends it again (at-least-once). Without a sink a sample is published when taken.
         var inFlight = subscriber is null ? 0 : 1;
         foreach (var u in transitions.Where(t => t.Kind == TransitionKind.Upgrade))
         {
