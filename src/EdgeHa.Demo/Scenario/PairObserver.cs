@@ -155,15 +155,17 @@ public sealed class PairObserver(IDemoEnvironment environment, PairManifest pair
     }
 
     /// <summary>
-    /// The unwrapped sequences that promoted collectors reported (edgeha.io/promotion-gap) they never buffered: no
-    /// collector had them to publish. At most <paramref name="limit"/>, the earliest first.
+    /// The unwrapped sequences that promoted collectors reported (edgeha.io/promotion-gap) their standby polls never
+    /// read although their buffer covered them (not-read). A buffer that did not reach back (older-than-buffer: a cold
+    /// standby's start, or too short a buffer) is the handover's loss and stays counted there. At most
+    /// <paramref name="limit"/>, the earliest first.
     /// </summary>
     public IReadOnlySet<long> NotBufferedAtPromotion(int limit = 100_000)
     {
         lock (_gate)
         {
             var set = new HashSet<long>();
-            foreach (var gap in _gaps)
+            foreach (var gap in _gaps.Where(g => !g.OlderThanBuffer))
             {
                 for (var s = gap.FirstMissing; s <= gap.LastMissing && set.Count < limit; s++)
                 {
