@@ -11,11 +11,12 @@ public class DemoScenarioTests
         SteadyState = TimeSpan.FromMilliseconds(200),
         AfterFailover = TimeSpan.FromMilliseconds(200),
         AfterFailback = TimeSpan.FromMilliseconds(200),
-        PlacementTimeout = TimeSpan.FromSeconds(10),
-        FailoverTimeout = TimeSpan.FromSeconds(10),
-        FailbackExtraTimeout = TimeSpan.FromSeconds(10),
-        DeleteTimeout = TimeSpan.FromSeconds(5),
-        UpgradeTimeout = TimeSpan.FromSeconds(10),
+        // Bounds only (a passing run takes about 10 s in all): roomy, as the suite runs its projects side by side.
+        PlacementTimeout = TimeSpan.FromSeconds(30),
+        FailoverTimeout = TimeSpan.FromSeconds(30),
+        FailbackExtraTimeout = TimeSpan.FromSeconds(30),
+        DeleteTimeout = TimeSpan.FromSeconds(15),
+        UpgradeTimeout = TimeSpan.FromSeconds(30),
         Poll = TimeSpan.FromMilliseconds(20),
         Reader = new VipReaderOptions { Period = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(1) },
     };
@@ -24,7 +25,7 @@ public class DemoScenarioTests
     public async Task RunAsync_HotPair_PlaysTheScriptAndPasses()
     {
         using var env = new FakeEnvironment(new FakeVip());
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
 
@@ -70,7 +71,7 @@ public class DemoScenarioTests
     public async Task RunAsync_ColdPair_MeasuresTheGapAndPasses()
     {
         using var env = new FakeEnvironment(new FakeVip());
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.ColdPair, deleteAfter: false, cts.Token);
 
@@ -87,7 +88,7 @@ public class DemoScenarioTests
     public async Task RunAsync_HotPairWithABroker_SubscribesFirstAndMeasuresEachTransitionAtTheSubscriber()
     {
         using var env = new FakeEnvironment(new FakeVip()) { WithBroker = true };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
 
@@ -111,7 +112,7 @@ public class DemoScenarioTests
     public async Task RunAsync_ColdPairWithABroker_ReportsTheLossAtTheSubscriber()
     {
         using var env = new FakeEnvironment(new FakeVip()) { WithBroker = true };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.ColdPair, deleteAfter: false, cts.Token);
 
@@ -125,7 +126,7 @@ public class DemoScenarioTests
     public async Task RunAsync_NewPairFlipsBeforeSettling_FailsTheCreationCheckNamingEachPlacement()
     {
         using var env = new FakeEnvironment(new FakeVip()) { FirstOnStandby = true };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, Fast).RunAsync(FakeEnvironment.HotPair, deleteAfter: false, cts.Token);
 
@@ -148,7 +149,7 @@ public class DemoScenarioTests
             Poll = Fast.Poll,
             Reader = Fast.Reader,
         };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, timings).RunAsync(FakeEnvironment.HotPair, deleteAfter: true, cts.Token);
 
@@ -164,7 +165,7 @@ public class DemoScenarioTests
     {
         using var env = new FakeEnvironment(new FakeVip()) { StatusError = "connection refused" };
         var timings = new ScenarioTimings { PlacementTimeout = TimeSpan.FromMilliseconds(300), Poll = Fast.Poll, Reader = Fast.Reader };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
 
         var result = await new DemoScenario(env, TimeProvider.System, timings).RunAsync(FakeEnvironment.HotPair, deleteAfter: false, cts.Token);
 
