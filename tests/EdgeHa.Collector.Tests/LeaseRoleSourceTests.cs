@@ -19,7 +19,13 @@ namespace EdgeHa.Collector.Tests;
 public sealed class LeaseRoleSourceTests : IAsyncLifetime
 {
     private const string LeaseName = "line-1-active";
+    // For the test of losing the API server: the window closes soon after the renewals stop.
     private static readonly LeaseTerms Fast = new(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
+
+    // For every other test (handovers, lock order), which are not about lease timing: on a loaded machine (the suite
+    // runs its projects side by side on 2 cores) a renewal can take longer than Fast's window, and a holder whose window
+    // closed stops acting until the operator grants it again, which these tests have no operator to do.
+    private static readonly LeaseTerms Roomy = new(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
 
     // The device counts slowly so that a poll can never miss a value on a busy machine: any gap is a failover gap.
     private const string Map = """
@@ -143,8 +149,8 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
     [Fact]
     public async Task Health_ApiServerUnreachable_ReportsThatTheLeaseCannotBeHeld()
     {
-        await CreateLeaseAsync(holder: "pod-b", epoch: 1);
-        var a = await StartCollectorAsync("pod-a");
+        await CreateLeaseAsync(holder: "pod-b", epoch: 1, terms: Fast);
+        var a = await StartCollectorAsync("pod-a", terms: Fast);
         await WaitUntil(() => a.Engine.GetState().Healthy && ((LeaseRoleSource)a.Engine.Roles).Holding.Reason == "the lease is held by pod-b");
 
         await _api.DisposeAsync(); // the API server is gone for this collector
@@ -266,7 +272,7 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 2));
         var roles = new LeaseRoleSource(last => new LeaseHolder(
             _client,
-            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-b", DefaultTerms = Fast },
+            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = "pod-b", DefaultTerms = Roomy },
             last));
         _disposables.Add(roles);
         await using var engine = new CollectorEngine(options, device.Object, roles, clock);
@@ -325,7 +331,7 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
 
     private static List<Sample> Published(CollectorHost host) => [.. host.Engine.Buffer.PublishedAfterNumber(null, 10_000)];
 
-    private async Task<CollectorHost> StartCollectorAsync(string identity, TextWriter? stdout = null, SimulatorHost? device = null)
+    private async Task<CollectorHost> StartCollectorAsync(string identity, TextWriter? stdout = null, SimulatorHost? device = null, LeaseTerms? terms = null)
     {
         var options = new CollectorOptions
         {
@@ -342,7 +348,7 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         options.Reads.Add(new ReadBlock(ModbusTable.InputRegisters, 0, 2));
         var roles = new LeaseRoleSource(last => new LeaseHolder(
             _client,
-            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = identity, DefaultTerms = Fast },
+            new LeaseHolderOptions { Namespace = "default", LeaseName = LeaseName, Identity = identity, DefaultTerms = terms ?? Roomy },
             last));
         var host = await CollectorHost.StartAsync(options, roles, jsonLinesWriter: stdout);
         _disposables.Add(roles);
@@ -350,11 +356,11 @@ public sealed class LeaseRoleSourceTests : IAsyncLifetime
         return host;
     }
 
-    private async Task CreateLeaseAsync(string holder, long epoch)
+    private async Task CreateLeaseAsync(string holder, long epoch, LeaseTerms? terms = null)
     {
         var lease = new Lease { Metadata = new ObjectMeta { Name = LeaseName, Namespace = "default", Annotations = new Dictionary<string, string>() } };
         lease.Spec = new LeaseSpec { HolderIdentity = holder };
-        Fast.WriteTo(lease);
+        (terms ?? Roomy).WriteTo(lease);
         lease.Metadata.Annotations![FencingAnnotations.Epoch] = epoch.ToString(CultureInfo.InvariantCulture);
         await _client.CreateAsync(lease);
     }
