@@ -46,6 +46,27 @@ public sealed class PairObjectsTests
         Assert.Equal("uid-1", deployment.Metadata.OwnerReferences!.Single().Uid);
     }
 
+    [Theory]
+    [InlineData(null, null, "line1-collector")]
+    [InlineData("serviceAccountName", "edge-ha-collector", "line1-collector")]
+    [InlineData("serviceAccount", "edge-ha-collector", "line1-collector")]
+    [InlineData("serviceAccountName", "plant-collector", "plant-collector")]
+    [InlineData("serviceAccount", "plant-collector", "plant-collector")]
+    public void CollectorTemplate_ServiceAccount_IsThePairsOwnUnlessAnotherIsNamed(string? field, string? named, string expected)
+    {
+        var pair = Pair();
+        var podSpec = pair.Spec.Template["spec"]!.AsObject();
+        if (field is not null)
+        {
+            podSpec[field] = named;
+        }
+
+        var spec = PairObjects.CollectorTemplate(pair, "ipc-1").Spec!;
+
+        Assert.Equal(expected, spec.ServiceAccountName);
+        Assert.False(spec.Extra?.ContainsKey("serviceAccount") == true, "the deprecated alias is folded into serviceAccountName");
+    }
+
     [Fact]
     public void Deployment_SameInputs_SameHashSoNothingIsRewritten()
     {

@@ -131,6 +131,10 @@ public sealed partial class OperatorHost : IAsyncDisposable
             p => Enqueue(ObjectKey.Of(p)), (_, p) => Enqueue(ObjectKey.Of(p)), p => Enqueue(ObjectKey.Of(p))));
         caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
         caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
+        // The collectors' access objects: any change (a hand edit to repair, a deletion) queues their pair.
+        caches.ServiceAccounts.AddEventHandler(new ResourceEventHandler<ServiceAccount>(EnqueueLabelled, (_, a) => EnqueueLabelled(a), EnqueueLabelled));
+        caches.Roles.AddEventHandler(new ResourceEventHandler<Role>(EnqueueLabelled, (_, r) => EnqueueLabelled(r), EnqueueLabelled));
+        caches.RoleBindings.AddEventHandler(new ResourceEventHandler<RoleBinding>(EnqueueLabelled, (_, b) => EnqueueLabelled(b), EnqueueLabelled));
         caches.Pods.AddEventHandler(new ResourceEventHandler<Pod>(
             EnqueueLabelled,
             (_, p) => EnqueueLabelled(p),

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pair {Pair}: {Reason}: {Message}")]
     public static partial void EngineEvent(ILogger logger, string pair, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pair {Pair}: {Message}")]
+    public static partial void CollectorAccessNotOurs(ILogger logger, string pair, string message);
 }

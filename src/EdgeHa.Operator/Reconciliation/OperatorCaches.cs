@@ -6,8 +6,9 @@ using EdgeHa.Kube.Models;
 namespace EdgeHa.Operator.Reconciliation;
 
 /// <summary>
-/// The informers the reconciler reads from: RedundantPairs, and the Deployments, Pods, Services and pair Leases
-/// labelled with <see cref="PairLabels.Pair"/>, Nodes, and the node Leases in kube-node-lease.
+/// The informers the reconciler reads from: RedundantPairs, and the Deployments, Pods, Services, pair Leases and the
+/// collectors' ServiceAccounts, Roles and RoleBindings labelled with <see cref="PairLabels.Pair"/>, Nodes, and the
+/// node Leases in kube-node-lease.
 /// </summary>
 public sealed class OperatorCaches
 {
@@ -36,6 +37,9 @@ public sealed class OperatorCaches
         Pods = new Informer<Pod>(new KubeListerWatcher<Pod>(client, ns, PairLabels.Pair), Options("pods"));
         Services = new Informer<Service>(new KubeListerWatcher<Service>(client, ns, PairLabels.Pair), Options("services"));
         Leases = new Informer<Lease>(new KubeListerWatcher<Lease>(client, ns, PairLabels.Pair), Options("leases"));
+        ServiceAccounts = new Informer<ServiceAccount>(new KubeListerWatcher<ServiceAccount>(client, ns, PairLabels.Pair), Options("serviceaccounts"));
+        Roles = new Informer<Role>(new KubeListerWatcher<Role>(client, ns, PairLabels.Pair), Options("roles"));
+        RoleBindings = new Informer<RoleBinding>(new KubeListerWatcher<RoleBinding>(client, ns, PairLabels.Pair), Options("rolebindings"));
         Nodes = new Informer<Node>(new KubeListerWatcher<Node>(client), Options("nodes"));
         NodeLeases = new Informer<Lease>(new KubeListerWatcher<Lease>(client, PairLabels.NodeLeaseNamespace), Options("node-leases"));
 
@@ -55,13 +59,20 @@ public sealed class OperatorCaches
 
     public Informer<Lease> Leases { get; }
 
+    public Informer<ServiceAccount> ServiceAccounts { get; }
+
+    public Informer<Role> Roles { get; }
+
+    public Informer<RoleBinding> RoleBindings { get; }
+
     public Informer<Node> Nodes { get; }
 
     public Informer<Lease> NodeLeases { get; }
 
     /// <summary>True once every informer has listed once.</summary>
     public bool HasSynced => Pairs.HasSynced && Deployments.HasSynced && Pods.HasSynced && Services.HasSynced
-        && Leases.HasSynced && Nodes.HasSynced && NodeLeases.HasSynced;
+        && Leases.HasSynced && ServiceAccounts.HasSynced && Roles.HasSynced && RoleBindings.HasSynced
+        && Nodes.HasSynced && NodeLeases.HasSynced;
 
     /// <summary>The pair key (<c>namespace/name</c>) an object is labelled with, if any.</summary>
     public static IEnumerable<string> PairOf(KubernetesObject obj)
@@ -79,6 +90,9 @@ public sealed class OperatorCaches
         Pods.RunAsync(cancellationToken),
         Services.RunAsync(cancellationToken),
         Leases.RunAsync(cancellationToken),
+        ServiceAccounts.RunAsync(cancellationToken),
+        Roles.RunAsync(cancellationToken),
+        RoleBindings.RunAsync(cancellationToken),
         Nodes.RunAsync(cancellationToken),
         NodeLeases.RunAsync(cancellationToken));
 
@@ -91,6 +105,9 @@ public sealed class OperatorCaches
             Pods.WaitForCacheSyncAsync(cancellationToken),
             Services.WaitForCacheSyncAsync(cancellationToken),
             Leases.WaitForCacheSyncAsync(cancellationToken),
+            ServiceAccounts.WaitForCacheSyncAsync(cancellationToken),
+            Roles.WaitForCacheSyncAsync(cancellationToken),
+            RoleBindings.WaitForCacheSyncAsync(cancellationToken),
             Nodes.WaitForCacheSyncAsync(cancellationToken),
             NodeLeases.WaitForCacheSyncAsync(cancellationToken)).ConfigureAwait(false);
         return results.All(r => r);

@@ -8,7 +8,10 @@ using EdgeHa.Kube.Serialization;
 
 namespace EdgeHa.Operator.Reconciliation;
 
-/// <summary>Builds the objects the operator owns for a pair: the per-node Deployments, the VIP Service, the simulator and the pair Lease.</summary>
+/// <summary>
+/// Builds the objects the operator owns for a pair: the per-node Deployments, the VIP Service, the simulator and the
+/// pair Lease (the collectors' ServiceAccount, Role and RoleBinding are in <see cref="CollectorAccess"/>).
+/// </summary>
 public static class PairObjects
 {
     /// <summary>The annotation holding a hash of what the operator wrote, so it writes only on change.</summary>
@@ -81,6 +84,16 @@ public static class PairObjects
         labels[PairLabels.Pair] = name;
         labels[PairLabels.Node] = node;
         var spec = template.Spec ??= new PodSpec();
+
+        // The pair's own ServiceAccount (rights on its own Lease only) unless the user named another one. The
+        // deprecated alias is folded in, as the API server would, so that it cannot name a different account.
+        var named = spec.ServiceAccountName;
+        if (spec.Extra?.Remove("serviceAccount", out var alias) == true && string.IsNullOrEmpty(named) && alias.ValueKind == JsonValueKind.String)
+        {
+            named = alias.GetString();
+        }
+
+        spec.ServiceAccountName = CollectorAccess.PodServiceAccount(name, named);
         spec.NodeSelector = new Dictionary<string, string>(spec.NodeSelector ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             [PairLabels.Hostname] = node,

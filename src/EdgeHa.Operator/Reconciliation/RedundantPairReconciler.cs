@@ -19,7 +19,8 @@ namespace EdgeHa.Operator.Reconciliation;
 
 /// <summary>
 /// Reconciles one RedundantPair, level-based: it reads everything from the informer caches, lets the pure
-/// <see cref="F.FailoverEngine"/> decide, and applies the decision (Deployments, the pair Lease as GRANTOR of the
+/// <see cref="F.FailoverEngine"/> decide, and applies the decision (the collectors' <see cref="CollectorAccess"/>,
+/// Deployments, the pair Lease as GRANTOR of the
 /// fencing protocol, pod role labels, the VIP Service, the simulator, status, Events), writing only what changed.
 /// </summary>
 public sealed class RedundantPairReconciler : IReconciler
@@ -38,6 +39,7 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly ILogger _logger;
     private readonly Func<DateTimeOffset> _leaderSince;
     private readonly EndToEndChecker? _endToEnd;
+    private readonly CollectorAccess _collectorAccess;
     private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
 
     // Read-your-writes: the informer may not have delivered our own last write yet when the next reconcile starts.
@@ -75,6 +77,7 @@ public sealed class RedundantPairReconciler : IReconciler
         _options = options ?? new ReconcilerOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _collectorAccess = new CollectorAccess(client, caches, events, _logger);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
@@ -132,6 +135,7 @@ public sealed class RedundantPairReconciler : IReconciler
         await ApplyLeaseAsync(context, decision, cancellationToken).ConfigureAwait(false);
         await ApplyPodLabelsAsync(context, decision, cancellationToken).ConfigureAwait(false);
         var fenced = _time.GetElapsedTime(started);
+        await _collectorAccess.ApplyAsync(pair, cancellationToken).ConfigureAwait(false);
         await ApplyDeploymentsAsync(context, decision, observation, cancellationToken).ConfigureAwait(false);
         var vipRouted = await ApplyVipAsync(context, cancellationToken).ConfigureAwait(false);
         await ApplySimulatorAsync(context, cancellationToken).ConfigureAwait(false);

@@ -27,6 +27,9 @@ internal sealed class ResourceRegistry
             Named("apps", "replicasets", "replicaset", "ReplicaSet", true, ["rs"], status: true, categories: all),
             Named("coordination.k8s.io", "leases", "lease", "Lease", true, []),
             Named("discovery.k8s.io", "endpointslices", "endpointslice", "EndpointSlice", true, []),
+            // Served and stored only: the sandbox authenticates with one token and authorizes nothing.
+            Named("rbac.authorization.k8s.io", "roles", "role", "Role", true, []),
+            Named("rbac.authorization.k8s.io", "rolebindings", "rolebinding", "RoleBinding", true, []),
             new ResourceType
             {
                 Group = "events.k8s.io",

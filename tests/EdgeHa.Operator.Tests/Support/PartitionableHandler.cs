@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
+
 namespace EdgeHa.Operator.Tests.Support;
 
-/// <summary>An HTTP handler that can be cut off, as a network partition between one node and the API server.</summary>
+/// <summary>
+/// An HTTP handler that can be cut off, as a network partition between one node and the API server. It keeps the
+/// method and path of every request that went out, so a test can check them against the RBAC the node's pods get.
+/// </summary>
 internal sealed class PartitionableHandler() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
 {
     private volatile bool _cut;
@@ -11,6 +16,17 @@ internal sealed class PartitionableHandler() : DelegatingHandler(new SocketsHttp
         set => _cut = value;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        Cut ? Task.FromException<HttpResponseMessage>(new HttpRequestException("partitioned from the API server")) : base.SendAsync(request, cancellationToken);
+    /// <summary>Every request sent (not cut off): method and path with query.</summary>
+    public ConcurrentQueue<(string Method, string PathAndQuery)> Sent { get; } = new();
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (Cut)
+        {
+            return Task.FromException<HttpResponseMessage>(new HttpRequestException("partitioned from the API server"));
+        }
+
+        Sent.Enqueue((request.Method.Method, request.RequestUri!.PathAndQuery));
+        return base.SendAsync(request, cancellationToken);
+    }
 }
