@@ -33,6 +33,18 @@ public sealed class CollectorAccessTests
     }
 
     [Fact]
+    public void Role_EqualsTheFixtureTheChartChecksAreRunAgainst()
+    {
+        // tests/manifests/check.sh checks that the operator's ClusterRole holds every permission of this fixture
+        // (escalation prevention), so it must be what the operator really creates.
+        var fixture = KubeJson.Deserialize<Kube.Models.Role>(File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "manifests", "fixtures", "pair-collector-role.json")));
+        var role = CollectorAccess.Role(Pair());
+        role.Metadata.OwnerReferences = null;
+
+        Assert.Equal(KubeJson.Serialize(fixture), KubeJson.Serialize(role));
+    }
+
+    [Fact]
     public void RoleBinding_BindsThePairsRoleToThePairsServiceAccountOnly()
     {
         var binding = CollectorAccess.RoleBinding(Pair());
@@ -51,5 +63,18 @@ public sealed class CollectorAccessTests
             var owner = Assert.Single(o.Metadata.OwnerReferences!);
             Assert.Equal(("uid-1", true, true), (owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EdgeHaOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("EdgeHaOperator.sln not found above " + AppContext.BaseDirectory);
     }
 }

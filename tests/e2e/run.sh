@@ -143,7 +143,6 @@ helm upgrade --install "$RELEASE" "$root/charts/edge-ha-operator" \
   --set image.registry="$IMG_REGISTRY" --set image.tag="$IMG_TAG" --set image.pullPolicy=Never \
   --set collector.image.registry="$IMG_REGISTRY" --set collector.image.tag="$IMG_TAG" \
   --set simulator.image.registry="$IMG_REGISTRY" --set simulator.image.tag="$IMG_TAG" \
-  --set "collector.rbac.namespaces={$NAMESPACE}" \
   --set tests.vipAddress="$VIP_ADDRESS" --set tests.port=502 \
   --set leaderElection.leaseDuration="$LEADER_LEASE" --set leaderElection.renewDeadline=3s \
   --set leaderElection.retryPeriod=1s \
@@ -162,6 +161,20 @@ kubectl -n "$NAMESPACE" wait "redundantpair/$PAIR" --for=condition=Ready --timeo
 kubectl -n "$NAMESPACE" wait "redundantpair/$PAIR" --for=condition=VipAssigned --timeout=180s
 wait_until 120 1 "the VIP $VIP_ADDRESS answers /healthz" curl -fsS --max-time 1 "http://$VIP_ADDRESS:8080/healthz"
 log "VIP $VIP_ADDRESS serves the active collector"
+# Least privilege, enforced by a real API server: the pair's collectors run as its own ServiceAccount, which may
+# renew the pair's Lease and no other (the leader election Lease lives in the operator's namespace).
+collector_sa="system:serviceaccount:$NAMESPACE:$PAIR-collector"
+[ "$(kubectl -n "$NAMESPACE" get pods -l "edgeha.io/pair=$PAIR" -o jsonpath='{.items[*].spec.serviceAccountName}' | tr ' ' '\n' | sort -u)" = "$PAIR-collector" ] ||
+  die "the collector pods do not run as $PAIR-collector"
+kubectl -n "$NAMESPACE" auth can-i update "leases/$PAIR-active" --as "$collector_sa" >/dev/null ||
+  die "$PAIR-collector may not renew its own Lease"
+for denied in "update leases/other-pair-active" "list leases" "create leases" "patch leases/$PAIR-active"; do
+  # shellcheck disable=SC2086 # verb and resource are two words
+  if kubectl -n "$NAMESPACE" auth can-i $denied --as "$collector_sa" >/dev/null 2>&1; then
+    die "$PAIR-collector may $denied"
+  fi
+done
+log "collector RBAC: $PAIR-collector may renew leases/$PAIR-active and nothing else checked"
 if [ "$HELM_TEST" = 1 ]; then
   log "helm test: a Modbus read through the VIP"
   helm test "$RELEASE" --namespace "$OPERATOR_NS" --timeout 3m --logs

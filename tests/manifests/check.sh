@@ -251,6 +251,23 @@ mapfile -t rbac_inputs < <(rendered "$work/chart-default.yaml" "$work/chart-all.
 if [ ${#rbac_inputs[@]} -gt 0 ]; then
   counted_validate rbac "${rbac_inputs[@]}"
 fi
+# Each pair's collector access (CollectorAccess.cs). Escalation prevention: the operator may create and bind the
+# per-pair Role only if it holds every permission in it (pair-collector-role.json, kept equal to what the operator
+# builds by CollectorAccessTests), and it writes the three kinds (collector-access-writes.yaml). Checked where the
+# operator's namespaced rules are: the chart's ClusterRole, its Role when watching one namespace, and kustomize's.
+collector_needs=("$here/fixtures/pair-collector-role.json" "$here/fixtures/collector-access-writes.yaml")
+[ -s "$work/chart-default.yaml" ] && counted_validate covers "$work/chart-default.yaml" edge-ha-operator-manager "${collector_needs[@]}"
+[ -s "$work/chart-namespaced.yaml" ] && counted_validate covers "$work/chart-namespaced.yaml" Role/edge-edge-ha-operator-manager "${collector_needs[@]}"
+[ -s "$work/kustomize-default.yaml" ] && counted_validate covers "$work/kustomize-default.yaml" edge-ha-operator-manager-role "${collector_needs[@]}"
+rejects_validate "escalation check rejects an operator role short of the per-pair Role" validate covers "$here/fixtures/bad-operator-role.yaml" bad-manager "${collector_needs[@]}"
+# The shared edge-ha-collector account: off by default, read-only when on (it could once take every Lease).
+if [ -s "$work/chart-default.yaml" ]; then
+  # shellcheck disable=SC2016 # the script runs in its own bash with "$0" = the render
+  check "chart default renders no shared edge-ha-collector account" bash -c '! grep -qx "  name: edge-ha-collector" "$0"' "$work/chart-default.yaml"
+fi
+[ -s "$work/chart-all.yaml" ] && counted_validate read-only "$work/chart-all.yaml" edge-ha-collector
+[ -s "$work/kustomize-collector-rbac.yaml" ] && counted_validate read-only "$work/kustomize-collector-rbac.yaml" edge-ha-collector
+rejects_validate "read-only check rejects a role that writes" validate read-only "$here/fixtures/bad-operator-role.yaml" bad-manager
 rejects_validate "restricted-profile check rejects a privileged-capable pod" validate restricted "$here/fixtures/bad-deployment.yaml"
 rejects_validate "RBAC check rejects wildcards, secrets and node writes" validate rbac "$here/fixtures/bad-deployment.yaml"
 

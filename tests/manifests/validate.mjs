@@ -7,6 +7,8 @@
 //   restricted FILE...                 every pod template meets the restricted Pod Security profile
 //   rbac FILE...                       no wildcards, no secrets, nodes read-only
 //   rules-equal FILE_A NAME_A FILE_B NAME_B   two ClusterRoles grant the same permissions
+//   covers FILE [KIND/]NAME NEEDS...   the (Cluster)Role NAME in FILE holds every permission of every Role in NEEDS
+//   read-only FILE NAME                the Role(s) NAME in FILE only get, list and watch
 //   crd-copies CRD COPY...             the copies of the generated CRD equal it byte for byte
 //   workflow FILE...                   GitHub workflow structure
 import fs from "node:fs";
@@ -372,6 +374,44 @@ function cmdRulesEqual([fileA, nameA, fileB, nameB]) {
   else pass(`RBAC parity: ${nameA} (${fileA}) and ${nameB} (${fileB}) grant the same ${pa.size} permissions`);
 }
 
+// Kubernetes' escalation prevention: a subject may create a Role (or bind one) only if it holds every permission in
+// it. One permission per group/resource/verb/resourceName, as rbac's Covers compares them; "*" matches all.
+function atoms(rules) {
+  const out = [];
+  for (const r of rules ?? []) for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const v of r.verbs ?? [])
+    for (const n of r.resourceNames?.length ? r.resourceNames : [""]) out.push({ g, res, v, n });
+  return out;
+}
+function coveredBy(rules, a) {
+  const has = (list, x) => (list ?? []).includes("*") || (list ?? []).includes(x);
+  return (rules ?? []).some((r) => has(r.apiGroups, a.g) && has(r.resources, a.res) && has(r.verbs, a.v) &&
+    (!r.resourceNames?.length || (a.n !== "" && r.resourceNames.includes(a.n))));
+}
+function cmdCovers([file, name, ...needs]) {
+  // NAME or Kind/NAME (the chart names a ClusterRole and a Role alike when it watches one namespace).
+  const [kind, n] = name.includes("/") ? name.split("/") : [null, name];
+  const holder = readDocs(file).find((o) => (kind ? o.kind === kind : o.kind === "ClusterRole" || o.kind === "Role") && o.metadata.name === n);
+  if (!holder) { fail(`covers: role ${name} not found in ${file}`); return; }
+  for (const f of needs) {
+    for (const role of readDocs(f).filter((o) => o.kind === "Role" || o.kind === "ClusterRole")) {
+      const all = atoms(role.rules);
+      const missing = all.filter((a) => !coveredBy(holder.rules, a));
+      const show = (a) => `${a.g || "core"}/${a.res}:${a.v}${a.n ? "[" + a.n + "]" : ""}`;
+      if (!all.length) fail(`covers: ${id(role)} in ${f} has no rules`);
+      else if (missing.length) fail(`${name} (${file}) lacks what ${id(role)} (${f}) needs: ${missing.map(show).join(", ")}`);
+      else pass(`${name} (${file}) holds all ${all.length} permissions of ${id(role)} (${f})`);
+    }
+  }
+}
+
+function cmdReadOnly([file, name]) {
+  const roles = readDocs(file).filter((o) => (o.kind === "ClusterRole" || o.kind === "Role") && o.metadata.name === name);
+  if (!roles.length) { fail(`read-only: no role ${name} in ${file}`); return; }
+  const writes = roles.flatMap((o) => (o.rules ?? []).flatMap((r) => (r.verbs ?? []).filter((v) => !["get", "list", "watch"].includes(v)).map((v) => `${id(o)}: ${v}`)));
+  if (writes.length) fail(`${file}: ${name} is not read-only: ${writes.join(", ")}`);
+  else pass(`${file}: ${roles.length} role(s) ${name} only get, list and watch`);
+}
+
 function cmdCrdCopies([crd, ...copies]) {
   if (!fs.existsSync(crd)) { fail(`CRD ${crd} is missing (generate it: make manifests)`); return; }
   const want = fs.readFileSync(crd, "utf8");
@@ -405,7 +445,7 @@ function cmdWorkflow(files) {
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
-const commands = { k8s: cmdK8s, "values-refs": cmdValuesRefs, restricted: cmdRestricted, rbac: cmdRbac, "rules-equal": cmdRulesEqual, "crd-copies": cmdCrdCopies, workflow: cmdWorkflow };
+const commands = { k8s: cmdK8s, "values-refs": cmdValuesRefs, restricted: cmdRestricted, rbac: cmdRbac, "rules-equal": cmdRulesEqual, covers: cmdCovers, "read-only": cmdReadOnly, "crd-copies": cmdCrdCopies, workflow: cmdWorkflow };
 if (!commands[cmd]) { console.error(`usage: validate.mjs ${Object.keys(commands).join("|")} ...`); process.exit(2); }
 try { await commands[cmd](rest); } catch (e) { fail(`${cmd}: ${e.stack ?? e.message}`); }
 process.exit(failed ? 1 : 0);

@@ -87,6 +87,22 @@ app.kubernetes.io/part-of: edge-ha-operator
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- /*
+Each pair's collector access (CollectorAccess.cs): ServiceAccount, Role and RoleBinding "<pair>-collector", watched
+(list, watch), created, read back (get) and reset when edited (update); a RoleBinding whose roleRef was changed is
+deleted and recreated (roleRef is immutable). No escalate or bind: Kubernetes lets the operator create that Role and
+bind it because the operator holds every permission in it itself, leases get, update and watch in the same namespace
+(the leases rule above).
+*/}}
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get", "list", "watch", "create", "update"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles"]
+  verbs: ["get", "list", "watch", "create", "update"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["rolebindings"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
