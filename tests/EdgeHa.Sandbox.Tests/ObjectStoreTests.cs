@@ -71,6 +71,30 @@ public sealed class ObjectStoreTests
     }
 
     [Fact]
+    public async Task Update_RoleBindingWithAnotherRoleRef_Returns422LikeKubeApiserver()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        const string bindings = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings";
+        var created = await h.CreateAsync(bindings, """
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"mine"},"subjects":[{"kind":"ServiceAccount","name":"sa","namespace":"default"}]}
+            """);
+
+        var subjects = created.DeepClone().AsObject();
+        subjects["subjects"]!.AsArray().Add(JsonNode.Parse("""{"kind":"ServiceAccount","name":"other","namespace":"default"}"""));
+        var changedRole = created.DeepClone().AsObject();
+        changedRole["roleRef"]!["name"] = "edit";
+        changedRole["roleRef"]!["kind"] = "ClusterRole";
+
+        Assert.Equal(HttpStatusCode.OK, (await h.PutAsync(bindings + "/b", subjects)).Status);
+        changedRole["metadata"]!["resourceVersion"] = (await h.GetAsync(bindings + "/b")).Str(".metadata.resourceVersion");
+        var r = await h.PutAsync(bindings + "/b", changedRole);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, r.Status);
+        Assert.Equal("roleRef", r.Str(".details.causes[0].field"));
+        Assert.Contains("cannot change roleRef", r.Str(".message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_GenerateName_AssignsSuffixedName()
     {
         await using var h = await SandboxHarness.StartAsync();
