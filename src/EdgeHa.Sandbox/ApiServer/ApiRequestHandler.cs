@@ -200,6 +200,9 @@ internal sealed class ApiRequestHandler
         }
     }
 
+    /// <summary>The 403 messages of resource requests RBAC refused, oldest first (what a test of permissions asserts on).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Denials { get; } = new();
+
     /// <summary>Answers 403 unless RBAC (when enforced) lets the caller do what the request asks.</summary>
     private void Authorize(HttpContext ctx, ResourceType t, ResourcePath p, string? fieldSelector)
     {
@@ -222,7 +225,9 @@ internal sealed class ApiRequestHandler
         var user = (RequestUser)ctx.Items[typeof(RequestUser)]!;
         if (!_rbac.Allows(user, attributes))
         {
-            throw RbacAuthorizer.Forbidden(user, attributes);
+            var denied = RbacAuthorizer.Forbidden(user, attributes);
+            Denials.Enqueue(denied.Message);
+            throw denied;
         }
     }
 

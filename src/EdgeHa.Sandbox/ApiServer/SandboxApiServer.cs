@@ -20,9 +20,11 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly SandboxCertificates? _certificates;
     private readonly TimeProvider _timeProvider;
     private readonly ServiceAccountTokens _serviceAccountTokens;
+    private readonly ApiRequestHandler _handler;
 
-    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url, TimeProvider timeProvider, ServiceAccountTokens serviceAccountTokens)
+    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url, TimeProvider timeProvider, ServiceAccountTokens serviceAccountTokens, ApiRequestHandler handler)
     {
+        _handler = handler;
         _serviceAccountTokens = serviceAccountTokens;
         _timeProvider = timeProvider;
         _app = app;
@@ -94,7 +96,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, url.ToString());
-        return new SandboxApiServer(app, store, certificates, faults, token, url, options.TimeProvider, serviceAccountTokens);
+        return new SandboxApiServer(app, store, certificates, faults, token, url, options.TimeProvider, serviceAccountTokens, handler);
     }
 
     /// <summary>
@@ -116,6 +118,9 @@ public sealed class SandboxApiServer : IAsyncDisposable
     public (string CertificatePem, string KeyPem) IssueClientCertificate(string commonName = "edgeha-sandbox-user") =>
         _certificates?.IssueClientCertificate(commonName, _timeProvider.GetUtcNow())
         ?? throw new InvalidOperationException("client certificates need HTTPS (UseHttps = true)");
+
+    /// <summary>The 403 messages of the resource requests RBAC refused so far (with <see cref="SandboxApiServerOptions.AuthorizeWithRbac"/>).</summary>
+    public IReadOnlyList<string> Denials => [.. _handler.Denials];
 
     /// <summary>
     /// A bearer token for a ServiceAccount, as a TokenRequest would mint it (valid while the ServiceAccount exists):
