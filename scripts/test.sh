@@ -9,8 +9,12 @@ results=TestResults
 rm -rf "$results"
 
 # Debian peers (interop peers, yamllint, shellcheck, Node.js): installed when missing and running as root, else
-# listed with the apt-get command; the tests that need a missing one skip. helm comes from check.sh.
+# listed with the apt-get command; the tests that need a missing one skip.
 scripts/install-test-peers.sh || echo "warning: scripts/install-test-peers.sh failed; tests needing a missing peer skip"
+
+# The pinned helm and kubectl (into .tools/bin) before the .NET tests: one of them runs the operator under the chart's
+# RBAC as helm renders it; it skips, saying so, when helm cannot be fetched.
+scripts/install-helm.sh >/dev/null || echo "warning: scripts/install-helm.sh failed; the chart-RBAC operator test skips"
 
 # Node tools for the schema tests (CRD against the apiextensions schema, CEL rules); the tests skip without them.
 if command -v npm >/dev/null 2>&1 && [ ! -d tests/schema/node_modules ]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kubectl against the sandbox API server: starts the sandbox on a free port, drives kubectl through
 # namespaces, Deployments, Leases, a CRD and its custom resources (create, apply, read, label, annotate,
-# patch merge/json/strategic, replace, scale, watch, delete), prints PASS/FAIL per step and a summary.
+# patch merge/json/strategic, replace, scale, watch, delete) and RBAC (the sandbox runs with --rbac: a ServiceAccount
+# token from `kubectl create token` may write its own Lease only; `kubectl auth can-i --as` agrees), prints PASS/FAIL
+# per step and a summary.
 # Exits non-zero when any step fails. The sandbox is always stopped.
 #
 # Environment:
@@ -66,7 +68,7 @@ if [ -n "${SANDBOX_CMD:-}" ]; then
 else
   CMD=(dotnet run --project "$ROOT/src/EdgeHa.Sandbox" --)
 fi
-setsid "${CMD[@]}" apiserver --port 0 --kubeconfig "$KUBECONFIG" >"$WORK/sandbox.log" 2>&1 &
+setsid "${CMD[@]}" apiserver --port 0 --rbac --kubeconfig "$KUBECONFIG" >"$WORK/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 for _ in $(seq 1200); do
   grep -q "listening on" "$WORK/sandbox.log" 2>/dev/null && break
@@ -236,6 +238,35 @@ k delete rp line1 >/dev/null
 for _ in $(seq 100); do grep -q '^DELETED' "$WORK/watch-rp.txt" && break; sleep 0.1; done
 kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=""
 step "get --watch of a custom resource saw ADDED then DELETED" "grep -q '^ADDED *line1' $WORK/watch-rp.txt && grep -q '^DELETED *line1' $WORK/watch-rp.txt"
+
+# --- RBAC: a collector's ServiceAccount may write its own pair's Lease and no other ---------------
+SA="system:serviceaccount:$NS:line1-collector"
+step "create service account" "k -n $NS create serviceaccount line1-collector"
+step "create leases of two pairs" "k -n $NS create -f - <<'EOF'
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: line1}
+spec: {}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: line2}
+spec: {}
+EOF"
+step "role on the own lease only" "k -n $NS create role line1-collector --verb=get,watch,update,patch --resource=leases.coordination.k8s.io --resource-name=line1"
+step "bind it to the service account" "k -n $NS create rolebinding line1-collector --role=line1-collector --serviceaccount=$NS:line1-collector"
+expect_eq "auth can-i --as: own lease" "yes" "k -n $NS auth can-i update leases.coordination.k8s.io/line1 --as=$SA"
+expect_eq "auth can-i --as: the other pair's lease" "no" "k -n $NS auth can-i update leases.coordination.k8s.io/line2 --as=$SA; true"
+expect_eq "auth can-i --as: list leases" "no" "k -n $NS auth can-i list leases.coordination.k8s.io --as=$SA; true"
+TOKEN="$(k -n $NS create token line1-collector 2>"$WORK/token.err")"
+step "create token" "[ -n '$TOKEN' ] || { cat $WORK/token.err; false; }"
+sa() { [ -n "$TOKEN" ] && k --token="$TOKEN" -n "$NS" "$@"; }
+export -f sa k
+export TOKEN NS KUBECTL WORK
+step "token: annotate the own lease" "sa annotate lease line1 edgeha.io/renewed=1"
+step "token: the other pair's lease is forbidden" "sa annotate lease line2 edgeha.io/renewed=1 2>&1 | grep -q 'leases.coordination.k8s.io \"line2\" is forbidden: User \"$SA\" cannot get resource \"leases\"'"
+step "token: listing leases is forbidden" "sa get leases 2>&1 | grep -q 'cannot list resource \"leases\"'"
+expect_eq "the other pair's lease is untouched" "" "k -n $NS get lease line2 -o jsonpath='{.metadata.annotations.edgeha\.io/renewed}'"
 
 # --- delete ------------------------------------------------------------------------------------
 step "delete deployment" "k delete deploy api --wait=true --timeout=10s"

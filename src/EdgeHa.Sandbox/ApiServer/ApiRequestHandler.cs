@@ -18,15 +18,19 @@ internal sealed class ApiRequestHandler
     private readonly SandboxApiServerOptions _options;
     private readonly TableConverter _tables;
     private readonly string _token;
+    private readonly ServiceAccountTokens _serviceAccountTokens;
+    private readonly RbacAuthorizer? _rbac;
     private readonly ILogger _logger;
 
-    public ApiRequestHandler(ResourceRegistry registry, ObjectStore store, SandboxFaults faults, SandboxApiServerOptions options, string token, ILogger logger)
+    public ApiRequestHandler(ResourceRegistry registry, ObjectStore store, SandboxFaults faults, SandboxApiServerOptions options, string token, ServiceAccountTokens serviceAccountTokens, ILogger logger)
     {
         _registry = registry;
         _store = store;
         _faults = faults;
         _options = options;
         _token = token;
+        _serviceAccountTokens = serviceAccountTokens;
+        _rbac = options.AuthorizeWithRbac ? new RbacAuthorizer(store, registry) : null;
         _logger = logger;
         _tables = new TableConverter(options.TimeProvider);
     }
@@ -81,13 +85,16 @@ internal sealed class ApiRequestHandler
             return;
         }
 
-        // Kestrel has already checked that a presented client certificate chains to the sandbox CA.
-        var auth = ctx.Request.Headers.Authorization.ToString();
-        // kubectl sends no bearer token over plain HTTP, so without TLS a request without credentials is let in.
-        var anonymousHttp = !ctx.Request.IsHttps && auth.Length == 0;
-        if (auth != "Bearer " + _token && ctx.Connection.ClientCertificate is null && !anonymousHttp)
+        var user = Authenticate(ctx);
+        ctx.Items[typeof(RequestUser)] = user;
+        if (segments is ["sandbox", ..] && _rbac is not null && !user.IsMaster)
         {
-            throw ApiException.Unauthorized();
+            throw RbacAuthorizer.Forbidden(user, RequestAttributes.NonResource(ctx.Request.Method.ToLowerInvariant(), path));
+        }
+
+        if (_rbac is not null && segments is not (["api", _, _, ..] or ["apis", _, _, _, ..]) && !_rbac.Allows(user, RequestAttributes.NonResource(ctx.Request.Method.ToLowerInvariant(), path)))
+        {
+            throw RbacAuthorizer.Forbidden(user, RequestAttributes.NonResource(ctx.Request.Method.ToLowerInvariant(), path));
         }
 
         switch (segments)
@@ -130,6 +137,100 @@ internal sealed class ApiRequestHandler
         }
     }
 
+    /// <summary>
+    /// Who is calling: the sandbox token or a client certificate is the admin; a token minted for a ServiceAccount is
+    /// that ServiceAccount while it exists. An admin may act as another user with kubectl's impersonation headers
+    /// (<c>--as</c>, <c>--as-group</c>), which is how <c>kubectl auth can-i --as</c> asks.
+    /// </summary>
+    private RequestUser Authenticate(HttpContext ctx)
+    {
+        // Kestrel has already checked that a presented client certificate chains to the sandbox CA.
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        // kubectl sends no bearer token over plain HTTP, so without TLS a request without credentials is let in.
+        var anonymousHttp = !ctx.Request.IsHttps && auth.Length == 0;
+        RequestUser user;
+        if (auth == "Bearer " + _token || ctx.Connection.ClientCertificate is not null || anonymousHttp)
+        {
+            user = RequestUser.Admin;
+        }
+        else if (auth.StartsWith("Bearer ", StringComparison.Ordinal)
+            && _serviceAccountTokens.Authenticate(auth["Bearer ".Length..], _options.TimeProvider.GetUtcNow()) is { } serviceAccount
+            && ServiceAccountExists(serviceAccount))
+        {
+            user = serviceAccount;
+        }
+        else
+        {
+            throw ApiException.Unauthorized();
+        }
+
+        var asUser = ctx.Request.Headers["Impersonate-User"].ToString();
+        if (asUser.Length == 0)
+        {
+            return user;
+        }
+
+        if (!user.IsMaster)
+        {
+            throw RbacAuthorizer.Forbidden(user, new RequestAttributes("impersonate", "", "users", null, null, asUser));
+        }
+
+        var groups = ctx.Request.Headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList();
+        if (groups.Count == 0 && new RequestUser(asUser, []).ServiceAccountName is { } sa)
+        {
+            // As kube-apiserver: impersonating a ServiceAccount without groups gives it the ServiceAccount groups.
+            return RequestUser.ServiceAccount(sa.Namespace, sa.Name);
+        }
+
+        groups.Add(RequestUser.Authenticated);
+        return new RequestUser(asUser, groups.Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    private bool ServiceAccountExists(RequestUser serviceAccount)
+    {
+        var (ns, name) = serviceAccount.ServiceAccountName!.Value;
+        try
+        {
+            _store.Get(_registry.Find("", "v1", "serviceaccounts")!, ns, name);
+            return true;
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return false; // a deleted ServiceAccount's tokens stop working, as bound tokens do
+        }
+    }
+
+    /// <summary>The 403 messages of resource requests RBAC refused, oldest first (what a test of permissions asserts on).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Denials { get; } = new();
+
+    /// <summary>Answers 403 unless RBAC (when enforced) lets the caller do what the request asks.</summary>
+    private void Authorize(HttpContext ctx, ResourceType t, ResourcePath p, string? fieldSelector)
+    {
+        if (_rbac is null)
+        {
+            return;
+        }
+
+        var method = ctx.Request.Method;
+        var watch = p.LegacyWatch || (method == "GET" && IsTrue(ctx.Request.Query["watch"]));
+        var verb = RequestAttributes.VerbOf(method, p.Name is not null && !p.LegacyWatch, watch);
+        var name = p.Name;
+        if (name is null && verb is "list" or "watch" && fieldSelector is { Length: > 0 })
+        {
+            // As kube-apiserver: a list or watch selecting one name by field is authorized as that name.
+            name = fieldSelector.Split(',').Select(f => f.Split('=', 2)).FirstOrDefault(kv => kv is ["metadata.name", _])?[1];
+        }
+
+        var attributes = new RequestAttributes(verb, t.Group, t.Plural, p.Subresource, t.Namespaced ? p.Namespace : null, name);
+        var user = (RequestUser)ctx.Items[typeof(RequestUser)]!;
+        if (!_rbac.Allows(user, attributes))
+        {
+            var denied = RbacAuthorizer.Forbidden(user, attributes);
+            Denials.Enqueue(denied.Message);
+            throw denied;
+        }
+    }
+
     private static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
     private async Task ResourceAsync(HttpContext ctx, ResourcePath p)
@@ -138,6 +239,19 @@ internal sealed class ApiRequestHandler
         if ((t.Namespaced && p.Namespace is null && p.Name is not null) || (!t.Namespaced && p.Namespace is not null))
         {
             throw NotFoundPath();
+        }
+
+        Authorize(ctx, t, p, ctx.Request.Query["fieldSelector"].ToString());
+        if (t.Group == ResourceRegistry.AuthorizationGroup && t.Plural == "selfsubjectaccessreviews" && p.Name is null && ctx.Request.Method == "POST")
+        {
+            await SelfSubjectAccessReviewAsync(ctx);
+            return;
+        }
+
+        if (p.Subresource == "token" && t.HasToken && p.Name is not null && ctx.Request.Method == "POST")
+        {
+            await TokenRequestAsync(ctx, t, p.Namespace ?? "", p.Name);
+            return;
         }
 
         var statusOnly = false;
@@ -302,6 +416,59 @@ internal sealed class ApiRequestHandler
 
         var (result, created) = _store.Patch(t, ns, name, apply, statusOnly, dryRun, createIfMissing);
         await WriteJsonAsync(ctx, created ? 201 : 200, Present(t, result));
+    }
+
+    /// <summary>What <c>kubectl auth can-i</c> asks: may the caller (or the user it impersonates) do this?</summary>
+    private async Task SelfSubjectAccessReviewAsync(HttpContext ctx)
+    {
+        var review = await ReadJsonAsync(ctx) as JsonObject ?? throw ApiException.BadRequest("the body must be a SelfSubjectAccessReview");
+        var spec = review["spec"] as JsonObject ?? throw ApiException.BadRequest("spec: Required value");
+        static string Text(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+        RequestAttributes attributes;
+        if (spec["resourceAttributes"] is JsonObject r)
+        {
+            attributes = new RequestAttributes(Text(r["verb"]), Text(r["group"]), Text(r["resource"]), Text(r["subresource"]) is { Length: > 0 } sub ? sub : null,
+                Text(r["namespace"]) is { Length: > 0 } ns ? ns : null, Text(r["name"]) is { Length: > 0 } name ? name : null);
+        }
+        else if (spec["nonResourceAttributes"] is JsonObject n)
+        {
+            attributes = RequestAttributes.NonResource(Text(n["verb"]), Text(n["path"]));
+        }
+        else
+        {
+            throw ApiException.BadRequest("spec: exactly one of resourceAttributes or nonResourceAttributes must be specified");
+        }
+
+        var user = (RequestUser)ctx.Items[typeof(RequestUser)]!;
+        var allowed = _rbac?.Allows(user, attributes) ?? true;
+        review["apiVersion"] = "authorization.k8s.io/v1";
+        review["kind"] = "SelfSubjectAccessReview";
+        review["metadata"] ??= new JsonObject { ["creationTimestamp"] = null };
+        review["status"] = allowed ? new JsonObject { ["allowed"] = true, ["reason"] = "RBAC: allowed" } : new JsonObject { ["allowed"] = false };
+        await WriteJsonAsync(ctx, 201, review);
+    }
+
+    /// <summary>A token for a ServiceAccount (what <c>kubectl create token</c> and the kubelet's projected volume ask for).</summary>
+    private async Task TokenRequestAsync(HttpContext ctx, ResourceType t, string ns, string name)
+    {
+        _store.Get(t, ns, name); // 404 for a ServiceAccount that does not exist
+        var body = ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0 ? await ReadJsonAsync(ctx) as JsonObject : null;
+        var seconds = body?["spec"]?["expirationSeconds"] is JsonValue v && v.TryGetValue<long>(out var e) ? e : 3600;
+        if (seconds < 600)
+        {
+            throw ApiException.BadRequest("spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes");
+        }
+
+        var expires = _options.TimeProvider.GetUtcNow().AddSeconds(seconds);
+        var token = _serviceAccountTokens.Issue(ns, name, expires);
+        await WriteJsonAsync(ctx, 201, new JsonObject
+        {
+            ["kind"] = "TokenRequest",
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["audiences"] = new JsonArray("https://kubernetes.default.svc"), ["expirationSeconds"] = seconds },
+            ["status"] = new JsonObject { ["token"] = token, ["expirationTimestamp"] = expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
+        });
     }
 
     /// <summary>The autoscaling/v1 Scale subresource of deployments and replicasets (what kubectl scale uses).</summary>

@@ -69,7 +69,7 @@ internal static class Discovery
                 ["singularName"] = t.Singular,
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray(AllVerbs.Select(v => (JsonNode?)v).ToArray()),
+                ["verbs"] = new JsonArray((t.Verbs ?? AllVerbs).Select(v => (JsonNode?)v).ToArray()),
             };
             if (t.ShortNames.Count > 0)
             {
@@ -93,6 +93,20 @@ internal static class Discovery
                     ["version"] = "v1",
                     ["kind"] = "Scale",
                     ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
+
+            if (t.HasToken)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/token",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["group"] = "authentication.k8s.io",
+                    ["version"] = "v1",
+                    ["kind"] = "TokenRequest",
+                    ["verbs"] = new JsonArray("create"),
                 });
             }
 

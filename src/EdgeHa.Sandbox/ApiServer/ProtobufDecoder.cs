@@ -6,7 +6,8 @@ namespace EdgeHa.Sandbox.ApiServer;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf envelope (<c>k8s\0</c> + runtime.Unknown) for the few built-in kinds kubectl
-/// creates through typed clients (<c>kubectl create namespace|deployment|configmap|secret</c>), using a small table
+/// creates through typed clients (<c>kubectl create namespace|deployment|configmap|secret|serviceaccount|role|rolebinding|token</c>,
+/// <c>kubectl auth can-i</c>), using a small table
 /// of the generated.proto field numbers. Other kinds answer 415, and every response is JSON, which kubectl accepts.
 /// </summary>
 internal static class ProtobufDecoder
@@ -90,6 +91,37 @@ internal static class ProtobufDecoder
         ["ContainerPort"] = new() { [1] = new("name", K.Str), [2] = new("hostPort", K.Int), [3] = new("containerPort", K.Int), [4] = new("protocol", K.Str) },
         ["EnvVar"] = new() { [1] = new("name", K.Str), [2] = new("value", K.Str) },
         ["ResourceRequirements"] = new() { [1] = new("limits", K.MapQty), [2] = new("requests", K.MapQty) },
+
+        // kubectl create serviceaccount|role|rolebinding|token and kubectl auth can-i.
+        ["ServiceAccount"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [4] = new("automountServiceAccountToken", K.Bool) },
+        ["Role"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("rules", K.RepMsg, "PolicyRule") },
+        ["ClusterRole"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("rules", K.RepMsg, "PolicyRule") },
+        ["PolicyRule"] = new() { [1] = new("verbs", K.RepStr), [2] = new("apiGroups", K.RepStr), [3] = new("resources", K.RepStr), [4] = new("resourceNames", K.RepStr), [5] = new("nonResourceURLs", K.RepStr) },
+        ["RoleBinding"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("subjects", K.RepMsg, "Subject"), [3] = new("roleRef", K.Msg, "RoleRef") },
+        ["ClusterRoleBinding"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("subjects", K.RepMsg, "Subject"), [3] = new("roleRef", K.Msg, "RoleRef") },
+        ["Subject"] = new() { [1] = new("kind", K.Str), [2] = new("apiGroup", K.Str), [3] = new("name", K.Str), [4] = new("namespace", K.Str) },
+        ["RoleRef"] = new() { [1] = new("apiGroup", K.Str), [2] = new("kind", K.Str), [3] = new("name", K.Str) },
+        ["SelfSubjectAccessReview"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("spec", K.Msg, "SelfSubjectAccessReviewSpec") },
+        ["SelfSubjectAccessReviewSpec"] = new() { [1] = new("resourceAttributes", K.Msg, "ResourceAttributes"), [2] = new("nonResourceAttributes", K.Msg, "NonResourceAttributes") },
+        ["ResourceAttributes"] = new()
+        {
+            [1] = new("namespace", K.Str),
+            [2] = new("verb", K.Str),
+            [3] = new("group", K.Str),
+            [4] = new("version", K.Str),
+            [5] = new("resource", K.Str),
+            [6] = new("subresource", K.Str),
+            [7] = new("name", K.Str),
+        },
+        ["NonResourceAttributes"] = new() { [1] = new("path", K.Str), [2] = new("verb", K.Str) },
+        ["TokenRequest"] = new() { [1] = new("metadata", K.Msg, "ObjectMeta"), [2] = new("spec", K.Msg, "TokenRequestSpec") },
+        ["TokenRequestSpec"] = new() { [1] = new("audiences", K.RepStr), [4] = new("expirationSeconds", K.Int) },
+    };
+
+    // The kinds a request body may carry; the other messages are parts of them.
+    private static readonly HashSet<string> TopLevel = new(StringComparer.Ordinal)
+    {
+        "Namespace", "ConfigMap", "Secret", "Deployment", "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "SelfSubjectAccessReview", "TokenRequest",
     };
 
     // Pointer fields whose zero value is meaningful and kept; other zero scalars are omitted as JSON omitempty does.
@@ -131,9 +163,9 @@ internal static class ProtobufDecoder
             _ = value;
         }
 
-        if (kind is null || !Messages.ContainsKey(kind) || kind.EndsWith("Spec", StringComparison.Ordinal))
+        if (kind is null || !TopLevel.Contains(kind))
         {
-            throw ApiException.UnsupportedMediaType($"the sandbox decodes protobuf only for Namespace, ConfigMap, Secret and Deployment, not {kind}; send application/json");
+            throw ApiException.UnsupportedMediaType($"the sandbox decodes protobuf only for {string.Join(", ", TopLevel)}, not {kind}; send application/json");
         }
 
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };

@@ -5,6 +5,9 @@ namespace EdgeHa.Sandbox.ApiServer;
 /// <summary>The resources the sandbox serves: the built-in kinds plus those of established CRDs.</summary>
 internal sealed class ResourceRegistry
 {
+    public const string RbacGroup = "rbac.authorization.k8s.io";
+    public const string AuthorizationGroup = "authorization.k8s.io";
+
     private readonly Lock _gate = new();
     private readonly List<ResourceType> _builtIn;
     private readonly Dictionary<string, List<ResourceType>> _byCrd = new(StringComparer.Ordinal);
@@ -27,9 +30,11 @@ internal sealed class ResourceRegistry
             Named("apps", "replicasets", "replicaset", "ReplicaSet", true, ["rs"], status: true, categories: all),
             Named("coordination.k8s.io", "leases", "lease", "Lease", true, []),
             Named("discovery.k8s.io", "endpointslices", "endpointslice", "EndpointSlice", true, []),
-            // Served and stored only: the sandbox authenticates with one token and authorizes nothing.
-            Named("rbac.authorization.k8s.io", "roles", "role", "Role", true, []),
-            Named("rbac.authorization.k8s.io", "rolebindings", "rolebinding", "RoleBinding", true, []),
+            Named(RbacGroup, "roles", "role", "Role", true, []),
+            Named(RbacGroup, "rolebindings", "rolebinding", "RoleBinding", true, []),
+            Named(RbacGroup, "clusterroles", "clusterrole", "ClusterRole", false, []),
+            Named(RbacGroup, "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, []),
+            Named(AuthorizationGroup, "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false, [], verbs: ["create"]),
             new ResourceType
             {
                 Group = "events.k8s.io",
@@ -172,8 +177,9 @@ internal sealed class ResourceRegistry
         Named("", plural, singular, kind, namespaced, shortNames, status, categories, fields);
 
     private static ResourceType Named(string group, string plural, string singular, string kind, bool namespaced, string[] shortNames,
-        bool status = false, string[]? categories = null, string[]? fields = null) => new()
+        bool status = false, string[]? categories = null, string[]? fields = null, string[]? verbs = null) => new()
         {
+            Verbs = verbs,
             Group = group,
             Version = "v1",
             Plural = plural,

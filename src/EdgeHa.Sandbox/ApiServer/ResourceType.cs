@@ -24,6 +24,12 @@ internal sealed class ResourceType
     /// <summary>True when the kind has a <c>/status</c> subresource.</summary>
     public bool HasStatus { get; init; }
 
+    /// <summary>The token subresource (TokenRequest, <c>kubectl create token</c>) of serviceaccounts.</summary>
+    public bool HasToken => !IsCustom && Group.Length == 0 && Plural == "serviceaccounts";
+
+    /// <summary>The verbs discovery lists; null for every verb of a stored resource (a review is create-only).</summary>
+    public IReadOnlyList<string>? Verbs { get; init; }
+
     /// <summary>True when the kind has an autoscaling/v1 <c>/scale</c> subresource.</summary>
     public bool HasScale => !IsCustom && Group == "apps" && Plural is "deployments" or "replicasets";
 

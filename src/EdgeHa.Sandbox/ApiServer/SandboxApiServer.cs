@@ -19,9 +19,13 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly SandboxCertificates? _certificates;
     private readonly TimeProvider _timeProvider;
+    private readonly ServiceAccountTokens _serviceAccountTokens;
+    private readonly ApiRequestHandler _handler;
 
-    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url, TimeProvider timeProvider)
+    private SandboxApiServer(WebApplication app, ObjectStore store, SandboxCertificates? certificates, SandboxFaults faults, string token, Uri url, TimeProvider timeProvider, ServiceAccountTokens serviceAccountTokens, ApiRequestHandler handler)
     {
+        _handler = handler;
+        _serviceAccountTokens = serviceAccountTokens;
         _timeProvider = timeProvider;
         _app = app;
         _store = store;
@@ -85,13 +89,14 @@ public sealed class SandboxApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var logger = (loggerFactory ?? app.Services.GetRequiredService<ILoggerFactory>()).CreateLogger<SandboxApiServer>();
-        var handler = new ApiRequestHandler(registry, store, faults, options, token, logger);
+        var serviceAccountTokens = new ServiceAccountTokens();
+        var handler = new ApiRequestHandler(registry, store, faults, options, token, serviceAccountTokens, logger);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         Log.Listening(logger, url.ToString());
-        return new SandboxApiServer(app, store, certificates, faults, token, url, options.TimeProvider);
+        return new SandboxApiServer(app, store, certificates, faults, token, url, options.TimeProvider, serviceAccountTokens, handler);
     }
 
     /// <summary>
@@ -114,8 +119,18 @@ public sealed class SandboxApiServer : IAsyncDisposable
         _certificates?.IssueClientCertificate(commonName, _timeProvider.GetUtcNow())
         ?? throw new InvalidOperationException("client certificates need HTTPS (UseHttps = true)");
 
-    /// <summary>The kubeconfig text for this server.</summary>
-    public string KubeconfigYaml(string contextNamespace = "default", bool clientCertificate = false)
+    /// <summary>The 403 messages of the resource requests RBAC refused so far (with <see cref="SandboxApiServerOptions.AuthorizeWithRbac"/>).</summary>
+    public IReadOnlyList<string> Denials => [.. _handler.Denials];
+
+    /// <summary>
+    /// A bearer token for a ServiceAccount, as a TokenRequest would mint it (valid while the ServiceAccount exists):
+    /// with <see cref="SandboxApiServerOptions.AuthorizeWithRbac"/>, requests with it get exactly that account's RBAC.
+    /// </summary>
+    public string IssueServiceAccountToken(string @namespace, string name, TimeSpan? lifetime = null) =>
+        _serviceAccountTokens.Issue(@namespace, name, _timeProvider.GetUtcNow() + (lifetime ?? TimeSpan.FromHours(1)));
+
+    /// <summary>The kubeconfig text for this server (with <paramref name="token"/>, that token instead of the admin's).</summary>
+    public string KubeconfigYaml(string contextNamespace = "default", bool clientCertificate = false, string? token = null)
     {
         var sb = new StringBuilder();
         sb.Append("apiVersion: v1\nkind: Config\nclusters:\n- name: edgeha-sandbox\n  cluster:\n");
@@ -134,7 +149,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         }
         else
         {
-            sb.Append("    token: ").Append(Token).Append('\n');
+            sb.Append("    token: ").Append(token ?? Token).Append('\n');
         }
 
         sb.Append("contexts:\n- name: edgeha-sandbox\n  context:\n    cluster: edgeha-sandbox\n    user: edgeha-sandbox\n    namespace: ").Append(contextNamespace).Append('\n');

@@ -20,6 +20,13 @@ public sealed class SandboxApiServerOptions
     /// <summary>The bearer token clients must send; null generates a random one.</summary>
     public string? Token { get; set; }
 
+    /// <summary>
+    /// Authorize every request with RBAC (Roles, ClusterRoles and their bindings stored in the sandbox), as a real
+    /// cluster does; off, every authenticated caller may do anything (the sandbox's default, for tests of other things).
+    /// The sandbox token and client certificates are the admin (system:masters) either way.
+    /// </summary>
+    public bool AuthorizeWithRbac { get; set; }
+
     /// <summary>How many changes the watch history keeps; older resume points get 410 Gone.</summary>
     public int WatchHistoryCapacity { get; set; } = 1000;
 

@@ -22,9 +22,10 @@ internal static class ApiServerCommand
         var conflictRate = new Option<double>("--fault-conflict-rate") { Description = "Fraction of updates and patches answered with 409 Conflict" };
         var seed = new Option<int>("--seed") { Description = "Seed of the fault dice", DefaultValueFactory = _ => 1 };
         var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
+        var rbac = new Option<bool>("--rbac") { Description = "Authorize requests with RBAC (Roles, ClusterRoles, bindings); the kubeconfig's token stays the admin" };
         var command = new Command("apiserver", "Serve an in-memory Kubernetes API (a local stand-in for testing, not a cluster)")
         {
-            port, bind, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose,
+            port, bind, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose, rbac,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ internal static class ApiServerCommand
                 Token = result.GetValue(token),
                 WatchHistoryCapacity = result.GetValue(history),
                 Seed = result.GetValue(seed),
+                AuthorizeWithRbac = result.GetValue(rbac),
                 ConfigureFaults = f =>
                 {
                     f.Latency = TimeSpan.FromMilliseconds(result.GetValue(latency));

@@ -48,9 +48,10 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public ILoggerFactory Logging { get; private set; } = LoggerFactory.Create(_ => { });
 
-    public static async Task<TestCluster> StartAsync(CancellationToken cancellationToken, ILoggerFactory? logging = null)
+    /// <summary>Starts the sandbox (with <paramref name="authorizeWithRbac"/>, enforcing RBAC on every token but the admin's), the CRD and two nodes.</summary>
+    public static async Task<TestCluster> StartAsync(CancellationToken cancellationToken, ILoggerFactory? logging = null, bool authorizeWithRbac = false)
     {
-        var server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false }, cancellationToken: cancellationToken);
+        var server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false, AuthorizeWithRbac = authorizeWithRbac }, cancellationToken: cancellationToken);
         var config = Config(server);
         var admin = new KubernetesClient(config);
         await CreateCrdAsync(server, cancellationToken);
@@ -75,10 +76,10 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A client configuration for the sandbox with short timeouts and quick retries.</summary>
-    public static KubernetesClientConfiguration Config(SandboxApiServer server) => new()
+    public static KubernetesClientConfiguration Config(SandboxApiServer server, string? accessToken = null) => new()
     {
         Server = server.Url,
-        AccessToken = server.Token,
+        AccessToken = accessToken ?? server.Token,
         RequestTimeout = TimeSpan.FromSeconds(2),
         Retry = new KubeRetryPolicy { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200), MaxRetryAfter = TimeSpan.FromMilliseconds(200) },
     };
@@ -92,12 +93,17 @@ internal sealed class TestCluster : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"creating the CRD failed: {(int)response.StatusCode} {body}");
     }
 
-    /// <summary>Starts an operator instance in-process (metrics and health on loopback port 0).</summary>
-    public async Task<OperatorHost> StartOperatorAsync(CancellationToken cancellationToken, bool leaderElect = false, string? identity = null)
+    /// <summary>
+    /// Starts an operator instance in-process (metrics and health on loopback port 0), as the admin or, with
+    /// <paramref name="accessToken"/>, as the ServiceAccount that token belongs to.
+    /// </summary>
+    public async Task<OperatorHost> StartOperatorAsync(CancellationToken cancellationToken, bool leaderElect = false, string? identity = null, string? accessToken = null)
     {
+        var config = Config(Server, accessToken);
+
         var options = new OperatorOptions
         {
-            ClientConfiguration = Config(Server),
+            ClientConfiguration = config,
             LeaderElect = leaderElect,
             LeaseDuration = TimeSpan.FromMilliseconds(1500),
             RenewDeadline = TimeSpan.FromMilliseconds(1000),
