@@ -19,6 +19,7 @@ internal sealed class FakeKubelet : IAsyncDisposable
     private readonly ActingLog _log;
     private readonly Microsoft.Extensions.Logging.ILoggerFactory _logging;
     private readonly ConcurrentDictionary<string, (string Deployment, FakeCollector Collector)> _pods = new();
+    private readonly ConcurrentDictionary<(string Node, string Account), KubernetesClient> _accountClients = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _counter;
@@ -33,6 +34,12 @@ internal sealed class FakeKubelet : IAsyncDisposable
         _logging = logging;
         _loop = Task.Run(() => LoopAsync(_stop.Token));
     }
+
+    /// <summary>
+    /// When set, each collector calls the API as its pod's ServiceAccount, with the token this returns for the account
+    /// name (as a kubelet mounts it); otherwise with its node's client (the admin's token).
+    /// </summary>
+    public Func<string, string>? ServiceAccountToken { get; set; }
 
     /// <summary>The running collector stand-ins by pod name.</summary>
     public IReadOnlyDictionary<string, FakeCollector> Collectors => _pods.ToDictionary(p => p.Key, p => p.Value.Collector);
@@ -143,7 +150,10 @@ internal sealed class FakeKubelet : IAsyncDisposable
         };
         var created = await _admin.CreateAsync(pod, cancellationToken);
         var lease = spec.Containers[0].Env!.First(e => e.Name == "EDGEHA_LEASE_NAME").Value!;
-        var collector = new FakeCollector(name, node.Name, node.Ip, _healthPort, node.Client, _namespace, lease, _log, () => node.Health, _logging);
+        IKubernetesClient client = ServiceAccountToken is { } token
+            ? _accountClients.GetOrAdd((node.Name, spec.ServiceAccountName ?? "default"), key => node.ClientWithToken(token(key.Account)))
+            : node.Client;
+        var collector = new FakeCollector(name, node.Name, node.Ip, _healthPort, client, _namespace, lease, _log, () => node.Health, _logging);
         _pods[name] = (deployment.Metadata.Name!, collector);
         await MarkRunningAsync(created, node, cancellationToken);
     }
@@ -213,6 +223,11 @@ internal sealed class FakeKubelet : IAsyncDisposable
         }
 
         _pods.Clear();
+        foreach (var client in _accountClients.Values)
+        {
+            client.Dispose();
+        }
+
         _stop.Dispose();
     }
 }

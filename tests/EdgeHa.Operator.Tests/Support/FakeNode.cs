@@ -12,6 +12,7 @@ namespace EdgeHa.Operator.Tests.Support;
 internal sealed class FakeNode : IAsyncDisposable
 {
     private readonly IKubernetesClient _admin;
+    private readonly KubernetesClientConfiguration _config;
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
 
@@ -20,6 +21,7 @@ internal sealed class FakeNode : IAsyncDisposable
         Name = name;
         Ip = ip;
         _admin = admin;
+        _config = config;
         Handler = new PartitionableHandler();
         Client = new KubernetesClient(config, handler: Handler);
     }
@@ -34,6 +36,10 @@ internal sealed class FakeNode : IAsyncDisposable
     public PartitionableHandler Handler { get; }
 
     public KubernetesClient Client { get; }
+
+    /// <summary>Another client of this node (partitioned with it) that authenticates with <paramref name="token"/>.</summary>
+    public KubernetesClient ClientWithToken(string token) =>
+        new(new KubernetesClientConfiguration { Server = _config.Server, AccessToken = token, RequestTimeout = _config.RequestTimeout, Retry = _config.Retry }, handler: new PartitionableHandler(Handler));
 
     /// <summary>Stops renewing the node lease (a dead kubelet).</summary>
     private volatile bool _heartbeatStopped;

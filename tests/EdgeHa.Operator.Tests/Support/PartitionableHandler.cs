@@ -6,13 +6,15 @@ namespace EdgeHa.Operator.Tests.Support;
 /// An HTTP handler that can be cut off, as a network partition between one node and the API server. It keeps the
 /// method and path of every request that went out, so a test can check them against the RBAC the node's pods get.
 /// </summary>
-internal sealed class PartitionableHandler() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+/// <param name="node">The handler of the node this one is another client on: its cut cuts this one too, and it sees
+/// this one's requests.</param>
+internal sealed class PartitionableHandler(PartitionableHandler? node = null) : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
 {
     private volatile bool _cut;
 
     public bool Cut
     {
-        get => _cut;
+        get => _cut || node?.Cut == true;
         set => _cut = value;
     }
 
@@ -27,6 +29,7 @@ internal sealed class PartitionableHandler() : DelegatingHandler(new SocketsHttp
         }
 
         Sent.Enqueue((request.Method.Method, request.RequestUri!.PathAndQuery));
+        node?.Sent.Enqueue((request.Method.Method, request.RequestUri!.PathAndQuery));
         return base.SendAsync(request, cancellationToken);
     }
 }

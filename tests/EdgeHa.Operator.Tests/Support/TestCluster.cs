@@ -124,6 +124,9 @@ internal sealed class TestCluster : IAsyncDisposable
         return host;
     }
 
+    /// <summary>From now on, collectors started call the API as their pod's ServiceAccount (with RBAC enforced: its rights only).</summary>
+    public void RunCollectorsAsTheirServiceAccount() => Kubelet.ServiceAccountToken = account => Server.IssueServiceAccountToken(Namespace, account);
+
     /// <summary>Stops the operator started <paramref name="index"/>-th (it is disposed with the cluster as well).</summary>
     public async Task<OperatorHost> StopOperatorAsync(int index)
     {
