@@ -159,6 +159,44 @@ public sealed class ApiRequestHandlerTests
     }
 
     [Fact]
+    public async Task Watch_ConfinedToOneNameByFieldSelector_GetsOnlyThatObjectsEventsAndCostsTheOthersNothing()
+    {
+        // Two thousand lease holders each watch their own Lease: a renewal must not be queued for all of them.
+        await using var h = await SandboxHarness.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await h.CreateConfigMapAsync($"cm-{i}");
+        }
+
+        var pinned = new List<SandboxHarness.WatchStream>();
+        for (var i = 0; i < 20; i++)
+        {
+            pinned.Add(await h.WatchAsync($"{Cms}?watch=1&resourceVersion={h.Server.ResourceVersion}&fieldSelector=metadata.name%3Dcm-{i}"));
+        }
+
+        using var everything = await h.WatchAsync($"{Cms}?watch=1&resourceVersion={h.Server.ResourceVersion}");
+        using var otherNamespace = await h.WatchAsync($"/api/v1/namespaces/kube-system/configmaps?watch=1&resourceVersion={h.Server.ResourceVersion}");
+        var before = h.Server.WatchDeliveries;
+
+        for (var v = 0; v < 5; v++)
+        {
+            await h.PatchAsync(Cms + "/cm-7", SandboxHarness.Json($$$"""{"data":{"k":"v{{{v}}}"}}"""));
+        }
+
+        for (var v = 0; v < 5; v++)
+        {
+            Assert.Equal($"v{v}", (await pinned[7].NextChangeAsync())!["object"]!["data"]!["k"]!.GetValue<string>());
+            Assert.Equal("cm-7", (await everything.NextChangeAsync())!["object"]!["metadata"]!["name"]!.GetValue<string>());
+        }
+
+        Assert.Equal(10, h.Server.WatchDeliveries - before); // the cm-7 watch and the namespace-wide one, 5 changes each
+        foreach (var w in pinned)
+        {
+            w.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Watch_FromResourceVersion_ReplaysOnlyLaterChanges()
     {
         await using var h = await SandboxHarness.StartAsync();

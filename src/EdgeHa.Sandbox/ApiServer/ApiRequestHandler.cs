@@ -545,7 +545,7 @@ internal sealed class ApiRequestHandler
         long seen;
         try
         {
-            (initial, subscription, seen) = _store.Watch(t, q["resourceVersion"], sendInitial);
+            (initial, subscription, seen) = _store.Watch(t, q["resourceVersion"], sendInitial, new WatchScope(ns, fields.RequiredValue("metadata.name")));
         }
         catch (ApiException e) when (e.Code == 410)
         {
@@ -747,6 +747,7 @@ internal sealed class ApiRequestHandler
             ["conflictRate"] = _faults.ConflictRate,
             ["seed"] = _faults.Seed,
             ["openWatches"] = _store.WatcherCount,
+            ["watchDeliveries"] = _store.WatchDeliveries,
         });
     }
 

@@ -53,6 +53,9 @@ internal sealed class FieldSelector
         return new FieldSelector(terms);
     }
 
+    /// <summary>The value an equality term requires <paramref name="field"/> to have, or null when none does.</summary>
+    public string? RequiredValue(string field) => _terms.FirstOrDefault(t => t.Field == field && t.Equal).Value;
+
     public bool Matches(JsonObject? obj)
     {
         foreach (var (field, value, equal) in _terms)

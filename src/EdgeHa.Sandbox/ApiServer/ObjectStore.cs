@@ -25,6 +25,10 @@ internal sealed partial class ObjectStore
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
     private readonly LinkedList<StoredEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
+
+    // Open watches by storage key and scope: an event goes to the watches of its namespace and name only, not to all.
+    private readonly Dictionary<string, Dictionary<WatchScope, List<WatchSubscription>>> _watchIndex = new(StringComparer.Ordinal);
+    private long _watchDeliveries;
     private long _resourceVersion;
     private long _compactedVersion;
 
@@ -61,6 +65,9 @@ internal sealed partial class ObjectStore
             }
         }
     }
+
+    /// <summary>Events handed to open watches so far (each watch an event was queued for counts once).</summary>
+    public long WatchDeliveries => Interlocked.Read(ref _watchDeliveries);
 
     public JsonObject Get(ResourceType t, string ns, string name)
     {
@@ -359,7 +366,7 @@ internal sealed partial class ObjectStore
     /// Opens a watch. With no resourceVersion (or "0") the current objects come first as ADDED events;
     /// otherwise the history after that version is replayed, or 410 Gone when it was compacted away.
     /// </summary>
-    public (IReadOnlyList<StoredEvent> Initial, WatchSubscription Subscription, long ResourceVersion) Watch(ResourceType t, string? resourceVersion, bool sendInitialEvents)
+    public (IReadOnlyList<StoredEvent> Initial, WatchSubscription Subscription, long ResourceVersion) Watch(ResourceType t, string? resourceVersion, bool sendInitialEvents, WatchScope scope = default)
     {
         lock (_gate)
         {
@@ -383,8 +390,21 @@ internal sealed partial class ObjectStore
                 initial.AddRange(_history.Where(e => e.ResourceVersion > from && e.StorageKey == t.StorageKey));
             }
 
-            var subscription = new WatchSubscription(t.StorageKey, Unsubscribe);
+            var subscription = new WatchSubscription(t.StorageKey, scope, Unsubscribe);
             _watchers.Add(subscription);
+            if (!_watchIndex.TryGetValue(t.StorageKey, out var scopes))
+            {
+                scopes = [];
+                _watchIndex[t.StorageKey] = scopes;
+            }
+
+            if (!scopes.TryGetValue(scope, out var list))
+            {
+                list = [];
+                scopes[scope] = list;
+            }
+
+            list.Add(subscription);
             return (initial, subscription, _resourceVersion);
         }
     }
@@ -418,6 +438,14 @@ internal sealed partial class ObjectStore
         lock (_gate)
         {
             _watchers.Remove(subscription);
+            if (_watchIndex.TryGetValue(subscription.StorageKey, out var scopes) && scopes.TryGetValue(subscription.Scope, out var list))
+            {
+                list.Remove(subscription);
+                if (list.Count == 0)
+                {
+                    scopes.Remove(subscription.Scope);
+                }
+            }
         }
     }
 
@@ -731,11 +759,23 @@ internal sealed partial class ObjectStore
             _history.RemoveFirst();
         }
 
-        foreach (var w in _watchers)
+        if (!_watchIndex.TryGetValue(storageKey, out var scopes))
         {
-            if (w.StorageKey == storageKey)
+            return;
+        }
+
+        var ns = Namespace(obj);
+        var name = Name(obj);
+        foreach (var scope in (ReadOnlySpan<WatchScope>)[WatchScope.All, new(ns, null), new(null, name), new(ns, name)])
+        {
+            if (scopes.TryGetValue(scope, out var list))
             {
-                w.Events.Writer.TryWrite(e);
+                foreach (var w in list)
+                {
+                    w.Events.Writer.TryWrite(e);
+                }
+
+                _watchDeliveries += list.Count;
             }
         }
     }

@@ -47,6 +47,9 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// <summary>Fault injection, effective immediately.</summary>
     public SandboxFaults Faults { get; }
 
+    /// <summary>Events queued for open watches so far: with watches confined to one name, one per change, not one per watch.</summary>
+    public long WatchDeliveries => _store.WatchDeliveries;
+
     /// <summary>The newest resourceVersion handed out.</summary>
     public long ResourceVersion => _store.ResourceVersion;
 

@@ -8,13 +8,17 @@ internal sealed class WatchSubscription : IDisposable
     private readonly Action<WatchSubscription> _unsubscribe;
     private readonly CancellationTokenSource _dropped = new();
 
-    public WatchSubscription(string storageKey, Action<WatchSubscription> unsubscribe)
+    public WatchSubscription(string storageKey, WatchScope scope, Action<WatchSubscription> unsubscribe)
     {
         StorageKey = storageKey;
+        Scope = scope;
         _unsubscribe = unsubscribe;
     }
 
     public string StorageKey { get; }
+
+    /// <summary>The namespace and name the watch is confined to, so that the store sends it only their events.</summary>
+    public WatchScope Scope { get; }
 
     public Channel<StoredEvent> Events { get; } = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -28,4 +32,14 @@ internal sealed class WatchSubscription : IDisposable
         _unsubscribe(this);
         _dropped.Dispose();
     }
+}
+
+/// <summary>
+/// What a watch can ever match, as far as the store indexes it: one namespace (null: all) and one name (null: all,
+/// from a <c>metadata.name=</c> field selector). A Lease holder's watch of its own Lease then costs nothing when another
+/// pair's Lease is renewed; the finer selectors (labels, other fields) are still applied by the watch itself.
+/// </summary>
+internal readonly record struct WatchScope(string? Namespace, string? Name)
+{
+    public static WatchScope All => default;
 }
