@@ -22,7 +22,18 @@ public sealed class OperatorMetrics : IDisposable
     /// <summary>The transitions nobody had to detect (their detection time is zero by definition).</summary>
     private static readonly HashSet<string> PlannedReasons = new(StringComparer.Ordinal) { "InitialPromotion", "SwitchoverRequested", "ActiveNodeCordoned", "Failback" };
 
+    /// <summary>
+    /// The reasons FailoverEngine promotes with (ActiveFailure's and the planned ones): each pair's failover counter
+    /// starts at zero for them, so increase() sees a pair's first failover too (a series born at 1 shows no increase).
+    /// </summary>
+    private static readonly string[] PromotionReasons =
+    [
+        "NodeGone", "NodeNotReady", "NodeLeaseStale", "PodGone", "PodNotReady", "ProbeFailed", "LeaseRenewalStale", "DeviceUnreachableFromActive",
+        "SwitchoverRequested", "ActiveNodeCordoned", "Failback",
+    ];
+
     private static readonly PairPhase[] Phases = Enum.GetValues<PairPhase>();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), byte> _initialised = new();
     private Func<IEnumerable<RedundantPair>> _pairs = static () => [];
     private readonly ConcurrentDictionary<(string Namespace, string Name), string> _active = new();
     private readonly ConcurrentDictionary<(string Namespace, string Name), bool> _degraded = new();
@@ -81,6 +92,11 @@ public sealed class OperatorMetrics : IDisposable
     /// <summary>Reports the pair's active node (null: none) and whether it is degraded.</summary>
     public void SetPairState(string @namespace, string name, string? activeNode, bool degraded)
     {
+        if (_initialised.TryAdd((@namespace, name), 0))
+        {
+            InitialiseSeries(@namespace, name);
+        }
+
         if (activeNode is null)
         {
             _active.TryRemove((@namespace, name), out _);
@@ -130,6 +146,7 @@ public sealed class OperatorMetrics : IDisposable
         _active.TryRemove((@namespace, name), out _);
         _degraded.TryRemove((@namespace, name), out _);
         _dataFlowing.TryRemove((@namespace, name), out _);
+        _initialised.TryRemove((@namespace, name), out _);
     }
 
     internal void CountFailover(string @namespace, string name, string reason) =>
@@ -142,6 +159,18 @@ public sealed class OperatorMetrics : IDisposable
     {
         ProbeTotal.Add(1, Tag("namespace", @namespace), Tag("name", name), Tag("node", node), Tag("result", result));
         ProbeDuration.Record(duration.TotalSeconds, Tag("namespace", @namespace), Tag("name", name), Tag("node", node));
+    }
+
+    /// <summary>Creates a pair's event series at zero (a NaN measurement declares a histogram series; see PrometheusExporter).</summary>
+    private void InitialiseSeries(string @namespace, string name)
+    {
+        foreach (var reason in PromotionReasons)
+        {
+            Failovers.Add(0, Tag("namespace", @namespace), Tag("name", name), Tag("reason", reason));
+        }
+
+        FailoverDuration.Record(double.NaN, Tag("namespace", @namespace), Tag("name", name));
+        FailureDetection.Record(double.NaN, Tag("namespace", @namespace), Tag("name", name));
     }
 
     private IEnumerable<Measurement<long>> ObservePhases()

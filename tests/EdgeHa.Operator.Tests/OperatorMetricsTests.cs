@@ -91,6 +91,25 @@ public sealed class OperatorMetricsTests : IDisposable
     }
 
     [Fact]
+    public void SetPairState_FirstReport_StartsTheEventSeriesAtZeroSoTheFirstFailoverIsAnIncrease()
+    {
+        _metrics.SetPairState("plant", "line1", "node-a", degraded: false);
+
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 0", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"Failback\"} 0", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failover_duration_seconds_count"));
+        Assert.Contains("redundantpair_failure_detection_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failure_detection_seconds_count"));
+
+        _metrics.CountFailover("plant", "line1", "ProbeFailed");
+        _metrics.RecordSwitch("plant", "line1", TimeSpan.FromMilliseconds(40));
+        _metrics.SetPairState("plant", "line1", "node-b", degraded: false); // later reports add nothing
+
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 1", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 1", Lines("redundantpair_failover_duration_seconds_count"));
+        Assert.Contains("redundantpair_failover_duration_seconds_sum{name=\"line1\",namespace=\"plant\"} 0.04", Lines("redundantpair_failover_duration_seconds_sum"));
+    }
+
+    [Fact]
     public void ObserveTransition_FirstSeenWithoutAPreviousVersion_RecordsTheNewTransition()
     {
         _metrics.ObserveTransition(null, Pair("line1", PairPhase.Active, Transition("NodeNotReady", 1500)));
