@@ -238,10 +238,12 @@ fi
 # The Grafana dashboard ConfigMap: off by default; on in all-features (namespace and folder annotation set there),
 # and with the sidecar's label renamed.
 dashboard="$chart/dashboards/edge-ha-fleet.json"
+# shellcheck disable=SC2016 # the scripts run in their own bash with "$0" = the render
 if [ -s "$work/chart-default.yaml" ]; then
   check "default values render no Grafana dashboard ConfigMap" bash -c '! grep -q "edge-ha-fleet.json:" "$0"' "$work/chart-default.yaml"
   rejects_validate "dashboard check rejects a render without the ConfigMap" validate dashboard "$work/chart-default.yaml" "$dashboard" grafana_dashboard 1
 fi
+# shellcheck disable=SC2016 # as above
 if [ -s "$work/chart-all.yaml" ]; then
   counted_validate dashboard "$work/chart-all.yaml" "$dashboard" grafana_dashboard 1
   check "dashboard ConfigMap in metrics.grafanaDashboard.namespace with its annotations" bash -c \
