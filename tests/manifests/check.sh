@@ -9,6 +9,8 @@
 #     RedundantPairs against the generated CRD schema (ajv, unknown fields rejected) and its CEL rules;
 #   - every .Values path the templates read exists in values.yaml and values.schema.json;
 #   - the chart's and config/crd's CRD copies equal crds/; chart and kustomize RBAC grant the same permissions;
+#   - the Grafana dashboard ConfigMap: absent by default, labelled for the sidecar and carrying the dashboard JSON
+#     (valid, its panels querying through the datasource variable) when enabled;
 #   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
 #   - bash -n and shellcheck on the e2e, check, scripts/, bench and CI scripts;
 #   - negative fixtures: each checker must reject a known-bad input.
