@@ -51,6 +51,10 @@ public sealed partial class SimulatedNode
         private readonly ResourceInformer<Pod> _pods;
         private readonly ResourceInformer<Deployment> _deployments;
 
+        // Template hashes by Deployment uid and generation: a sync visits every Deployment pinned here, and hashing each
+        // template anew (serialize, sort, SHA-256) was the kubelet's largest cost with hundreds of pairs on a node.
+        private readonly Dictionary<string, (long Generation, string Hash)> _hashes = new(StringComparer.Ordinal);
+
         public Kubelet(SimulatedNode node, CancellationToken ct)
         {
             _node = node;
@@ -176,6 +180,11 @@ public sealed partial class SimulatedNode
                 }
             }
 
+            foreach (var uid in _hashes.Keys.Where(u => !mine.ContainsKey(u)).ToList())
+            {
+                _hashes.Remove(uid);
+            }
+
             var byOwner = pods.ToLookup(p => ControllerOf(p)?.Uid ?? "", StringComparer.Ordinal);
             foreach (var deployment in mine.Values)
             {
@@ -186,7 +195,7 @@ public sealed partial class SimulatedNode
         private async Task SyncDeploymentAsync(Deployment deployment, List<Pod> owned)
         {
             var desired = Math.Max(0, deployment.Spec?.Replicas ?? 1);
-            var hash = TemplateHash(deployment.Spec?.Template);
+            var hash = HashOf(deployment);
             var stale = owned.Where(p => p.Metadata.Labels?.ValueOrNull(PodTemplateHashLabel) != hash).ToList();
             var current = owned.Except(stale).ToList();
             if (stale.Count > 0)
@@ -220,6 +229,24 @@ public sealed partial class SimulatedNode
             }
 
             await UpdateDeploymentStatusAsync(deployment, desired, current.Count, current);
+        }
+
+        private string HashOf(Deployment deployment)
+        {
+            var uid = deployment.Metadata.Uid;
+            var generation = deployment.Metadata.Generation;
+            if (uid is not null && generation is { } g && _hashes.TryGetValue(uid, out var known) && known.Generation == g)
+            {
+                return known.Hash;
+            }
+
+            var hash = TemplateHash(deployment.Spec?.Template);
+            if (uid is not null && generation is { } current)
+            {
+                _hashes[uid] = (current, hash);
+            }
+
+            return hash;
         }
 
         private async Task<Pod> CreatePodAsync(Deployment deployment, string hash)

@@ -36,6 +36,8 @@ public sealed class LeaderElectorTests : IDisposable
         Assert.Equal(leader.Id, _lock.Record!.HolderIdentity);
         Assert.Equal(1, _metrics.Value($"leader_election_master_status{{name=\"operator-{leader.Id}\"}}"));
         Assert.Equal(0, _metrics.Value($"leader_election_master_status{{name=\"operator-{follower.Id}\"}}"));
+        // A candidate finding the lease held is not a renew error: the follower's series exists and stays at zero.
+        Assert.Equal(0, _metrics.Value($"leader_election_renew_errors_total{{name=\"operator-{follower.Id}\"}}"));
 
         await cts.CancelAsync();
         await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30));
@@ -62,6 +64,7 @@ public sealed class LeaderElectorTests : IDisposable
         Assert.Equal("b", _lock.Record!.HolderIdentity);
         Assert.Equal(1, _lock.Record.LeaderTransitions);
         Assert.Equal(0, _metrics.Value("leader_election_master_status{name=\"operator-a\"}"));
+        Assert.True(_metrics.Value("leader_election_renew_errors_total{name=\"operator-a\"}") >= 1, "a's failed renewals were not counted");
 
         await cts.CancelAsync();
         await runB.WaitAsync(TimeSpan.FromSeconds(30));

@@ -79,6 +79,21 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void Render_HistogramNaNMeasurement_CreatesTheSeriesAtZero()
+    {
+        using var exporter = new PrometheusExporter([_meter.Name]);
+        var h = _meter.CreateHistogram("d", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1] });
+
+        h.Record(double.NaN, new KeyValuePair<string, object?>("x", "y"));
+        var declared = exporter.Render();
+        h.Record(0.5, new KeyValuePair<string, object?>("x", "y"));
+        h.Record(double.NaN, new KeyValuePair<string, object?>("x", "y"));
+
+        Assert.Equal("# TYPE d histogram\nd_bucket{x=\"y\",le=\"1\"} 0\nd_bucket{x=\"y\",le=\"+Inf\"} 0\nd_sum{x=\"y\"} 0\nd_count{x=\"y\"} 0\n", declared);
+        Assert.Equal("# TYPE d histogram\nd_bucket{x=\"y\",le=\"1\"} 1\nd_bucket{x=\"y\",le=\"+Inf\"} 1\nd_sum{x=\"y\"} 0.5\nd_count{x=\"y\"} 1\n", exporter.Render());
+    }
+
+    [Fact]
     public void Render_HistogramWithoutAdvice_UsesDefaultBuckets()
     {
         using var exporter = new PrometheusExporter([_meter.Name]);

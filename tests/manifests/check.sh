@@ -9,6 +9,8 @@
 #     RedundantPairs against the generated CRD schema (ajv, unknown fields rejected) and its CEL rules;
 #   - every .Values path the templates read exists in values.yaml and values.schema.json;
 #   - the chart's and config/crd's CRD copies equal crds/; chart and kustomize RBAC grant the same permissions;
+#   - the Grafana dashboard ConfigMap: absent by default, labelled for the sidecar and carrying the dashboard JSON
+#     (valid, its panels querying through the datasource variable) when enabled;
 #   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
 #   - bash -n and shellcheck on the e2e, check, scripts/, bench and CI scripts;
 #   - negative fixtures: each checker must reject a known-bad input.
@@ -235,6 +237,27 @@ counted_validate crd-copies "$crd" "$chart/crds/edgeha.io_redundantpairs.yaml" "
 if [ -s "$work/chart-default.yaml" ] && [ -s "$work/kustomize-default.yaml" ]; then
   counted_validate rules-equal "$work/chart-default.yaml" edge-ha-operator-manager "$work/kustomize-default.yaml" edge-ha-operator-manager-role
 fi
+# The Grafana dashboard ConfigMap: off by default; on in all-features (namespace and folder annotation set there),
+# and with the sidecar's label renamed.
+dashboard="$chart/dashboards/edge-ha-fleet.json"
+# shellcheck disable=SC2016 # the scripts run in their own bash with "$0" = the render
+if [ -s "$work/chart-default.yaml" ]; then
+  check "default values render no Grafana dashboard ConfigMap" bash -c '! grep -q "edge-ha-fleet.json:" "$0"' "$work/chart-default.yaml"
+  rejects_validate "dashboard check rejects a render without the ConfigMap" validate dashboard "$work/chart-default.yaml" "$dashboard" grafana_dashboard 1
+fi
+# shellcheck disable=SC2016 # as above
+if [ -s "$work/chart-all.yaml" ]; then
+  counted_validate dashboard "$work/chart-all.yaml" "$dashboard" grafana_dashboard 1
+  check "dashboard ConfigMap in metrics.grafanaDashboard.namespace with its annotations" bash -c \
+    'grep -A3 "name: edge-ha-operator-dashboard" "$0" | grep -q "namespace: monitoring" && grep -q "grafana_folder: Edge HA" "$0"' "$work/chart-all.yaml"
+fi
+if [ -n "$helm" ]; then
+  check "helm template with the dashboard's sidecar label renamed" render_to "$work/dashboard-label.yaml" edge-ha-operator "$chart" --namespace edge-ha-system \
+    --set metrics.grafanaDashboard.enabled=true --set metrics.grafanaDashboard.labelKey=example.com/dashboard --set-string metrics.grafanaDashboard.labelValue=edge
+  [ -s "$work/dashboard-label.yaml" ] && counted_validate dashboard "$work/dashboard-label.yaml" "$dashboard" example.com/dashboard edge
+fi
+# The dashboard's queries name only metrics the operator exports: tests/EdgeHa.Operator.Tests/FleetDashboardTests.cs
+# checks them against a real scrape of /metrics.
 # shellcheck disable=SC2016 # the script runs in its own bash with "$0" = the chart
 check "Chart.yaml: apiVersion v2, name = directory, SemVer version" bash -c '
   grep -qx "apiVersion: v2" "$0/Chart.yaml" &&

@@ -11,6 +11,8 @@
 //   read-only FILE NAME                the Role(s) NAME in FILE only get, list and watch
 //   crd-copies CRD COPY...             the copies of the generated CRD equal it byte for byte
 //   workflow FILE...                   GitHub workflow structure
+//   dashboard RENDER JSON LABEL VALUE  exactly one ConfigMap labelled LABEL=VALUE carries JSON (parsed, equal), and
+//        the dashboard's structure: datasource variable of type prometheus, every panel querying through it
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
@@ -444,8 +446,44 @@ function cmdWorkflow(files) {
   }
 }
 
+function cmdDashboard([render, jsonFile, labelKey, labelValue]) {
+  let want;
+  try { want = JSON.parse(fs.readFileSync(jsonFile, "utf8")); } catch (e) { fail(`${jsonFile}: not valid JSON: ${e.message}`); return; }
+  pass(`${jsonFile}: valid JSON`);
+  const maps = readDocs(render).filter((o) => o.kind === "ConfigMap" && o.metadata?.labels?.[labelKey] === labelValue);
+  if (maps.length !== 1) { fail(`${render}: ${maps.length} ConfigMaps labelled ${labelKey}=${labelValue}, want 1`); return; }
+  const key = path.basename(jsonFile), text = maps[0].data?.[key];
+  if (typeof text !== "string") { fail(`${id(maps[0])}: no data key ${key}`); return; }
+  let got;
+  try { got = JSON.parse(text); } catch (e) { fail(`${id(maps[0])} ${key}: not valid JSON: ${e.message}`); return; }
+  if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${id(maps[0])} ${key} differs from ${jsonFile}`);
+  else pass(`${id(maps[0])} labelled ${labelKey}=${labelValue} carries ${jsonFile}`);
+
+  const problems = [];
+  const vars = want.templating?.list ?? [];
+  const ds = vars.find((v) => v.name === "datasource");
+  if (!(ds?.type === "datasource" && ds?.query === "prometheus")) problems.push("no 'datasource' variable of type datasource querying prometheus");
+  if (!(Number.isInteger(want.schemaVersion) && want.schemaVersion >= 36)) problems.push(`schemaVersion ${want.schemaVersion} (want >= 36, Grafana 9+)`);
+  if (!want.uid || !want.title) problems.push("no uid or title");
+  const panels = want.panels ?? [];
+  if (!panels.length) problems.push("no panels");
+  const ids = new Set();
+  for (const p of panels) {
+    const at = `panel ${p.id} "${p.title}"`;
+    if (ids.has(p.id)) problems.push(`${at}: duplicate id`);
+    ids.add(p.id);
+    if (!p.gridPos || p.gridPos.x + p.gridPos.w > 24) problems.push(`${at}: gridPos outside the 24 columns`);
+    const targets = p.targets ?? [];
+    if (!targets.length) problems.push(`${at}: no queries`);
+    for (const t of [p, ...targets]) if (t.datasource?.uid !== "${datasource}") problems.push(`${at}: does not query through $datasource`);
+    for (const t of targets) if (!t.expr?.trim()) problems.push(`${at} ${t.refId}: empty expr`);
+  }
+  if (problems.length) fail(`${jsonFile}: dashboard structure: ${problems.join(" | ")}`);
+  else pass(`${jsonFile}: dashboard structure (${panels.length} panels, each querying \${datasource})`);
+}
+
 const [cmd, ...rest] = process.argv.slice(2);
-const commands = { k8s: cmdK8s, "values-refs": cmdValuesRefs, restricted: cmdRestricted, rbac: cmdRbac, "rules-equal": cmdRulesEqual, covers: cmdCovers, "read-only": cmdReadOnly, "crd-copies": cmdCrdCopies, workflow: cmdWorkflow };
+const commands = { k8s: cmdK8s, "values-refs": cmdValuesRefs, restricted: cmdRestricted, rbac: cmdRbac, "rules-equal": cmdRulesEqual, covers: cmdCovers, "read-only": cmdReadOnly, "crd-copies": cmdCrdCopies, workflow: cmdWorkflow, dashboard: cmdDashboard };
 if (!commands[cmd]) { console.error(`usage: validate.mjs ${Object.keys(commands).join("|")} ...`); process.exit(2); }
 try { await commands[cmd](rest); } catch (e) { fail(`${cmd}: ${e.stack ?? e.message}`); }
 process.exit(failed ? 1 : 0);

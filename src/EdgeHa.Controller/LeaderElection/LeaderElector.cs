@@ -92,6 +92,7 @@ public sealed class LeaderElector
     private async Task CampaignAndLeadAsync(CancellationToken cancellationToken)
     {
         _metrics.LeaderStatus.Record(0, _nameTag);
+        _metrics.LeaderRenewErrors.Add(0, _nameTag); // the series exists before the first error, so rate() sees it
         if (!await AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -197,6 +198,11 @@ public sealed class LeaderElector
                 {
                     lastRenew = attemptStarted;
                     break;
+                }
+
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    _metrics.LeaderRenewErrors.Add(1, _nameTag); // not a stop cutting the attempt short
                 }
 
                 var wait = _options.RenewDeadline - _time.GetElapsedTime(lastRenew);

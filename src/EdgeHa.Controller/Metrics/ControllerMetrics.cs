@@ -5,7 +5,7 @@ namespace EdgeHa.Controller.Metrics;
 
 /// <summary>
 /// The instruments of the controller runtime, named as client-go and controller-runtime name them so existing
-/// dashboards work: <c>workqueue_*</c>, <c>controller_runtime_*</c>, <c>leader_election_master_status</c>.
+/// dashboards work: <c>workqueue_*</c>, <c>controller_runtime_*</c>, <c>leader_election_master_status</c> (plus <c>leader_election_renew_errors_total</c>).
 /// One instance per <see cref="Meter"/>; <see cref="Default"/> uses the meter <see cref="MeterName"/>.
 /// Tests pass their own meter so parallel tests do not share series.
 /// </summary>
@@ -74,6 +74,10 @@ public sealed class ControllerMetrics
         LeaderStatus = meter.CreateGauge<long>(
             "leader_election_master_status",
             description: "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. 'name' is the string used to identify the lease.");
+        // Not in client-go: a leader that keeps failing to renew is about to lose the lease; this shows it coming.
+        LeaderRenewErrors = meter.CreateCounter<long>(
+            "leader_election_renew_errors_total",
+            description: "Failed attempts of the leader to renew its lease ('name' identifies the lease); leadership ends once they last the renew deadline.");
     }
 
     /// <summary>The process-wide instance on the meter <see cref="MeterName"/>.</summary>
@@ -104,6 +108,8 @@ public sealed class ControllerMetrics
     internal Gauge<long> MaxConcurrentReconciles { get; }
 
     internal Gauge<long> LeaderStatus { get; }
+
+    internal Counter<long> LeaderRenewErrors { get; }
 
     /// <summary>Registers a live queue for the observable gauges; the queue unregisters when it shuts down.</summary>
     internal void RegisterQueue(object queue, Func<QueueProcessingTimes> times) => _queues[queue] = times;

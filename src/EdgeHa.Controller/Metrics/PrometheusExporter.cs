@@ -11,7 +11,9 @@ namespace EdgeHa.Controller.Metrics;
 /// <item>Counter / ObservableCounter -> <c>counter</c> (the instrument name is used as is, so name counters <c>..._total</c>).</item>
 /// <item>UpDownCounter / ObservableUpDownCounter / Gauge / ObservableGauge -> <c>gauge</c>.</item>
 /// <item>Histogram -> <c>histogram</c> with cumulative <c>_bucket{le=...}</c>, <c>_sum</c> and <c>_count</c>; bucket bounds
-/// from the instrument's advice (<see cref="InstrumentAdvice{T}.HistogramBucketBoundaries"/>) or <see cref="DefaultBuckets"/>.</item>
+/// from the instrument's advice (<see cref="InstrumentAdvice{T}.HistogramBucketBoundaries"/>) or <see cref="DefaultBuckets"/>.
+/// A NaN measurement creates a histogram's series at zero and counts nothing: the way to zero-initialise the series of a
+/// rare event (client_golang's <c>WithLabelValues</c>), since rate() and increase() only see increases after a series' first sample.</item>
 /// </list>
 /// Each tag set is one series. Names are sanitised to the Prometheus alphabet, label values escaped, families and
 /// series sorted so the output is stable. Observable instruments are read at every render, and their series that
@@ -347,6 +349,11 @@ public sealed class PrometheusExporter : IDisposable
                     series.Value = value;
                     break;
                 case Kind.Histogram:
+                    if (double.IsNaN(value))
+                    {
+                        break;
+                    }
+
                     series.Count++;
                     series.Value += value;
                     for (var i = 0; i < buckets.Length; i++)

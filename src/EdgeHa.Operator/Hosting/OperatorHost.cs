@@ -51,6 +51,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _clock = new ObservedClock(_time);
         _metrics = new OperatorMetrics();
+        _metrics.ObservePairs(() => _caches?.Pairs.Store.List() ?? []);
         _exporter = new PrometheusExporter([ControllerMetrics.MeterName, KubeClientMetrics.MeterName, OperatorMetrics.MeterName]);
         _probes = new ProbeScheduler(_networkProbe, _time, _metrics, key => _controller?.Enqueue(key), loggerFactory.CreateLogger<ProbeScheduler>());
         _endToEnd = new EndToEndChecker(_time, _metrics, key => _controller?.Enqueue(key));
@@ -129,6 +130,8 @@ public sealed partial class OperatorHost : IAsyncDisposable
 
         caches.Pairs.AddEventHandler(new ResourceEventHandler<RedundantPair>(
             p => Enqueue(ObjectKey.Of(p)), (_, p) => Enqueue(ObjectKey.Of(p)), p => Enqueue(ObjectKey.Of(p))));
+        // Only updates: the transitions a fresh list shows (a new term of leadership) were recorded by whoever made them.
+        caches.Pairs.AddEventHandler(new ResourceEventHandler<RedundantPair>(onUpdate: _metrics.ObserveTransition));
         caches.Deployments.AddEventHandler(new ResourceEventHandler<Deployment>(EnqueueLabelled, (_, d) => EnqueueLabelled(d), EnqueueLabelled));
         caches.Services.AddEventHandler(new ResourceEventHandler<Service>(EnqueueLabelled, (_, s) => EnqueueLabelled(s), EnqueueLabelled));
         // The collectors' access objects: any change (a hand edit to repair, a deletion) queues their pair.

@@ -1,0 +1,119 @@
+using System.Diagnostics.Metrics;
+using EdgeHa.Api;
+using EdgeHa.Controller.Metrics;
+
+namespace EdgeHa.Operator.Tests;
+
+/// <summary>The instruments read from observed pairs: the phase gauge and the failure detection histogram, as /metrics prints them.</summary>
+public sealed class OperatorMetricsTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+    private readonly Meter _meter = new("test-" + Guid.NewGuid());
+    private readonly OperatorMetrics _metrics;
+    private readonly PrometheusExporter _exporter;
+
+    public OperatorMetricsTests()
+    {
+        _metrics = new OperatorMetrics(_meter);
+        _exporter = new PrometheusExporter([_meter.Name]);
+    }
+
+    public void Dispose()
+    {
+        _exporter.Dispose();
+        _metrics.Dispose();
+    }
+
+    private static RedundantPair Pair(string name, PairPhase? phase = null, TransitionStatus? last = null) => new()
+    {
+        Metadata = new() { Namespace = "plant", Name = name },
+        Status = new RedundantPairStatus { Phase = phase, LastTransition = last },
+    };
+
+    private static TransitionStatus Transition(string reason, long detectionMs, DateTimeOffset? time = null, long? switchMs = null) =>
+        new() { Time = time ?? At, Reason = reason, From = "node-a", To = "node-b", DetectionMilliseconds = detectionMs, SwitchMilliseconds = switchMs };
+
+    private string[] Lines(string prefix) => [.. _exporter.Render().Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))];
+
+    [Fact]
+    public void ObservePairs_EachPair_OneForItsPhaseZeroForTheOthers()
+    {
+        var pairs = new List<RedundantPair> { Pair("line1", PairPhase.Active), Pair("line2", PairPhase.Degraded), Pair("line3") };
+        _metrics.ObservePairs(() => pairs);
+
+        var lines = Lines("redundantpair_status_phase{");
+
+        Assert.Equal(3 * Enum.GetValues<PairPhase>().Length, lines.Length);
+        Assert.Contains("redundantpair_status_phase{name=\"line1\",namespace=\"plant\",phase=\"Active\"} 1", lines);
+        Assert.Contains("redundantpair_status_phase{name=\"line1\",namespace=\"plant\",phase=\"Degraded\"} 0", lines);
+        Assert.Contains("redundantpair_status_phase{name=\"line2\",namespace=\"plant\",phase=\"Degraded\"} 1", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("name=\"line3\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ObservePairs_PairGoneFromTheSource_ItsSeriesDisappear()
+    {
+        var pairs = new List<RedundantPair> { Pair("line1", PairPhase.Active) };
+        _metrics.ObservePairs(() => pairs);
+        Assert.NotEmpty(Lines("redundantpair_status_phase{"));
+
+        pairs.Clear(); // deleted, or this replica stopped leading (no cache)
+
+        Assert.Empty(Lines("redundantpair_status_phase{"));
+    }
+
+    [Fact]
+    public void ObserveTransition_NewFailover_RecordsItsDetectionOnce()
+    {
+        var placed = Pair("line1", PairPhase.Active, Transition("InitialPromotion", 0, At.AddMinutes(-5), switchMs: 80));
+        var failingOver = Pair("line1", PairPhase.FailingOver, Transition("ProbeFailed", 3200));
+        var switched = Pair("line1", PairPhase.Active, Transition("ProbeFailed", 3200, switchMs: 45));
+
+        _metrics.ObserveTransition(placed, failingOver);
+        _metrics.ObserveTransition(failingOver, switched); // the same transition, now with its switch time
+
+        Assert.Contains("redundantpair_failure_detection_seconds_count{name=\"line1\",namespace=\"plant\"} 1", Lines("redundantpair_failure_detection_seconds_count"));
+        Assert.Contains("redundantpair_failure_detection_seconds_sum{name=\"line1\",namespace=\"plant\"} 3.2", Lines("redundantpair_failure_detection_seconds_sum"));
+        Assert.Contains("redundantpair_failure_detection_seconds_bucket{name=\"line1\",namespace=\"plant\",le=\"3\"} 0", Lines("redundantpair_failure_detection_seconds_bucket"));
+        Assert.Contains("redundantpair_failure_detection_seconds_bucket{name=\"line1\",namespace=\"plant\",le=\"4\"} 1", Lines("redundantpair_failure_detection_seconds_bucket"));
+    }
+
+    [Theory]
+    [InlineData("InitialPromotion")]
+    [InlineData("SwitchoverRequested")]
+    [InlineData("ActiveNodeCordoned")]
+    [InlineData("Failback")]
+    public void ObserveTransition_PlannedTransition_NotRecorded(string reason)
+    {
+        _metrics.ObserveTransition(Pair("line1", PairPhase.Active), Pair("line1", PairPhase.FailingOver, Transition(reason, 0)));
+
+        Assert.Empty(Lines("redundantpair_failure_detection_seconds"));
+    }
+
+    [Fact]
+    public void SetPairState_FirstReport_StartsTheEventSeriesAtZeroSoTheFirstFailoverIsAnIncrease()
+    {
+        _metrics.SetPairState("plant", "line1", "node-a", degraded: false);
+
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 0", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"Failback\"} 0", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failover_duration_seconds_count"));
+        Assert.Contains("redundantpair_failure_detection_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failure_detection_seconds_count"));
+
+        _metrics.CountFailover("plant", "line1", "ProbeFailed");
+        _metrics.RecordSwitch("plant", "line1", TimeSpan.FromMilliseconds(40));
+        _metrics.SetPairState("plant", "line1", "node-b", degraded: false); // later reports add nothing
+
+        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 1", Lines("redundantpair_failovers_total{"));
+        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 1", Lines("redundantpair_failover_duration_seconds_count"));
+        Assert.Contains("redundantpair_failover_duration_seconds_sum{name=\"line1\",namespace=\"plant\"} 0.04", Lines("redundantpair_failover_duration_seconds_sum"));
+    }
+
+    [Fact]
+    public void ObserveTransition_FirstSeenWithoutAPreviousVersion_RecordsTheNewTransition()
+    {
+        _metrics.ObserveTransition(null, Pair("line1", PairPhase.Active, Transition("NodeNotReady", 1500)));
+
+        Assert.Contains("redundantpair_failure_detection_seconds_count{name=\"line1\",namespace=\"plant\"} 1", Lines("redundantpair_failure_detection_seconds_count"));
+    }
+}
