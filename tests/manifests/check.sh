@@ -12,6 +12,9 @@
 #   - the Grafana dashboard ConfigMap: absent by default, labelled for the sidecar and carrying the dashboard JSON
 #     (valid, its panels querying through the datasource variable) when enabled;
 #   - restricted pod security, least-privilege RBAC, Dockerfile rules, GitHub workflow structure;
+#   - each pair's collector access: the operator's role (chart, chart watching one namespace, kustomize) holds every
+#     permission of the per-pair collector Role (escalation prevention) and the writes on its three kinds; the shared
+#     edge-ha-collector account is off by default and read-only when on;
 #   - bash -n and shellcheck on the e2e, check, scripts/, bench and CI scripts;
 #   - negative fixtures: each checker must reject a known-bad input.
 # Prints one PASS/FAIL line per check, one SKIP line per missing tool (naming what it skips and the command that
