@@ -22,7 +22,7 @@ public static class OperatorCommandLine
           --health-probe-bind-address addr       /healthz and /readyz (default ":8081"; "0" disables)
           --metrics-bind-address addr            /metrics in Prometheus text format (default ":8080"; "0" disables)
           --namespace string                     the namespace to watch (default: all namespaces)
-          --max-concurrent-reconciles int        pairs reconciled at once (default 4)
+          --max-concurrent-reconciles int        pairs reconciled at once (default 16)
           --zap-log-level level                  debug, info, warn, error, or a zap verbosity integer (also --log-level)
           -h, --help                             show this help
         """;

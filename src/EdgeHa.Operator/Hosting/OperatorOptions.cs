@@ -42,8 +42,12 @@ public sealed class OperatorOptions
         ? pod
         : $"{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>How many pairs are reconciled at once (never one pair twice).</summary>
-    public int MaxConcurrentReconciles { get; set; } = 4;
+    /// <summary>
+    /// How many pairs are reconciled at once (never one pair twice). A reconcile mostly waits on the API server (a new
+    /// pair's first one makes about seven writes in a row), so workers, not CPU, bound the throughput: creating 1,000
+    /// pairs on the sandbox, 4 workers placed 1 pair in 150 s (6.5 reconciles/s) and 16 placed all in 61 s (84.6/s).
+    /// </summary>
+    public int MaxConcurrentReconciles { get; set; } = 16;
 
     /// <summary>The collector's HTTP port the end-to-end data check asks for /samples (the reference collector's 8080).</summary>
     public int CollectorHttpPort { get; set; } = 8080;

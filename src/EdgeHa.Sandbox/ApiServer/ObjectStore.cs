@@ -772,7 +772,7 @@ internal sealed partial class ObjectStore
             {
                 foreach (var w in list)
                 {
-                    w.Events.Writer.TryWrite(e);
+                    w.Deliver(e);
                 }
 
                 _watchDeliveries += list.Count;

@@ -20,7 +20,23 @@ internal sealed class WatchSubscription : IDisposable
     /// <summary>The namespace and name the watch is confined to, so that the store sends it only their events.</summary>
     public WatchScope Scope { get; }
 
-    public Channel<StoredEvent> Events { get; } = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Events not yet sent, at most <see cref="Capacity"/>: a watcher that falls that far behind is closed, as
+    /// kube-apiserver closes an unresponsive watcher, and re-lists; unbounded, one slow client grew the server's
+    /// memory until it ran out (the 1,000-pair benchmark).
+    /// </summary>
+    public Channel<StoredEvent> Events { get; } = Channel.CreateBounded<StoredEvent>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public const int Capacity = 10_000;
+
+    /// <summary>Queues an event; a full queue closes the watch instead.</summary>
+    public void Deliver(StoredEvent e)
+    {
+        if (!Events.Writer.TryWrite(e))
+        {
+            Drop();
+        }
+    }
 
     /// <summary>Cancelled when fault injection drops open watches.</summary>
     public CancellationToken Dropped => _dropped.Token;
