@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
 namespace EdgeHa.Sandbox.ApiServer;
@@ -58,4 +59,8 @@ internal sealed class WatchSubscription : IDisposable
 internal readonly record struct WatchScope(string? Namespace, string? Name)
 {
     public static WatchScope All => default;
+
+    /// <summary>Whether an object (of the watched kind) is in this scope.</summary>
+    public bool Includes(JsonObject obj) =>
+        (Namespace is null || ObjectStore.Namespace(obj) == Namespace) && (Name is null || ObjectStore.Name(obj) == Name);
 }
