@@ -36,6 +36,17 @@ public sealed class OperatorMetricsTests : IDisposable
     private string[] Lines(string prefix) => [.. _exporter.Render().Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))];
 
     [Fact]
+    public void Render_GcHeapGauge_ReportsTheManagedHeapAfterTheLastCollection()
+    {
+        GC.Collect();
+
+        var line = Assert.Single(Lines("dotnet_gc_last_collection_heap_size_bytes "));
+
+        var bytes = double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(bytes, 1, GC.GetTotalMemory(false) * 4.0);
+    }
+
+    [Fact]
     public void ObservePairs_EachPair_OneForItsPhaseZeroForTheOthers()
     {
         var pairs = new List<RedundantPair> { Pair("line1", PairPhase.Active), Pair("line2", PairPhase.Degraded), Pair("line3") };
