@@ -152,6 +152,19 @@ public sealed class RedundantPairReconcilerTests(ITestOutputHelper output) : IAs
     }
 
     [Fact]
+    public async Task Reconcile_ActiveCutFromTheApiOnly_FailsOverOnItsStaleRenewalsWhileItsProbesStillAnswer()
+    {
+        // The node loses the API server but not the operator: probes stay healthy, only the Lease renewals stop.
+        var pair = _cluster.NewPair();
+        await PlaceAsync(pair);
+
+        var after = await FailOverAsync("line1", "node-b", () => { _cluster.Nodes["node-a"].Handler.Cut = true; return Task.CompletedTask; }, "failover on stale renewals");
+
+        Report("API cut, probes healthy", after);
+        Assert.Equal("LeaseRenewalStale", after.Status!.LastTransition!.Reason);
+    }
+
+    [Fact]
     public async Task Reconcile_PrimaryRecoversWithAutomaticFailback_SwitchesBackAfterStabilization()
     {
         await PlaceAsync(_cluster.NewPair());

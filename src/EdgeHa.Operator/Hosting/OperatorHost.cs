@@ -304,8 +304,9 @@ public sealed partial class OperatorHost : IAsyncDisposable
     {
         Interlocked.Exchange(ref _leaderSinceTicks, _time.GetUtcNow().UtcTicks);
         var caches = new OperatorCaches(_client, _options.Namespace, _time, _loggerFactory);
+        using var renewals = new RenewalWatch(_clock, _time, key => _controller?.Enqueue(key));
         var reconciler = new RedundantPairReconciler(_client, caches, _probes, _clock, _events, _metrics, () => new DateTimeOffset(Interlocked.Read(ref _leaderSinceTicks), TimeSpan.Zero),
-            new ReconcilerOptions { CollectorHttpPort = _options.CollectorHttpPort }, _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd);
+            new ReconcilerOptions { CollectorHttpPort = _options.CollectorHttpPort }, _time, _loggerFactory.CreateLogger<RedundantPairReconciler>(), _endToEnd, renewals);
         WireHandlers(caches, reconciler);
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var informers = Task.Run(() => caches.RunAsync(informersStop.Token), CancellationToken.None);

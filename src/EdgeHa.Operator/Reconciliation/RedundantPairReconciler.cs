@@ -39,6 +39,7 @@ public sealed class RedundantPairReconciler : IReconciler
     private readonly ILogger _logger;
     private readonly Func<DateTimeOffset> _leaderSince;
     private readonly EndToEndChecker? _endToEnd;
+    private readonly RenewalWatch? _renewals;
     private readonly CollectorAccess _collectorAccess;
     private readonly ConcurrentDictionary<string, F.FailoverState> _engineState = new(StringComparer.Ordinal);
 
@@ -64,9 +65,11 @@ public sealed class RedundantPairReconciler : IReconciler
         ReconcilerOptions? options = null,
         TimeProvider? time = null,
         ILogger? logger = null,
-        EndToEndChecker? endToEnd = null)
+        EndToEndChecker? endToEnd = null,
+        RenewalWatch? renewals = null)
     {
         _endToEnd = endToEnd;
+        _renewals = renewals;
         _client = client;
         _caches = caches;
         _probes = probes;
@@ -127,8 +130,20 @@ public sealed class RedundantPairReconciler : IReconciler
         var decided = _time.GetElapsedTime(started);
         if (observation.Lease.Holder == decision.ActiveNode && observation.Lease.SafeAfter(context.Policy.ClockSkewMargin) is { } renewalsStaleAt)
         {
-            // Renewals only move the observation clock (they queue nothing): look again when they would be stale.
-            context.Wake(renewalsStaleAt);
+            // Renewals only move the observation clock (they queue nothing): look again when they would be stale. The
+            // watch looks at the clock then and queues the pair only if no renewal came meanwhile.
+            if (_renewals is { } renewals)
+            {
+                renewals.Watch(key, renewalsStaleAt - observation.Lease.RenewTime!.Value);
+            }
+            else
+            {
+                context.Wake(renewalsStaleAt);
+            }
+        }
+        else
+        {
+            _renewals?.Stop(key);
         }
 
         // The switch's critical path first (the Lease, then the labels the VIP selects on), the rest after.
@@ -1163,6 +1178,7 @@ public sealed class RedundantPairReconciler : IReconciler
         _probes.Remove(key);
         _engineState.TryRemove(key, out _);
         _clock.Forget("lease/" + key);
+        _renewals?.Stop(key);
         _clock.Forget("rollout/" + key);
         _metrics.Forget(ns, name);
     }
