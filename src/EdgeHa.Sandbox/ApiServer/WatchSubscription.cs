@@ -39,7 +39,7 @@ internal sealed class WatchSubscription : IDisposable
         }
     }
 
-    /// <summary>Cancelled when fault injection drops open watches.</summary>
+    /// <summary>Cancelled when fault injection drops open watches, or when this one fell too far behind.</summary>
     public CancellationToken Dropped => _dropped.Token;
 
     public void Drop() => _dropped.Cancel();
