@@ -51,7 +51,7 @@ kubectl-plugin: ## Install the kubectl edgeha plugin (launcher in ~/.local/bin, 
 
 ##@ Benchmarks
 .PHONY: bench
-bench: ## Run every benchmark (Modbus, MQTT publishing, upgrade data gap, failover switch, operator at 200 and 1,000 pairs) and print one table (about 8.5 min on 2 cores).
+bench: ## Run every benchmark (Modbus, MQTT publishing, upgrade data gap, failover switch, operator at 10, 100, 300 and 1,000 pairs) and print one table (about 11 min on 2 cores).
 	bench/run-all.sh
 
 .PHONY: bench-failover

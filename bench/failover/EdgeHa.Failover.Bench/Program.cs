@@ -45,8 +45,8 @@ internal sealed record BenchOptions(string OperatorDll, string WorkDirectory, in
     {
         string? dll = null;
         var work = Path.Combine(Path.GetTempPath(), "edgeha-failover-bench");
-        int failovers = 20, scaleFailovers = 20, budget = 240;
-        IReadOnlyList<int> pairs = [200, 1000];
+        int failovers = 20, scaleFailovers = 20, budget = 600;
+        IReadOnlyList<int> pairs = [10, 100, 300, 1000]; // the cost curve
         var phase = "all";
         for (var i = 0; i < args.Length; i++)
         {
