@@ -232,7 +232,7 @@ internal sealed partial class ObjectStore
                 }
 
                 meta.Remove("managedFields");
-                if (t.Group == "rbac.authorization.k8s.io" && t.Plural == "rolebindings" && !JsonNode.DeepEquals(old["roleRef"], updated["roleRef"]))
+                if (t.Group == ResourceRegistry.RbacGroup && t.Plural == "rolebindings" && !JsonNode.DeepEquals(old["roleRef"], updated["roleRef"]))
                 {
                     // As kube-apiserver: a binding's role is fixed; to grant another role, delete and recreate.
                     throw ApiException.Invalid(t.Group, t.Kind, name, [FieldError.InvalidValue("roleRef", updated["roleRef"], "cannot change roleRef")]);
