@@ -11,27 +11,9 @@ internal static class LeaseRoleSourceFactory
     {
         var config = options.Kubeconfig is { } path ? KubeConfigLoader.FromKubeConfigFiles([path]) : KubeConfigLoader.Load();
 
+        config.UserAgent = "edgeha-collector/1.0";
         // Fencing calls must fail fast: a renewal that hangs is a renewal that did not happen.
-        config = new KubernetesClientConfiguration
-        {
-            Server = config.Server,
-            DefaultNamespace = config.DefaultNamespace,
-            AccessToken = config.AccessToken,
-            TokenFile = config.TokenFile,
-            Username = config.Username,
-            Password = config.Password,
-            ClientCertificate = config.ClientCertificate,
-            CertificateAuthorities = config.CertificateAuthorities,
-            InsecureSkipTlsVerify = config.InsecureSkipTlsVerify,
-            TlsServerName = config.TlsServerName,
-            RequestTimeout = TimeSpan.FromSeconds(2),
-            Retry = KubeRetryPolicy.None,
-            ContextName = config.ContextName,
-            FileSystem = config.FileSystem,
-            TokenRefreshInterval = config.TokenRefreshInterval,
-            UserAgent = "edgeha-collector/1.0",
-        };
-        var client = new KubernetesClient(config);
+        var client = new KubernetesClient(config, options: new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(2), Retry = KubeRetryPolicy.None });
         var holderOptions = new LeaseHolderOptions
         {
             Namespace = options.LeaseNamespace!,

@@ -41,7 +41,7 @@ catch (IOException e)
     Console.Error.WriteLine($"error: cannot listen: {e.Message}");
     return 1;
 }
-catch (EdgeHa.Kube.Config.KubeConfigException e)
+catch (k8s.Exceptions.KubeConfigException e)
 {
     Console.Error.WriteLine($"error: the lease role needs access to the Kubernetes API: {e.Message}");
     return 1;

@@ -21,7 +21,7 @@ public sealed partial class KubernetesClient
         var failures = 0;
         var collection = type.CollectionPath(@namespace);
         // A stream idle longer than the server's own timeout plus slack is a dead connection.
-        var idle = TimeSpan.FromSeconds(options.TimeoutSeconds ?? 300) + _config.RequestTimeout;
+        var idle = TimeSpan.FromSeconds(options.TimeoutSeconds ?? 300) + _options.RequestTimeout;
         while (true)
         {
             var query = new QueryBuilder()
@@ -77,12 +77,12 @@ public sealed partial class KubernetesClient
             {
                 // A dropped connection, or a server that closes at once: back off so we do not spin.
                 failures++;
-                if (why != "closed" && failures >= _config.Retry.MaxAttempts)
+                if (why != "closed" && failures >= _options.Retry.MaxAttempts)
                 {
                     throw new TimeoutException($"watch {collection}: the stream failed {failures} times in a row ({why}).");
                 }
 
-                await DelayAsync(_config.Retry.Backoff(failures, _jitter), cancellationToken).ConfigureAwait(false);
+                await DelayAsync(_options.Retry.Backoff(failures, _jitter), cancellationToken).ConfigureAwait(false);
             }
         }
     }

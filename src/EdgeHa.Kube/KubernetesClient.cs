@@ -11,42 +11,47 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeHa.Kube;
 
 /// <summary>
-/// The Kubernetes API client over HTTP/1.1 + JSON. Thread-safe; create one per API server and share it.
-/// Retries retryable failures per <see cref="KubeRetryPolicy"/>, limits each attempt to
-/// <see cref="KubernetesClientConfiguration.RequestTimeout"/> (a <see cref="TimeoutException"/> when exceeded),
-/// and records <see cref="KubeClientMetrics"/>.
+/// The Kubernetes API client over HTTP/1.1 + JSON. Thread-safe; create one per API server and share it. The official
+/// client (<see cref="k8s.Kubernetes"/>) is the transport: its HTTP pipeline carries the configuration's TLS trust
+/// (with <see cref="ServerCertificateCheck"/> for a cluster CA) and client certificate, and its credentials (token, token file, exec plugin, OIDC) sign every request. On top of it this
+/// class keeps what the operator needs and the library does not do: retries of retryable failures per
+/// <see cref="KubeRetryPolicy"/>, a time limit on each attempt (<see cref="KubeClientOptions.RequestTimeout"/>, a
+/// <see cref="TimeoutException"/> when exceeded), watches that resume from the last resourceVersion,
+/// <see cref="KubeClientMetrics"/>, and typed errors.
 /// </summary>
 public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
 {
     private const string JsonMediaType = "application/json";
 
-    private readonly KubernetesClientConfiguration _config;
-    private readonly HttpClient _http;
+    private readonly k8s.KubernetesClientConfiguration _config;
+    private readonly k8s.Kubernetes _api;
+    private readonly KubeClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TokenProvider _tokens;
     private readonly Random _jitter;
     private readonly string _baseUrl;
 
-    /// <summary>Creates a client; <paramref name="handler"/> replaces the TLS-configured handler (tests, proxies).</summary>
+    /// <summary>
+    /// Creates a client; <paramref name="handler"/> is put in front of the TLS-configured handler (tests use it to
+    /// record or cut requests).
+    /// </summary>
     public KubernetesClient(
-        KubernetesClientConfiguration config,
+        k8s.KubernetesClientConfiguration config,
         ILogger<KubernetesClient>? logger = null,
         TimeProvider? timeProvider = null,
-        HttpMessageHandler? handler = null,
-        Random? jitter = null)
+        DelegatingHandler? handler = null,
+        Random? jitter = null,
+        KubeClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         _config = config;
+        _options = options ?? new KubeClientOptions();
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _tokens = new TokenProvider(config, _time, _logger);
         _jitter = jitter ?? Random.Shared;
-        _http = new HttpClient(handler ?? KubeHttpHandlerFactory.Create(config), disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan, // per-attempt timeouts are ours (they must not cut a watch stream)
-        };
-        _baseUrl = config.Server.GetLeftPart(UriPartial.Authority) + config.Server.AbsolutePath.TrimEnd('/');
+        _api = ServerCertificateCheck.CreateTransport(config, handler);
+        _baseUrl = _api.BaseUri.AbsoluteUri.TrimEnd('/');
+        DefaultNamespace = string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace;
         DelayAsync = (delay, ct) => Task.Delay(delay, _time, ct);
     }
 
@@ -57,10 +62,13 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     public static KubernetesClient FromDefaultConfig(string? context = null, ILogger<KubernetesClient>? logger = null) =>
         new(KubeConfigLoader.Load(context), logger);
 
-    public string DefaultNamespace => _config.DefaultNamespace;
+    public string DefaultNamespace { get; }
 
     /// <summary>The configuration this client was built from.</summary>
-    public KubernetesClientConfiguration Configuration => _config;
+    public k8s.KubernetesClientConfiguration Configuration => _config;
+
+    /// <summary>The per-request time limit and retry policy this client was built with.</summary>
+    public KubeClientOptions Options => _options;
 
     public async Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken = default)
         where T : KubernetesObject
@@ -91,7 +99,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
         FillTypeMeta(type, obj);
-        var ns = type.Namespaced ? @namespace ?? obj.Metadata.Namespace ?? _config.DefaultNamespace : null;
+        var ns = type.Namespaced ? @namespace ?? obj.Metadata.Namespace ?? DefaultNamespace : null;
         var call = new Call("create", HttpMethod.Post, type.CollectionPath(ns), Safe: false, Body: Serialize(obj), ContentType: JsonMediaType);
         return await SendForObjectAsync<T>(call, cancellationToken).ConfigureAwait(false);
     }
@@ -140,7 +148,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _api.Dispose();
 
     private async Task<T> PutAsync<T>(ResourceType type, T obj, string? subresource, CancellationToken cancellationToken)
         where T : KubernetesObject
@@ -167,7 +175,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     }
 
     private string? Ns(ResourceType type, string? @namespace) =>
-        type.Namespaced ? (string.IsNullOrEmpty(@namespace) ? _config.DefaultNamespace : @namespace) : null;
+        type.Namespaced ? (string.IsNullOrEmpty(@namespace) ? DefaultNamespace : @namespace) : null;
 
     private static void FillTypeMeta(ResourceType type, KubernetesObject obj)
     {
@@ -208,8 +216,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     /// </summary>
     private async Task<(HttpResponseMessage Response, string? Body)> SendAsync(Call call, bool streaming, CancellationToken cancellationToken)
     {
-        var policy = _config.Retry;
-        var refreshedToken = false;
+        var policy = _options.Retry;
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -217,14 +224,19 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
             Exception failure;
             TimeSpan? retryAfter = null;
             bool retryable;
-            using (var timeout = new CancellationTokenSource(_config.RequestTimeout, _time))
+            using (var timeout = new CancellationTokenSource(_options.RequestTimeout, _time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
                 HttpResponseMessage? response = null;
                 try
                 {
                     using var request = BuildRequest(call);
-                    response = await _http.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+                    if (_api.Credentials is { } credentials)
+                    {
+                        await credentials.ProcessHttpRequestAsync(request, linked.Token).ConfigureAwait(false);
+                    }
+
+                    response = await _api.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
                     var code = (int)response.StatusCode;
                     if (response.IsSuccessStatusCode)
                     {
@@ -240,23 +252,13 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
                     retryAfter = ParseRetryAfter(response.Headers.RetryAfter);
                     var error = KubernetesErrors.FromResponse(code, errorBody, retryAfter);
                     retryAfter ??= error.RetryAfter;
-                    if (error is UnauthorizedException && _tokens.FromFile && !refreshedToken)
-                    {
-                        // The token may have rotated under us: read the file again and try once more at once.
-                        refreshedToken = true;
-                        _tokens.Invalidate();
-                        Log.TokenRefreshOn401(_logger, _config.TokenFile!);
-                        attempt--;
-                        continue;
-                    }
-
                     failure = error;
                     retryable = IsRetryable(call, code, retryAfter is not null);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
                 {
                     Record(call, "<error>", started);
-                    failure = new TimeoutException($"{call.Verb} {call.Path}: no answer within {_config.RequestTimeout.TotalSeconds:0.###} s.", ex);
+                    failure = new TimeoutException($"{call.Verb} {call.Path}: no answer within {_options.RequestTimeout.TotalSeconds:0.###} s.", ex);
                     retryable = call.Safe;
                 }
                 catch (HttpRequestException ex)
@@ -296,16 +298,10 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     {
         var request = new HttpRequestMessage(call.Method, _baseUrl + call.Path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
-        request.Headers.UserAgent.ParseAdd(_config.UserAgent);
-        var token = _tokens.Current();
-        if (!string.IsNullOrEmpty(token))
+        if (!string.IsNullOrEmpty(_config.TlsServerName))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        else if (_config.Username is not null)
-        {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_config.Username}:{_config.Password}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+            // As the official client does: the Host header is the name TLS sends (SNI) and checks the certificate for.
+            request.Headers.Host = _config.TlsServerName;
         }
 
         if (call.Body is not null)

@@ -12,12 +12,12 @@ public static class KubernetesServiceCollectionExtensions
     /// Adds a singleton <see cref="IKubernetesClient"/>. Without <paramref name="configure"/> the configuration is
     /// loaded in the standard order (KUBECONFIG, ~/.kube/config, in-cluster) when the client is first resolved.
     /// </summary>
-    public static IServiceCollection AddKubernetesClient(this IServiceCollection services, Func<IServiceProvider, KubernetesClientConfiguration>? configure = null)
+    public static IServiceCollection AddKubernetesClient(this IServiceCollection services, Func<IServiceProvider, k8s.KubernetesClientConfiguration>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => configure?.Invoke(sp) ?? KubeConfigLoader.Load());
         services.TryAddSingleton<KubernetesClient>(sp => new KubernetesClient(
-            sp.GetRequiredService<KubernetesClientConfiguration>(),
+            sp.GetRequiredService<k8s.KubernetesClientConfiguration>(),
             sp.GetService<ILogger<KubernetesClient>>(),
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IKubernetesClient>(sp => sp.GetRequiredService<KubernetesClient>());

@@ -16,30 +16,16 @@ internal static class KubeClientFactory
     public static KubernetesClient Create(Invocation invocation)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        var loaded = invocation.Kubeconfig is { } path
+        var config = invocation.Kubeconfig is { } path
             ? KubeConfigLoader.FromKubeConfigFiles([path], invocation.Context)
             : KubeConfigLoader.Load(invocation.Context);
+        config.UserAgent = $"kubectl-edgeha/{Version}";
 
         // A person is waiting: fail in seconds rather than retry for a minute as the operator would.
-        var config = new KubernetesClientConfiguration
+        return new KubernetesClient(config, options: new KubeClientOptions
         {
-            Server = loaded.Server,
-            DefaultNamespace = loaded.DefaultNamespace,
-            AccessToken = loaded.AccessToken,
-            TokenFile = loaded.TokenFile,
-            TokenRefreshInterval = loaded.TokenRefreshInterval,
-            Username = loaded.Username,
-            Password = loaded.Password,
-            ClientCertificate = loaded.ClientCertificate,
-            CertificateAuthorities = loaded.CertificateAuthorities,
-            InsecureSkipTlsVerify = loaded.InsecureSkipTlsVerify,
-            TlsServerName = loaded.TlsServerName,
-            FileSystem = loaded.FileSystem,
-            ContextName = loaded.ContextName,
             RequestTimeout = TimeSpan.FromSeconds(15),
             Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1) },
-            UserAgent = $"kubectl-edgeha/{Version}",
-        };
-        return new KubernetesClient(config);
+        });
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using EdgeHa.Kube;
-using EdgeHa.Kube.Config;
 using EdgeHa.Kubectl.Cli;
 using EdgeHa.Kubectl.Commands;
 
@@ -62,7 +61,7 @@ internal static class PluginApp
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
         }
-        catch (KubeConfigException ex)
+        catch (k8s.Exceptions.KubeConfigException ex)
         {
             await stderr.WriteLineAsync($"error: no usable kubeconfig: {ex.Message}");
             await stderr.WriteLineAsync("Point to one with --kubeconfig FILE or the KUBECONFIG variable, and choose a context with --context NAME.");
@@ -82,7 +81,7 @@ internal static class PluginApp
         }
         catch (Exception ex) when (ex is HttpRequestException or SocketException or TimeoutException)
         {
-            var server = (client as KubernetesClient)?.Configuration.Server.ToString() ?? "the API server";
+            var server = (client as KubernetesClient)?.Configuration.Host ?? "the API server";
             await stderr.WriteLineAsync($"error: cannot reach {server}: {ex.Message}");
             await stderr.WriteLineAsync("Check that the cluster is up and that the kubeconfig context points at it (kubectl cluster-info).");
         }

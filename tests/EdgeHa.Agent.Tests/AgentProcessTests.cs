@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using EdgeHa.Fencing;
 using EdgeHa.Kube;
-using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
 using EdgeHa.Sandbox.ApiServer;
 using EdgeHa.TestSupport;
@@ -33,7 +32,7 @@ public sealed class AgentProcessTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false });
         _server.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
-        _admin = new KubernetesClient(new KubernetesClientConfiguration { Server = _server.Url, AccessToken = _server.Token });
+        _admin = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = _server.Url.ToString(), AccessToken = _server.Token });
         var lease = new Lease { Metadata = new ObjectMeta { Name = LeaseName, Namespace = "default", Annotations = new Dictionary<string, string>() } };
         lease.Spec = new LeaseSpec { HolderIdentity = Identity };
         new LeaseTerms(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)).WriteTo(lease);

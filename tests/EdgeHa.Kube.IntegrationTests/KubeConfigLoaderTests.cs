@@ -20,8 +20,8 @@ public sealed class KubeConfigLoaderTests(SandboxFixture fixture) : IClassFixtur
         using var client = TestSandbox.NewClient(config);
 
         Assert.Equal(_sandbox.Server.Token, config.AccessToken);
-        Assert.NotNull(config.CertificateAuthorities);
-        Assert.Null(config.ClientCertificate);
+        Assert.NotEmpty(config.SslCaCerts);
+        Assert.Null(config.ClientCertificateData);
         Assert.Equal("kube-system", client.DefaultNamespace);
         var ns = await client.GetAsync<Namespace>("kube-system", cancellationToken: guard.Token);
         Assert.Equal("kube-system", ns.Metadata.Name);
@@ -41,8 +41,8 @@ public sealed class KubeConfigLoaderTests(SandboxFixture fixture) : IClassFixtur
         using var client = TestSandbox.NewClient(config);
 
         Assert.Null(config.AccessToken);
-        Assert.NotNull(config.ClientCertificate);
-        Assert.True(config.ClientCertificate!.HasPrivateKey);
+        Assert.NotNull(config.ClientCertificateData);
+        Assert.NotNull(config.ClientCertificateKeyData);
         var list = await client.ListAsync<Namespace>(cancellationToken: guard.Token);
         Assert.Contains(list.Items, n => n.Metadata.Name == "default");
     }
@@ -63,20 +63,55 @@ public sealed class KubeConfigLoaderTests(SandboxFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task FromKubeConfigFiles_TokenFileRotated_RereadAfter401()
+    public async Task FromKubeConfigFiles_ExecCredentialPlugin_ItsTokenSignsTheRequests()
     {
+        // As cloud kubeconfigs do (aws eks get-token, gke-gcloud-auth-plugin): a program prints the ExecCredential.
         using var guard = Eventually.Guard();
-        var tokenFile = Path.Combine(_sandbox.Directory, TestSandbox.UniqueName("tokenfile"));
-        File.WriteAllText(tokenFile, "stale-token\n");
-        var path = Path.Combine(_sandbox.Directory, TestSandbox.UniqueName("tf"));
-        File.WriteAllText(path, _sandbox.Server.KubeconfigYaml().Replace("token: " + _sandbox.Server.Token, "tokenFile: " + tokenFile, StringComparison.Ordinal));
+        var plugin = Path.Combine(_sandbox.Directory, TestSandbox.UniqueName("credential-plugin"));
+        var calls = plugin + ".calls";
+        File.WriteAllText(plugin, $$$"""
+            #!/bin/sh
+            echo call >> '{{{calls}}}'
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$SANDBOX_TOKEN"
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var ca = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(_sandbox.Server.CaCertificatePem!));
+        var path = Path.Combine(_sandbox.Directory, TestSandbox.UniqueName("exec"));
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            current-context: sandbox
+            clusters:
+            - name: sandbox
+              cluster:
+                server: {_sandbox.Server.Url}
+                certificate-authority-data: {ca}
+            users:
+            - name: plugin-user
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {plugin}
+                  interactiveMode: Never
+                  env:
+                  - name: SANDBOX_TOKEN
+                    value: {_sandbox.Server.Token}
+            contexts:
+            - name: sandbox
+              context:
+                cluster: sandbox
+                user: plugin-user
+            """);
         using var client = TestSandbox.NewClient(KubeConfigLoader.FromKubeConfigFiles([path]));
 
-        await Assert.ThrowsAsync<UnauthorizedException>(() => client.GetAsync<Namespace>("default", cancellationToken: guard.Token));
-        File.WriteAllText(tokenFile, _sandbox.Server.Token + "\n");
         var ns = await client.GetAsync<Namespace>("default", cancellationToken: guard.Token);
 
         Assert.Equal("default", ns.Metadata.Name);
+        Assert.True(File.ReadAllLines(calls).Length >= 1);
     }
 
     [Fact]

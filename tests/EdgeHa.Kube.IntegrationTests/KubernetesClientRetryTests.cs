@@ -106,9 +106,8 @@ public sealed class KubernetesClientRetryTests
     private static (KubernetesClient Client, RecordingHandler Recorder) CountingClient(TestSandbox sandbox)
     {
         var path = Path.Combine(sandbox.Directory, "config");
-        var config = TestSandbox.WithTestDefaults(KubeConfigLoader.FromKubeConfigFiles([path]));
-        var recorder = new RecordingHandler { InnerHandler = KubeHttpHandlerFactory.Create(config) };
-        return (new KubernetesClient(config, handler: recorder), recorder);
+        var recorder = new RecordingHandler();
+        return (TestSandbox.NewClient(KubeConfigLoader.FromKubeConfigFiles([path]), recorder), recorder);
     }
 
     /// <summary>Records the status code of every attempt the client makes.</summary>

@@ -180,7 +180,7 @@ public sealed class LeaderElectorTests(SandboxFixture fixture, ITestOutputHelper
         {
             Identity = identity;
             // Each replica has its own client (own connections), as separate processes would.
-            _client = new KubernetesClient(client.Configuration, new TestOutputLogger<KubernetesClient>(output, identity + "-client"));
+            _client = new KubernetesClient(client.Configuration, new TestOutputLogger<KubernetesClient>(output, identity + "-client"), options: client.Options);
             Elector = new LeaderElector(
                 new KubeLeaseLock(_client, "default", leaseName),
                 new LeaderElectionOptions

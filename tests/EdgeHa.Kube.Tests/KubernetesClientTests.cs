@@ -18,14 +18,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
 
     private KubernetesClient Client(KubeRetryPolicy? retry = null, TimeSpan? timeout = null, string? token = "secret")
     {
-        var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = _server.Url,
-            AccessToken = token,
-            DefaultNamespace = "ns1",
-            RequestTimeout = timeout ?? TimeSpan.FromSeconds(10),
-            Retry = retry ?? new KubeRetryPolicy { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(100) },
-        });
+        var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = _server.Url.ToString(), AccessToken = token, Namespace = "ns1" }, options: new KubeClientOptions { RequestTimeout = timeout ?? TimeSpan.FromSeconds(10), Retry = retry ?? new KubeRetryPolicy { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(100) } });
         client.DelayAsync = (d, _) =>
         {
             lock (_delays)
@@ -473,12 +466,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
     public async Task GetAsync_ConnectionRefused_RetriesThenThrowsHttpRequestException()
     {
         var port = EdgeHa.TestSupport.FreePort.Next();
-        using var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = new Uri($"http://127.0.0.1:{port}"),
-            Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) },
-            RequestTimeout = TimeSpan.FromSeconds(5),
-        });
+        using var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = new Uri($"http://127.0.0.1:{port}").ToString() }, options: new KubeClientOptions { Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) }, RequestTimeout = TimeSpan.FromSeconds(5) });
         var delays = 0;
         client.DelayAsync = (_, _) =>
         {
@@ -504,53 +492,10 @@ public sealed class KubernetesClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetAsync_TokenFileRotatedAndServerSays401_RereadsTokenAndRetriesOnce()
-    {
-        var fs = new MemoryFileSystem().With("/token", "old");
-        _server.Handler = (ctx, _) => ctx.Request.Headers.Authorization == "Bearer new"
-            ? Respond.Json(ctx, 200, PodJson)
-            : Respond.Json(ctx, 401, Respond.Status(401, "Unauthorized"));
-        using var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = _server.Url,
-            TokenFile = "/token",
-            FileSystem = fs,
-            TokenRefreshInterval = TimeSpan.FromHours(1),
-        });
-        await Assert.ThrowsAsync<UnauthorizedException>(() => client.GetAsync<Pod>("p1", "ns1"));
-        fs.With("/token", "new\n");
-
-        var pod = await client.GetAsync<Pod>("p1", "ns1");
-
-        Assert.Equal("p1", pod.Metadata.Name);
-        // First call: cached token, 401, re-read (still old), 401. Second call: cached old, 401, re-read -> new.
-        Assert.Equal(["Bearer old", "Bearer old", "Bearer old", "Bearer new"], _server.Requests.Select(r => r.Authorization));
-    }
-
-    [Fact]
-    public async Task GetAsync_TokenFileRotated_NewTokenUsedAfterRefreshInterval()
-    {
-        var fs = new MemoryFileSystem().With("/token", "t1");
-        var time = new EdgeHa.TestSupport.ManualTimeProvider();
-        _server.Handler = (ctx, _) => Respond.Json(ctx, 200, PodJson);
-        using var client = new KubernetesClient(
-            new KubernetesClientConfiguration { Server = _server.Url, TokenFile = "/token", FileSystem = fs, TokenRefreshInterval = TimeSpan.FromMinutes(1) },
-            timeProvider: time);
-
-        await client.GetAsync<Pod>("p1", "ns1");
-        fs.With("/token", "t2");
-        await client.GetAsync<Pod>("p1", "ns1");
-        time.Advance(TimeSpan.FromMinutes(1));
-        await client.GetAsync<Pod>("p1", "ns1");
-
-        Assert.Equal(["Bearer t1", "Bearer t1", "Bearer t2"], _server.Requests.Select(r => r.Authorization));
-    }
-
-    [Fact]
     public async Task GetAsync_BasicAuth_SendsBasicHeader()
     {
         _server.Handler = (ctx, _) => Respond.Json(ctx, 200, PodJson);
-        using var client = new KubernetesClient(new KubernetesClientConfiguration { Server = _server.Url, Username = "admin", Password = "pw" });
+        using var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = _server.Url.ToString(), Username = "admin", Password = "pw" });
 
         await client.GetAsync<Pod>("p1", "ns1");
 
@@ -592,7 +537,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
     public async Task Server_WithBasePath_IsPrefixedToApiPaths()
     {
         _server.Handler = (ctx, _) => Respond.Json(ctx, 200, PodJson);
-        using var client = new KubernetesClient(new KubernetesClientConfiguration { Server = new Uri(_server.Url, "/k8s/clusters/c1/") });
+        using var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = new Uri(_server.Url, "/k8s/clusters/c1/").ToString() });
 
         await client.GetAsync<Pod>("p1", "ns1");
 
@@ -603,11 +548,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
     public async Task CreateAsync_ConnectionRefused_IsNotRetried()
     {
         var port = EdgeHa.TestSupport.FreePort.Next();
-        using var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = new Uri($"http://127.0.0.1:{port}"),
-            Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) },
-        });
+        using var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = new Uri($"http://127.0.0.1:{port}").ToString() }, options: new KubeClientOptions { Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) } });
         var delays = 0;
         client.DelayAsync = (_, _) =>
         {

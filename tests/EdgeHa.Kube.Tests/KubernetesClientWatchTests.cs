@@ -17,12 +17,7 @@ public sealed class KubernetesClientWatchTests : IAsyncLifetime
 
     private KubernetesClient Client()
     {
-        var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = _server.Url,
-            RequestTimeout = TimeSpan.FromSeconds(5),
-            Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) },
-        });
+        var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = _server.Url.ToString() }, options: new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(5), Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1) } });
         client.DelayAsync = (d, _) =>
         {
             lock (_delays)
@@ -317,11 +312,7 @@ public sealed class KubernetesClientWatchTests : IAsyncLifetime
 
             await Respond.WatchLines(ctx, [Respond.Event("MODIFIED", "ConfigMap", "a", "6")]);
         };
-        using var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = _server.Url,
-            RequestTimeout = TimeSpan.FromMilliseconds(300),
-        });
+        using var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = _server.Url.ToString() }, options: new KubeClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
         using var cts = new CancellationTokenSource(TestTimeout);
 
         var events = await Take(client.WatchAsync<ConfigMap>("ns1", new WatchOptions { TimeoutSeconds = 1 }, cts.Token), 2);

@@ -1,4 +1,3 @@
-using EdgeHa.Kube.Config;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeHa.Kube.Tests;
@@ -8,7 +7,7 @@ public sealed class KubernetesServiceCollectionExtensionsTests
     [Fact]
     public void AddKubernetesClient_WithConfiguration_ResolvesOneSharedClient()
     {
-        var services = new ServiceCollection().AddKubernetesClient(_ => new KubernetesClientConfiguration { Server = new Uri("http://127.0.0.1:1"), DefaultNamespace = "edge" });
+        var services = new ServiceCollection().AddKubernetesClient(_ => new k8s.KubernetesClientConfiguration { Host = new Uri("http://127.0.0.1:1").ToString(), Namespace = "edge" });
         using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<IKubernetesClient>();

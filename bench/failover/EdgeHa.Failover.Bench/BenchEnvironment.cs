@@ -68,9 +68,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         _server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false, WatchHistoryCapacity = 200_000 }, _logging, ct);
         var kubeconfig = Path.Combine(WorkDirectory, "kubeconfig");
         _server.WriteKubeconfig(kubeconfig);
-        _client = new KubernetesClient(Config(_server, TimeSpan.FromSeconds(15)));
+        _client = NewClient(_server, TimeSpan.FromSeconds(15));
         // The pods' lease holders share one client (one connection pool), as pods on one host would share a kernel.
-        _podClient = new KubernetesClient(Config(_server, TimeSpan.FromSeconds(5)));
+        _podClient = NewClient(_server, TimeSpan.FromSeconds(5));
         await CreateCrdAsync(_server, ct);
 
         var mappings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -94,12 +94,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         _operator = await OperatorProcess.StartAsync(operatorDll, kubeconfig, Path.Combine(WorkDirectory, "operator.log"), ct);
     }
 
-    private static KubernetesClientConfiguration Config(SandboxApiServer server, TimeSpan timeout) => new()
-    {
-        Server = server.Url,
-        AccessToken = server.Token,
-        RequestTimeout = timeout,
-    };
+    internal static KubernetesClient NewClient(SandboxApiServer server, TimeSpan timeout) => new(
+        new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = server.Token },
+        options: new KubeClientOptions { RequestTimeout = timeout });
 
     internal static async Task CreateCrdAsync(SandboxApiServer server, CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeHa.Kube;
-using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
 using EdgeHa.Sandbox.ApiServer;
 
@@ -24,7 +23,7 @@ internal sealed class LeaderHandoverPhase(string operatorDll, string workDirecto
         await BenchEnvironment.CreateCrdAsync(server, ct);
         var kubeconfig = Path.Combine(workDirectory, "kubeconfig");
         server.WriteKubeconfig(kubeconfig);
-        using var client = new KubernetesClient(new KubernetesClientConfiguration { Server = server.Url, AccessToken = server.Token, RequestTimeout = TimeSpan.FromSeconds(5) });
+        using var client = BenchEnvironment.NewClient(server, TimeSpan.FromSeconds(5));
 
         var next = 1;
         async Task<(string Identity, OperatorProcess Process)> StartAsync()

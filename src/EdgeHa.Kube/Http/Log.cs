@@ -15,10 +15,4 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Debug, "Watch {Path}: stream closed ({Why}); reconnecting from resourceVersion {ResourceVersion}")]
     public static partial void WatchReconnect(ILogger logger, string path, string why, string? resourceVersion);
-
-    [LoggerMessage(5, LogLevel.Information, "Token file {Path} answered 401; re-reading the token and retrying once")]
-    public static partial void TokenRefreshOn401(ILogger logger, string path);
-
-    [LoggerMessage(6, LogLevel.Warning, "Token file {Path} could not be read ({Error}); keeping the previous token")]
-    public static partial void TokenReadFailed(ILogger logger, string path, string error);
 }

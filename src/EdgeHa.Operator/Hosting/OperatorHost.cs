@@ -42,12 +42,12 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private long _leaderSinceTicks;
     private int _disposed;
 
-    private OperatorHost(OperatorOptions options, KubernetesClientConfiguration config, ILoggerFactory loggerFactory)
+    private OperatorHost(OperatorOptions options, k8s.KubernetesClientConfiguration config, ILoggerFactory loggerFactory)
     {
         _options = options;
         _time = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<OperatorHost>();
-        _client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>(), _time);
+        _client = new KubernetesClient(config, loggerFactory.CreateLogger<KubernetesClient>(), _time, options: options.ClientOptions);
         _loggerFactory = loggerFactory;
         _clock = new ObservedClock(_time);
         _metrics = new OperatorMetrics();

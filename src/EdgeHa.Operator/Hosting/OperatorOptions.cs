@@ -9,7 +9,10 @@ public sealed class OperatorOptions
     public string? Kubeconfig { get; set; }
 
     /// <summary>A ready configuration (tests); wins over <see cref="Kubeconfig"/>.</summary>
-    public KubernetesClientConfiguration? ClientConfiguration { get; set; }
+    public k8s.KubernetesClientConfiguration? ClientConfiguration { get; set; }
+
+    /// <summary>The API client's time limit per request and retry policy; null: <see cref="KubeClientOptions"/>'s defaults.</summary>
+    public KubeClientOptions? ClientOptions { get; set; }
 
     /// <summary>Run leader election so only one replica reconciles.</summary>
     public bool LeaderElect { get; set; }

@@ -45,26 +45,12 @@ public sealed class TestSandbox : IAsyncDisposable
         return new TestSandbox(server, directory, client);
     }
 
-    /// <summary>A client for <paramref name="config"/> with <see cref="FastRetry"/> and a bounded request timeout.</summary>
-    public static KubernetesClient NewClient(KubernetesClientConfiguration config, HttpMessageHandler? handler = null) =>
-        new(WithTestDefaults(config), handler: handler);
+    /// <summary>A client for <paramref name="config"/> with <see cref="TestOptions"/>.</summary>
+    public static KubernetesClient NewClient(k8s.KubernetesClientConfiguration config, DelegatingHandler? handler = null) =>
+        new(config, handler: handler, options: TestOptions);
 
-    /// <summary>The configuration with <see cref="FastRetry"/> and a 10 s request timeout.</summary>
-    public static KubernetesClientConfiguration WithTestDefaults(KubernetesClientConfiguration c) => new()
-    {
-        Server = c.Server,
-        DefaultNamespace = c.DefaultNamespace,
-        AccessToken = c.AccessToken,
-        TokenFile = c.TokenFile,
-        ClientCertificate = c.ClientCertificate,
-        CertificateAuthorities = c.CertificateAuthorities,
-        InsecureSkipTlsVerify = c.InsecureSkipTlsVerify,
-        TlsServerName = c.TlsServerName,
-        FileSystem = c.FileSystem,
-        ContextName = c.ContextName,
-        RequestTimeout = TimeSpan.FromSeconds(10),
-        Retry = FastRetry,
-    };
+    /// <summary><see cref="FastRetry"/> and a 10 s request timeout.</summary>
+    public static KubeClientOptions TestOptions { get; } = new() { RequestTimeout = TimeSpan.FromSeconds(10), Retry = FastRetry };
 
     /// <summary>A name no other test uses.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid().ToString("N")[..6]}";

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using EdgeHa.Kube;
-using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
 
 namespace EdgeHa.Operator.Tests.Support;
@@ -12,18 +11,18 @@ namespace EdgeHa.Operator.Tests.Support;
 internal sealed class FakeNode : IAsyncDisposable
 {
     private readonly IKubernetesClient _admin;
-    private readonly KubernetesClientConfiguration _config;
+    private readonly k8s.KubernetesClientConfiguration _config;
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
 
-    public FakeNode(string name, string ip, KubernetesClientConfiguration config, IKubernetesClient admin)
+    public FakeNode(string name, string ip, k8s.KubernetesClientConfiguration config, IKubernetesClient admin)
     {
         Name = name;
         Ip = ip;
         _admin = admin;
         _config = config;
         Handler = new PartitionableHandler();
-        Client = new KubernetesClient(config, handler: Handler);
+        Client = new KubernetesClient(config, handler: Handler, options: TestCluster.ClientOptions);
     }
 
     public string Name { get; }
@@ -39,7 +38,7 @@ internal sealed class FakeNode : IAsyncDisposable
 
     /// <summary>Another client of this node (partitioned with it) that authenticates with <paramref name="token"/>.</summary>
     public KubernetesClient ClientWithToken(string token) =>
-        new(new KubernetesClientConfiguration { Server = _config.Server, AccessToken = token, RequestTimeout = _config.RequestTimeout, Retry = _config.Retry }, handler: new PartitionableHandler(Handler));
+        new(new k8s.KubernetesClientConfiguration { Host = _config.Host, AccessToken = token }, handler: new PartitionableHandler(Handler), options: TestCluster.ClientOptions);
 
     /// <summary>Stops renewing the node lease (a dead kubelet).</summary>
     private volatile bool _heartbeatStopped;

@@ -53,7 +53,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false, AuthorizeWithRbac = authorizeWithRbac }, cancellationToken: cancellationToken);
         var config = Config(server);
-        var admin = new KubernetesClient(config);
+        var admin = new KubernetesClient(config, options: ClientOptions);
         await CreateCrdAsync(server, cancellationToken);
         var nodes = new Dictionary<string, FakeNode>
         {
@@ -75,11 +75,16 @@ internal sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>A client configuration for the sandbox with short timeouts and quick retries.</summary>
-    public static KubernetesClientConfiguration Config(SandboxApiServer server, string? accessToken = null) => new()
+    /// <summary>A client configuration for the sandbox, as the admin or as the owner of <paramref name="accessToken"/>.</summary>
+    public static k8s.KubernetesClientConfiguration Config(SandboxApiServer server, string? accessToken = null) => new()
     {
-        Server = server.Url,
+        Host = server.Url.ToString(),
         AccessToken = accessToken ?? server.Token,
+    };
+
+    /// <summary>Short timeouts and quick retries, for every client of the tests and the operator under test.</summary>
+    public static KubeClientOptions ClientOptions { get; } = new()
+    {
         RequestTimeout = TimeSpan.FromSeconds(2),
         Retry = new KubeRetryPolicy { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200), MaxRetryAfter = TimeSpan.FromMilliseconds(200) },
     };
@@ -104,6 +109,7 @@ internal sealed class TestCluster : IAsyncDisposable
         var options = new OperatorOptions
         {
             ClientConfiguration = config,
+            ClientOptions = ClientOptions,
             LeaderElect = leaderElect,
             LeaseDuration = TimeSpan.FromMilliseconds(1500),
             RenewDeadline = TimeSpan.FromMilliseconds(1000),

@@ -29,13 +29,7 @@ internal sealed class TestApi : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var server = await SandboxApiServer.StartAsync(new SandboxApiServerOptions { Port = 0, UseHttps = false }, cancellationToken: cts.Token);
-        var client = new KubernetesClient(new KubernetesClientConfiguration
-        {
-            Server = server.Url,
-            AccessToken = server.Token,
-            RequestTimeout = TimeSpan.FromSeconds(10),
-            Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(50) },
-        });
+        var client = new KubernetesClient(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = server.Token }, options: new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(10), Retry = new KubeRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(50) } });
         return new TestApi(server, client);
     }
 

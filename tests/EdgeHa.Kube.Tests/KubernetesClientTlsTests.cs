@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
@@ -5,8 +6,8 @@ using EdgeHa.Kube.Tests.Support;
 
 namespace EdgeHa.Kube.Tests;
 
-/// <summary>TLS trust and client certificates against the fake server over real HTTPS.</summary>
-public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
+/// <summary>TLS trust and client certificates (the official client's handler) against the fake server over real HTTPS.</summary>
+public sealed class KubernetesClientTlsTests : IAsyncLifetime
 {
     private const string CmJson = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm","namespace":"ns1"}}""";
     private static readonly TestCertificates Certs = TestCertificates.Instance;
@@ -18,16 +19,22 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
-    private static KubernetesClient Client(KubernetesClientConfiguration config) => new(config);
+    private static KubernetesClient Client(k8s.KubernetesClientConfiguration config) =>
+        new(config, options: new KubeClientOptions { Retry = KubeRetryPolicy.None, RequestTimeout = TimeSpan.FromSeconds(5) });
 
-    private KubernetesClientConfiguration Config(X509Collection? ca = null, bool insecure = false, string? serverName = null, Uri? server = null) => new()
+    private static X509Certificate2Collection Authorities(string pem)
     {
-        Server = server ?? _server.Url,
-        CertificateAuthorities = ca?.Value,
-        InsecureSkipTlsVerify = insecure,
+        var collection = new X509Certificate2Collection();
+        collection.ImportFromPem(pem);
+        return collection;
+    }
+
+    private k8s.KubernetesClientConfiguration Config(X509Certificate2Collection? ca = null, bool insecure = false, string? serverName = null) => new()
+    {
+        Host = _server.Url.ToString(),
+        SslCaCerts = ca,
+        SkipTlsVerify = insecure,
         TlsServerName = serverName,
-        Retry = KubeRetryPolicy.None,
-        RequestTimeout = TimeSpan.FromSeconds(5),
     };
 
     [Fact]
@@ -45,8 +52,10 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
             - name: c
               context: {"{"}cluster: k, user: u{"}"}
             """;
-        var fs = new MemoryFileSystem().With("/kc", kubeconfig);
-        var config = KubeConfigLoader.FromKubeConfigFiles(["/kc"], sources: new KubeConfigSources { FileSystem = fs });
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, kubeconfig);
+        var config = KubeConfigLoader.FromKubeConfigFiles([path]);
+        File.Delete(path);
         using var client = Client(config);
 
         var cm = await client.GetAsync<ConfigMap>("cm", "ns1");
@@ -56,11 +65,9 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_CaFromFile_TrustsServer()
+    public async Task Create_Ca_TrustsServer()
     {
-        var fs = new MemoryFileSystem().With("/ca.crt", Certs.CaPem);
-        var ca = KubeConfigLoader.LoadAuthorities(null, "/ca.crt", fs, "test");
-        using var client = Client(Config(new X509Collection(ca!)));
+        using var client = Client(Config(Authorities(Certs.CaPem)));
 
         var cm = await client.GetAsync<ConfigMap>("cm", "ns1");
 
@@ -71,8 +78,7 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
     [Fact]
     public async Task Create_OtherCa_RejectsServer()
     {
-        var ca = KubeConfigLoader.LoadAuthorities(B64(Certs.OtherCaPem), null, new MemoryFileSystem(), "test");
-        using var client = Client(Config(new X509Collection(ca!)));
+        using var client = Client(Config(Authorities(Certs.OtherCaPem)));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<ConfigMap>("cm", "ns1"));
 
@@ -100,8 +106,7 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
     [Fact]
     public async Task Create_HostNotInCertificate_RejectsEvenWithRightCa()
     {
-        var ca = KubeConfigLoader.LoadAuthorities(B64(Certs.CaPem), null, new MemoryFileSystem(), "test");
-        using var client = Client(Config(new X509Collection(ca!), serverName: "api.example.com"));
+        using var client = Client(Config(Authorities(Certs.CaPem), serverName: "api.example.com"));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync<ConfigMap>("cm", "ns1"));
     }
@@ -109,32 +114,10 @@ public sealed class KubeHttpHandlerFactoryTests : IAsyncLifetime
     [Fact]
     public async Task Create_TlsServerNameInCertificate_IsAccepted()
     {
-        var ca = KubeConfigLoader.LoadAuthorities(B64(Certs.CaPem), null, new MemoryFileSystem(), "test");
-        using var client = Client(Config(new X509Collection(ca!), serverName: "localhost"));
+        using var client = Client(Config(Authorities(Certs.CaPem), serverName: "localhost"));
 
         var cm = await client.GetAsync<ConfigMap>("cm", "ns1");
 
         Assert.Equal("cm", cm.Metadata.Name);
     }
-
-    [Fact]
-    public async Task InCluster_ThroughFakeFileSystem_UsesTokenCaAndNamespace()
-    {
-        var sa = KubeConfigLoader.ServiceAccountDirectory;
-        var fs = new MemoryFileSystem()
-            .With($"{sa}/token", "sa-token-1")
-            .With($"{sa}/ca.crt", Certs.CaPem)
-            .With($"{sa}/namespace", "ns1");
-        var env = new Dictionary<string, string> { ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1", ["KUBERNETES_SERVICE_PORT"] = _server.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var config = KubeConfigLoader.Load(sources: new KubeConfigSources { FileSystem = fs, GetEnvironmentVariable = n => env.GetValueOrDefault(n), HomeDirectory = "/nowhere" });
-        using var client = Client(config);
-
-        await client.GetAsync<ConfigMap>("cm");
-
-        Assert.Equal("/api/v1/namespaces/ns1/configmaps/cm", _server.Last.Path);
-        Assert.Equal("Bearer sa-token-1", _server.Last.Authorization);
-    }
-
-    /// <summary>Wraps a collection so test signatures stay readable.</summary>
-    private sealed record X509Collection(System.Security.Cryptography.X509Certificates.X509Certificate2Collection Value);
 }
