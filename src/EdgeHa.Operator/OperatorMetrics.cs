@@ -14,6 +14,12 @@ public sealed class OperatorMetrics : IDisposable
 {
     public const string MeterName = "EdgeHa.Operator";
 
+    /// <summary>
+    /// The series limit of each of these instruments (the exporter's default, 2,000, is less than 1,000 pairs need:
+    /// 11 failover reasons, 2 nodes x 3 probe results, 6 phases per pair); room for 1,400 pairs.
+    /// </summary>
+    public const int PairSeriesLimit = 16_384;
+
     // 1.5 s and 2 s: switches and probes of a loaded cluster fall there, and without them a 1.2 s switch read as p95 2.4 s.
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 5, 10, 30];
 
@@ -167,16 +173,17 @@ public sealed class OperatorMetrics : IDisposable
         ProbeDuration.Record(duration.TotalSeconds, Tag("namespace", @namespace), Tag("name", name), Tag("node", node));
     }
 
-    /// <summary>Creates a pair's event series at zero (a NaN measurement declares a histogram series; see PrometheusExporter).</summary>
+    /// <summary>
+    /// Creates a pair's failover counters at zero (an Add(0) creates the series). The histograms are not: OpenTelemetry
+    /// has no measurement that creates a histogram series without counting an observation (a NaN one is counted and
+    /// turns the sum into NaN), so their series start at a pair's first failover.
+    /// </summary>
     private void InitialiseSeries(string @namespace, string name)
     {
         foreach (var reason in PromotionReasons)
         {
             Failovers.Add(0, Tag("namespace", @namespace), Tag("name", name), Tag("reason", reason));
         }
-
-        FailoverDuration.Record(double.NaN, Tag("namespace", @namespace), Tag("name", name));
-        FailureDetection.Record(double.NaN, Tag("namespace", @namespace), Tag("name", name));
     }
 
     private IEnumerable<Measurement<long>> ObservePhases()

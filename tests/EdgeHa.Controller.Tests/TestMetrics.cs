@@ -1,41 +1,29 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using EdgeHa.Controller.Metrics;
+using EdgeHa.TestSupport;
 
 namespace EdgeHa.Controller.Tests;
 
-/// <summary>A private meter, the runtime's instruments on it, and an exporter reading them, so parallel tests never share series.</summary>
+/// <summary>A private meter, the runtime's instruments on it, and /metrics serving them, so parallel tests never share series.</summary>
 internal sealed class TestMetrics : IDisposable
 {
-    private readonly Meter _meter = new($"EdgeHa.Controller.Tests.{Guid.NewGuid():N}");
+    private readonly Meter _meter = new("EdgeHa.Controller");
+    private readonly MeterScrapeServer _server;
 
     public TestMetrics()
     {
         Metrics = new ControllerMetrics(_meter);
-        Exporter = new PrometheusExporter([_meter.Name]);
+        _server = MeterScrapeServer.Start(_meter);
     }
 
     public ControllerMetrics Metrics { get; }
 
-    public PrometheusExporter Exporter { get; }
-
-    /// <summary>The value of one exact series, e.g. <c>workqueue_adds_total{name="q"}</c>, or null when absent.</summary>
-    public double? Value(string series)
-    {
-        foreach (var line in Exporter.Render().Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The value of one series, e.g. <c>workqueue_adds_total{name="q"}</c> (matched on the labels named), or null when absent.</summary>
+    public double? Value(string series) => _server.Scrape().Value(series);
 
     public void Dispose()
     {
-        Exporter.Dispose();
+        _server.Dispose();
         _meter.Dispose();
     }
 }

@@ -1,26 +1,26 @@
 using System.Diagnostics.Metrics;
 using EdgeHa.Api;
-using EdgeHa.Controller.Metrics;
+using EdgeHa.TestSupport;
 
 namespace EdgeHa.Operator.Tests;
 
-/// <summary>The instruments read from observed pairs: the phase gauge and the failure detection histogram, as /metrics prints them.</summary>
+/// <summary>The instruments read from observed pairs: the phase gauge and the failure detection histogram, as /metrics serves them.</summary>
 public sealed class OperatorMetricsTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
     private readonly Meter _meter = new("test-" + Guid.NewGuid());
     private readonly OperatorMetrics _metrics;
-    private readonly PrometheusExporter _exporter;
+    private readonly MeterScrapeServer _server;
 
     public OperatorMetricsTests()
     {
         _metrics = new OperatorMetrics(_meter);
-        _exporter = new PrometheusExporter([_meter.Name]);
+        _server = MeterScrapeServer.Start(_meter);
     }
 
     public void Dispose()
     {
-        _exporter.Dispose();
+        _server.Dispose();
         _metrics.Dispose();
     }
 
@@ -33,17 +33,19 @@ public sealed class OperatorMetricsTests : IDisposable
     private static TransitionStatus Transition(string reason, long detectionMs, DateTimeOffset? time = null, long? switchMs = null) =>
         new() { Time = time ?? At, Reason = reason, From = "node-a", To = "node-b", DetectionMilliseconds = detectionMs, SwitchMilliseconds = switchMs };
 
-    private string[] Lines(string prefix) => [.. _exporter.Render().Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))];
+    private string[] Lines(string prefix) => [.. _server.Scrape().Text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))];
+
+    private double? Value(string series) => _server.Scrape().Value(series);
 
     [Fact]
-    public void Render_GcHeapGauge_ReportsTheManagedHeapAfterTheLastCollection()
+    public void Scrape_GcHeapGauge_ReportsTheManagedHeapAfterTheLastCollection()
     {
         GC.Collect();
 
-        var line = Assert.Single(Lines("dotnet_gc_last_collection_heap_size_bytes "));
+        var scrape = _server.Scrape();
 
-        var bytes = double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(bytes, 1, GC.GetTotalMemory(false) * 4.0);
+        Assert.Equal("gauge", scrape.Types["dotnet_gc_last_collection_heap_size_bytes"]);
+        Assert.InRange(Assert.Single(scrape.Series("dotnet_gc_last_collection_heap_size_bytes")).Value, 1, GC.GetTotalMemory(false) * 4.0);
     }
 
     [Fact]
@@ -102,22 +104,37 @@ public sealed class OperatorMetricsTests : IDisposable
     }
 
     [Fact]
-    public void SetPairState_FirstReport_StartsTheEventSeriesAtZeroSoTheFirstFailoverIsAnIncrease()
+    public void SetPairState_FirstReport_StartsTheFailoverCountersAtZeroSoTheFirstFailoverIsAnIncrease()
     {
         _metrics.SetPairState("plant", "line1", "node-a", degraded: false);
 
-        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 0", Lines("redundantpair_failovers_total{"));
-        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"Failback\"} 0", Lines("redundantpair_failovers_total{"));
-        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failover_duration_seconds_count"));
-        Assert.Contains("redundantpair_failure_detection_seconds_count{name=\"line1\",namespace=\"plant\"} 0", Lines("redundantpair_failure_detection_seconds_count"));
+        Assert.Equal(0, Value("redundantpair_failovers_total{namespace=\"plant\",name=\"line1\",reason=\"ProbeFailed\"}"));
+        Assert.Equal(0, Value("redundantpair_failovers_total{namespace=\"plant\",name=\"line1\",reason=\"Failback\"}"));
+        // OpenTelemetry cannot create a histogram series without an observation: it starts at the first switch.
+        Assert.Null(Value("redundantpair_failover_duration_seconds_count{namespace=\"plant\",name=\"line1\"}"));
 
         _metrics.CountFailover("plant", "line1", "ProbeFailed");
         _metrics.RecordSwitch("plant", "line1", TimeSpan.FromMilliseconds(40));
         _metrics.SetPairState("plant", "line1", "node-b", degraded: false); // later reports add nothing
 
-        Assert.Contains("redundantpair_failovers_total{name=\"line1\",namespace=\"plant\",reason=\"ProbeFailed\"} 1", Lines("redundantpair_failovers_total{"));
-        Assert.Contains("redundantpair_failover_duration_seconds_count{name=\"line1\",namespace=\"plant\"} 1", Lines("redundantpair_failover_duration_seconds_count"));
-        Assert.Contains("redundantpair_failover_duration_seconds_sum{name=\"line1\",namespace=\"plant\"} 0.04", Lines("redundantpair_failover_duration_seconds_sum"));
+        Assert.Equal(1, Value("redundantpair_failovers_total{namespace=\"plant\",name=\"line1\",reason=\"ProbeFailed\"}"));
+        Assert.Equal(0, Value("redundantpair_failovers_total{namespace=\"plant\",name=\"line1\",reason=\"Failback\"}"));
+        Assert.Equal(1, Value("redundantpair_failover_duration_seconds_count{namespace=\"plant\",name=\"line1\"}"));
+        Assert.Equal(0.04, Value("redundantpair_failover_duration_seconds_sum{namespace=\"plant\",name=\"line1\"}"));
+    }
+
+    [Fact]
+    public void SetPairState_NewActiveNode_OnlyTheNewNodeIsReported()
+    {
+        _metrics.SetPairState("plant", "line1", "node-a", degraded: false);
+        Assert.Equal(1, Value("redundantpair_active_info{namespace=\"plant\",name=\"line1\",node=\"node-a\"}"));
+
+        _metrics.SetPairState("plant", "line1", "node-b", degraded: true);
+
+        var scrape = _server.Scrape();
+        Assert.Equal(1, Assert.Single(scrape.Series("redundantpair_active_info")).Value);
+        Assert.Equal(1, scrape.Value("redundantpair_active_info{node=\"node-b\"}"));
+        Assert.Equal(1, scrape.Value("redundantpair_degraded{namespace=\"plant\",name=\"line1\"}"));
     }
 
     [Fact]

@@ -7,11 +7,12 @@ namespace EdgeHa.Controller.Metrics;
 /// The instruments of the controller runtime, named as client-go and controller-runtime name them so existing
 /// dashboards work: <c>workqueue_*</c>, <c>controller_runtime_*</c>, <c>leader_election_master_status</c> (plus <c>leader_election_renew_errors_total</c>).
 /// One instance per <see cref="Meter"/>; <see cref="Default"/> uses the meter <see cref="MeterName"/>.
-/// Tests pass their own meter so parallel tests do not share series.
+/// Tests pass their own meter so parallel tests do not share series. The names already end in <c>_total</c> /
+/// <c>_seconds</c>, so the Prometheus exporter (EdgeHa.Hosting.PrometheusMetrics) keeps them as they are.
 /// </summary>
 public sealed class ControllerMetrics
 {
-    /// <summary>The meter name to hand to <see cref="PrometheusExporter"/>.</summary>
+    /// <summary>The name of the default meter.</summary>
     public const string MeterName = "EdgeHa.Controller";
 
     /// <summary>client-go's workqueue buckets: ExponentialBuckets(10e-9, 10, 10) = 1e-8 s .. 10 s.</summary>
@@ -121,7 +122,7 @@ public sealed class ControllerMetrics
         foreach (var times in _queues.Values)
         {
             var t = times();
-            yield return new Measurement<double>(select(t), new KeyValuePair<string, object?>("name", t.Name));
+            yield return new Measurement<double>(select(t), new KeyValuePair<string, object?>("name", t.Name), new KeyValuePair<string, object?>("controller", t.Name));
         }
     }
 }

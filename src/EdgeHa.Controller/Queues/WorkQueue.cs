@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeHa.Controller.Metrics;
 
 namespace EdgeHa.Controller.Queues;
@@ -12,7 +13,8 @@ namespace EdgeHa.Controller.Queues;
 /// <item><see cref="ShutDown"/> stops accepting adds; workers still receive the items already queued, then
 /// <see cref="GetAsync"/> reports shutdown. <see cref="ShutDownWithDrainAsync"/> also waits for in-flight items.</item>
 /// </list>
-/// Metrics <c>workqueue_*</c> carry the tag <c>name</c>.
+/// Metrics <c>workqueue_*</c> carry the tags <c>name</c> and <c>controller</c>, both the queue name (controller-runtime names
+/// a controller's queue after it and sets both, so its dashboards select by either).
 /// </summary>
 public sealed class WorkQueue<T> : IDisposable
     where T : notnull
@@ -28,7 +30,7 @@ public sealed class WorkQueue<T> : IDisposable
     private readonly IRateLimiter<T> _rateLimiter;
     private readonly TimeProvider _time;
     private readonly ControllerMetrics _metrics;
-    private readonly KeyValuePair<string, object?> _nameTag;
+    private readonly TagList _tags;
     private TaskCompletionSource? _drained;
     private bool _shuttingDown;
 
@@ -39,7 +41,7 @@ public sealed class WorkQueue<T> : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _rateLimiter = rateLimiter ?? RateLimiters.DefaultController<T>(_time);
         _metrics = metrics ?? ControllerMetrics.Default;
-        _nameTag = new("name", name);
+        _tags = new TagList { { "name", name }, { "controller", name } };
         _metrics.RegisterQueue(this, ProcessingTimes);
     }
 
@@ -146,7 +148,7 @@ public sealed class WorkQueue<T> : IDisposable
             }
         }
 
-        _metrics.QueueRetries.Add(1, _nameTag);
+        _metrics.QueueRetries.Add(1, _tags);
         AddAfter(item, _rateLimiter.When(item));
     }
 
@@ -173,10 +175,10 @@ public sealed class WorkQueue<T> : IDisposable
                     _processing.Add(item);
                     _dirty.Remove(item);
                     var now = _time.GetTimestamp();
-                    _metrics.QueueDepth.Add(-1, _nameTag);
+                    _metrics.QueueDepth.Add(-1, _tags);
                     if (_addTimes.Remove(item, out var added))
                     {
-                        _metrics.QueueDuration.Record(_time.GetElapsedTime(added, now).TotalSeconds, _nameTag);
+                        _metrics.QueueDuration.Record(_time.GetElapsedTime(added, now).TotalSeconds, _tags);
                     }
 
                     _processingStarts[item] = now;
@@ -222,7 +224,7 @@ public sealed class WorkQueue<T> : IDisposable
         {
             if (_processingStarts.Remove(item, out var started))
             {
-                _metrics.WorkDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag);
+                _metrics.WorkDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tags);
             }
 
             _processing.Remove(item);
@@ -275,8 +277,8 @@ public sealed class WorkQueue<T> : IDisposable
             return;
         }
 
-        _metrics.QueueAdds.Add(1, _nameTag);
-        _metrics.QueueDepth.Add(1, _nameTag);
+        _metrics.QueueAdds.Add(1, _tags);
+        _metrics.QueueDepth.Add(1, _tags);
         _addTimes.TryAdd(item, _time.GetTimestamp());
         if (_processing.Contains(item))
         {

@@ -7,11 +7,13 @@ using EdgeHa.Controller.Reconcile;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
 using EdgeHa.Kube.Models;
+using EdgeHa.Hosting;
 using EdgeHa.Operator.Probes;
 using EdgeHa.Operator.Reconciliation;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Metrics;
 
 namespace EdgeHa.Operator.Hosting;
 
@@ -31,7 +33,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
     private readonly NetworkProbe _networkProbe = new();
     private readonly ObservedClock _clock;
     private readonly OperatorMetrics _metrics;
-    private readonly PrometheusExporter _exporter;
+    private readonly MeterProvider _meterProvider;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
@@ -52,7 +54,10 @@ public sealed partial class OperatorHost : IAsyncDisposable
         _clock = new ObservedClock(_time);
         _metrics = new OperatorMetrics();
         _metrics.ObservePairs(() => _caches?.Pairs.Store.List() ?? []);
-        _exporter = new PrometheusExporter([ControllerMetrics.MeterName, KubeClientMetrics.MeterName, OperatorMetrics.MeterName]);
+        // Built here, not with the web app: the runtime's series created at zero before the web app starts must be seen.
+        _meterProvider = PrometheusMetrics.CreateProvider(
+            [ControllerMetrics.Default.Meter, KubeClientMetrics.Meter, _metrics.Meter],
+            instrument => ReferenceEquals(instrument.Meter, _metrics.Meter) ? OperatorMetrics.PairSeriesLimit : null);
         _probes = new ProbeScheduler(_networkProbe, _time, _metrics, key => _controller?.Enqueue(key), loggerFactory.CreateLogger<ProbeScheduler>());
         _endToEnd = new EndToEndChecker(_time, _metrics, key => _controller?.Enqueue(key));
         _events = new EventRecorder(new KubeEventSink(_client), new EventRecorderOptions
@@ -233,7 +238,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         // A replica waiting for leadership is ready; a leader is ready once its caches have synced.
         app.MapGet("/readyz", () => _caches is not { HasSynced: false } ? Results.Text("ok\n") : Results.Text("informers not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapPrometheusMetrics(_exporter);
+        app.MapPrometheusMetrics(_meterProvider);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _web = app;
 
@@ -397,7 +402,7 @@ public sealed partial class OperatorHost : IAsyncDisposable
         await _probes.DisposeAsync().ConfigureAwait(false);
         _networkProbe.Dispose();
         _endToEnd.Dispose();
-        _exporter.Dispose();
+        _meterProvider.Dispose();
         _metrics.Dispose();
         _client.Dispose();
         _stop.Dispose();
