@@ -62,6 +62,7 @@ public sealed class CollectorEngine : IAsyncDisposable
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _sinks = [.. sinks ?? []];
         _views = [.. views ?? []];
+        Metrics = new CollectorMetrics(GetState);
         Buffer = new SampleRingBuffer(options.BufferCapacity, TimeSpan.FromSeconds(options.BufferSeconds));
         _sequenceBlock = options.Sequence is { } q
             ? options.Reads.FindIndex(b => b.Table == q.Table && q.Address >= b.Address && q.Address < b.Address + b.Count)
@@ -76,7 +77,7 @@ public sealed class CollectorEngine : IAsyncDisposable
 
     public SampleRingBuffer Buffer { get; }
 
-    public CollectorMetrics Metrics { get; } = new();
+    public CollectorMetrics Metrics { get; }
 
     public CollectorOptions Options => _options;
 
@@ -339,6 +340,8 @@ public sealed class CollectorEngine : IAsyncDisposable
         {
             await _outbox.DisposeAsync().ConfigureAwait(false);
         }
+
+        Metrics.Dispose();
     }
 
     /// <summary>Role, health (with the reason) and freshness, as one consistent snapshot.</summary>

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using EdgeHa.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry.Metrics;
 
 namespace EdgeHa.Collector;
 
@@ -16,6 +18,7 @@ public sealed class CollectorHost : IAsyncDisposable
     public const int MaxSamplesPerRequest = 10_000;
 
     private readonly WebApplication _web;
+    private readonly MeterProvider _meterProvider;
     private readonly IDeviceReader _reader;
     /// <summary>How long a stop waits for the sinks to acknowledge what is queued before the lease is released.</summary>
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
@@ -31,8 +34,9 @@ public sealed class CollectorHost : IAsyncDisposable
     private readonly ILogger _logger;
     private int _disposed;
 
-    private CollectorHost(CollectorEngine engine, WebApplication web, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, MqttSampleSink? mqtt, ILogger logger)
+    private CollectorHost(CollectorEngine engine, WebApplication web, MeterProvider meterProvider, IPEndPoint httpEndPoint, IDeviceReader reader, ModbusGateway? gateway, MqttSampleSink? mqtt, ILogger logger)
     {
+        _meterProvider = meterProvider;
         _gateway = gateway;
         Mqtt = mqtt;
         Engine = engine;
@@ -101,7 +105,8 @@ public sealed class CollectorHost : IAsyncDisposable
         ISampleSink[] sinks = [.. new ISampleSink?[] { stdout, mqtt }.OfType<ISampleSink>()];
         var engine = new CollectorEngine(options, reader, roles, time, logger, sinks, gateway is null ? [] : [gateway]);
         (roles as LeaseRoleSource)?.Attach(engine);
-        MapEndpoints(web, engine);
+        var meterProvider = PrometheusMetrics.CreateProvider([engine.Metrics.Meter]);
+        MapEndpoints(web, engine, meterProvider);
         try
         {
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -124,6 +129,7 @@ public sealed class CollectorHost : IAsyncDisposable
             }
 
             await web.DisposeAsync().ConfigureAwait(false);
+            meterProvider.Dispose();
             await reader.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -131,7 +137,7 @@ public sealed class CollectorHost : IAsyncDisposable
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endPoint = new IPEndPoint(options.HttpBindAddress, new Uri(address).Port);
         Log.Started(logger, $"{options.DeviceHost}:{options.DevicePort}", options.UnitId, options.Interval.TotalMilliseconds, roles.Current, endPoint.ToString());
-        return new CollectorHost(engine, web, endPoint, reader, gateway, mqtt, logger);
+        return new CollectorHost(engine, web, meterProvider, endPoint, reader, gateway, mqtt, logger);
     }
 
     /// <summary>
@@ -155,6 +161,7 @@ public sealed class CollectorHost : IAsyncDisposable
         await Engine.DisposeAsync().ConfigureAwait(false);
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
+        _meterProvider.Dispose();
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync().ConfigureAwait(false);
@@ -192,7 +199,7 @@ public sealed class CollectorHost : IAsyncDisposable
         }
     }
 
-    private static void MapEndpoints(WebApplication web, CollectorEngine engine)
+    private static void MapEndpoints(WebApplication web, CollectorEngine engine, MeterProvider meterProvider)
     {
         web.MapGet("/healthz", () =>
         {
@@ -200,7 +207,7 @@ public sealed class CollectorHost : IAsyncDisposable
             return Results.Text(state.Reason + "\n", "text/plain", statusCode: state.Healthy ? 200 : 503);
         });
 
-        web.MapGet("/metrics", () => Results.Text(engine.Metrics.Render(engine.GetState()), "text/plain; version=0.0.4; charset=utf-8"));
+        web.MapPrometheusMetrics(meterProvider);
 
         web.MapGet("/samples", (HttpRequest request) =>
         {

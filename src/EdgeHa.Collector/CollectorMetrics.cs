@@ -1,26 +1,84 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using EdgeHa.Modbus;
 
 namespace EdgeHa.Collector;
 
-/// <summary>The collector's counters, rendered as Prometheus text. Thread-safe.</summary>
-public sealed class CollectorMetrics
+/// <summary>
+/// The collector's instruments on its own <see cref="Meter"/> (named <see cref="MeterName"/>, one per engine, so a
+/// process hosting several collectors serves each one's series on its own /metrics). The counts are kept here and read
+/// by observable counters, so the properties tests and health read and the scrape agree; poll latency is a histogram;
+/// the state gauges read the engine's <see cref="CollectorState"/> at each scrape. Thread-safe.
+/// </summary>
+public sealed class CollectorMetrics : IDisposable
 {
+    public const string MeterName = "EdgeHa.Collector";
+
     private static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-    private readonly long[] _bucketCounts = new long[Buckets.Length];
     private readonly ConcurrentDictionary<(PollErrorKind Kind, ModbusExceptionCode? Code), long> _errors = new();
-    private readonly Lock _histogramGate = new();
-    private double _latencySum;
-    private long _latencyCount;
+    private readonly ConcurrentDictionary<string, long> _sinkErrors = new(StringComparer.Ordinal);
+    private readonly Histogram<double> _pollDuration;
+    private readonly Func<CollectorState> _state;
     private long _polls;
     private long _published;
     private long _replayed;
     private long _dropped;
     private long _fenced;
     private long _promotionGap;
-    private readonly ConcurrentDictionary<string, long> _sinkErrors = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the instruments; the state gauges read <paramref name="state"/> at each scrape.</summary>
+    public CollectorMetrics(Func<CollectorState> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _state = state;
+        Meter = new Meter(MeterName, "1.0");
+        _pollDuration = Meter.CreateHistogram(
+            "edgeha_collector_poll_duration_seconds",
+            unit: "s",
+            description: "Time to read every configured block (successful polls).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+        Meter.CreateObservableCounter("edgeha_collector_polls_total", () => Polls, description: "Polls attempted (successful or not).");
+        Meter.CreateObservableCounter(
+            "edgeha_collector_poll_errors_total",
+            () => _errors.Select(kv => new Measurement<long>(
+                kv.Value,
+                new("kind", kv.Key.Kind.ToString().ToLowerInvariant()),
+                new("code", kv.Key.Code is { } c ? ((byte)c).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none"))),
+            description: "Failed polls by kind and Modbus exception code (none when not an exception).");
+        Meter.CreateObservableCounter("edgeha_collector_samples_published_total", () => SamplesPublished, description: "Samples published (live and replayed after a promotion).");
+        Meter.CreateObservableCounter("edgeha_collector_samples_replayed_total", () => SamplesReplayed, description: "Buffered samples published on promotion.");
+        Meter.CreateObservableCounter("edgeha_collector_samples_dropped_total", () => SamplesDropped, description: "Samples dropped because the publish queue was full (oldest first).");
+        Meter.CreateObservableCounter(
+            "edgeha_collector_promotion_gap_sequences_total",
+            () => PromotionGapSequences,
+            description: "Sequences after the previous holder's last published one that a promotion found missing from this collector's buffer (not replayed).");
+        Meter.CreateObservableCounter("edgeha_collector_samples_fenced_total", () => SamplesFenced, description: "Queued samples discarded because the collector lost the right to publish.");
+        Meter.CreateObservableCounter(
+            "edgeha_collector_sink_errors_total",
+            () => _sinkErrors.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("sink", kv.Key))),
+            description: "Failed writes by sink (each retried).");
+        Meter.CreateObservableGauge("edgeha_collector_publish_queue_depth", () => _state().QueueDepth, description: "Samples waiting for (or being written to) the sinks.");
+        Meter.CreateObservableGauge("edgeha_collector_samples_buffered", () => _state().Buffered, description: "Samples in the ring buffer.");
+        Meter.CreateObservableGauge("edgeha_collector_role", ObserveRole, description: "The current role (1 for the role in the label).");
+        Meter.CreateObservableGauge("edgeha_collector_healthy", () => _state().Healthy ? 1 : 0, description: "1 while /healthz answers 200.");
+        Meter.CreateObservableGauge(
+            "edgeha_collector_degraded",
+            () => _state().Degraded ? 1 : 0,
+            description: "1 while delivery to the sinks is degraded (queue overflow, sink failing); the reason is in /healthz.");
+        // Absent until the device first answered (a gauge at 0 would read as 1970, or as sequence 0).
+        Meter.CreateObservableGauge(
+            "edgeha_collector_last_success_timestamp_seconds",
+            () => _state().LastSuccess is { } last ? [new Measurement<double>(last.ToUnixTimeMilliseconds() / 1000.0)] : Array.Empty<Measurement<double>>(),
+            unit: "s",
+            description: "When the device last answered a whole poll.");
+        Meter.CreateObservableGauge(
+            "edgeha_collector_device_sequence",
+            () => _state().LastSequence is { } sequence ? [new Measurement<int>(sequence)] : Array.Empty<Measurement<int>>(),
+            description: "The device sequence register at the last poll.");
+    }
+
+    /// <summary>The meter to export (EdgeHa.Hosting.PrometheusMetrics).</summary>
+    public Meter Meter { get; }
 
     public long Polls => Interlocked.Read(ref _polls);
 
@@ -43,22 +101,12 @@ public sealed class CollectorMetrics
     public long Errors(PollErrorKind kind, ModbusExceptionCode? code = null) =>
         _errors.Where(kv => kv.Key.Kind == kind && (code is null || kv.Key.Code == code)).Sum(kv => kv.Value);
 
+    public void Dispose() => Meter.Dispose();
+
     internal void OnPoll(TimeSpan latency)
     {
         Interlocked.Increment(ref _polls);
-        var seconds = latency.TotalSeconds;
-        lock (_histogramGate)
-        {
-            _latencySum += seconds;
-            _latencyCount++;
-            for (var i = 0; i < Buckets.Length; i++)
-            {
-                if (seconds <= Buckets[i])
-                {
-                    _bucketCounts[i]++;
-                }
-            }
-        }
+        _pollDuration.Record(latency.TotalSeconds);
     }
 
     internal void OnPollFailed(PollErrorKind kind, ModbusExceptionCode? code)
@@ -84,92 +132,13 @@ public sealed class CollectorMetrics
 
     internal void OnSinkError(string sink) => _sinkErrors.AddOrUpdate(sink, 1, (_, n) => n + 1);
 
-    /// <summary>The Prometheus text exposition (format 0.0.4), with state gauges from <paramref name="state"/>.</summary>
-    public string Render(CollectorState state)
+    private IEnumerable<Measurement<int>> ObserveRole()
     {
-        var ci = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.Append("# HELP edgeha_collector_poll_duration_seconds Time to read every configured block (successful polls).\n");
-        sb.Append("# TYPE edgeha_collector_poll_duration_seconds histogram\n");
-        lock (_histogramGate)
-        {
-            for (var i = 0; i < Buckets.Length; i++)
-            {
-                sb.Append(ci, $"edgeha_collector_poll_duration_seconds_bucket{{le=\"{Buckets[i].ToString(ci)}\"}} {_bucketCounts[i]}\n");
-            }
-
-            sb.Append(ci, $"edgeha_collector_poll_duration_seconds_bucket{{le=\"+Inf\"}} {_latencyCount}\n");
-            sb.Append(ci, $"edgeha_collector_poll_duration_seconds_sum {_latencySum.ToString("0.######", ci)}\n");
-            sb.Append(ci, $"edgeha_collector_poll_duration_seconds_count {_latencyCount}\n");
-        }
-
-        sb.Append("# HELP edgeha_collector_polls_total Polls attempted (successful or not).\n");
-        sb.Append("# TYPE edgeha_collector_polls_total counter\n");
-        sb.Append(ci, $"edgeha_collector_polls_total {Polls}\n");
-        sb.Append("# HELP edgeha_collector_poll_errors_total Failed polls by kind and Modbus exception code (none when not an exception).\n");
-        sb.Append("# TYPE edgeha_collector_poll_errors_total counter\n");
-        foreach (var ((kind, code), count) in _errors.OrderBy(kv => kv.Key.Kind).ThenBy(kv => kv.Key.Code))
-        {
-            var codeLabel = code is { } c ? ((byte)c).ToString(ci) : "none";
-            sb.Append(ci, $"edgeha_collector_poll_errors_total{{kind=\"{kind.ToString().ToLowerInvariant()}\",code=\"{codeLabel}\"}} {count}\n");
-        }
-
-        sb.Append("# HELP edgeha_collector_samples_published_total Samples published (live and replayed after a promotion).\n");
-        sb.Append("# TYPE edgeha_collector_samples_published_total counter\n");
-        sb.Append(ci, $"edgeha_collector_samples_published_total {SamplesPublished}\n");
-        sb.Append("# HELP edgeha_collector_samples_replayed_total Buffered samples published on promotion.\n");
-        sb.Append("# TYPE edgeha_collector_samples_replayed_total counter\n");
-        sb.Append(ci, $"edgeha_collector_samples_replayed_total {SamplesReplayed}\n");
-        sb.Append("# HELP edgeha_collector_samples_dropped_total Samples dropped because the publish queue was full (oldest first).\n");
-        sb.Append("# TYPE edgeha_collector_samples_dropped_total counter\n");
-        sb.Append(ci, $"edgeha_collector_samples_dropped_total {SamplesDropped}\n");
-        sb.Append("# HELP edgeha_collector_promotion_gap_sequences_total Sequences after the previous holder's last published one that a promotion found missing from this collector's buffer (not replayed).\n");
-        sb.Append("# TYPE edgeha_collector_promotion_gap_sequences_total counter\n");
-        sb.Append(ci, $"edgeha_collector_promotion_gap_sequences_total {PromotionGapSequences}\n");
-        sb.Append("# HELP edgeha_collector_samples_fenced_total Queued samples discarded because the collector lost the right to publish.\n");
-        sb.Append("# TYPE edgeha_collector_samples_fenced_total counter\n");
-        sb.Append(ci, $"edgeha_collector_samples_fenced_total {SamplesFenced}\n");
-        sb.Append("# HELP edgeha_collector_sink_errors_total Failed writes by sink (each retried).\n");
-        sb.Append("# TYPE edgeha_collector_sink_errors_total counter\n");
-        foreach (var (sink, count) in _sinkErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            sb.Append(ci, $"edgeha_collector_sink_errors_total{{sink=\"{sink}\"}} {count}\n");
-        }
-
-        sb.Append("# HELP edgeha_collector_publish_queue_depth Samples waiting for (or being written to) the sinks.\n");
-        sb.Append("# TYPE edgeha_collector_publish_queue_depth gauge\n");
-        sb.Append(ci, $"edgeha_collector_publish_queue_depth {state.QueueDepth}\n");
-        sb.Append("# HELP edgeha_collector_samples_buffered Samples in the ring buffer.\n");
-        sb.Append("# TYPE edgeha_collector_samples_buffered gauge\n");
-        sb.Append(ci, $"edgeha_collector_samples_buffered {state.Buffered}\n");
-        sb.Append("# HELP edgeha_collector_role The current role (1 for the role in the label).\n");
-        sb.Append("# TYPE edgeha_collector_role gauge\n");
+        var current = _state().Role;
         foreach (var role in Enum.GetValues<CollectorRole>())
         {
-            sb.Append(ci, $"edgeha_collector_role{{role=\"{CollectorCommandLine.RoleName(role)}\"}} {(role == state.Role ? 1 : 0)}\n");
+            yield return new Measurement<int>(role == current ? 1 : 0, new KeyValuePair<string, object?>("role", CollectorCommandLine.RoleName(role)));
         }
-
-        sb.Append("# HELP edgeha_collector_healthy 1 while /healthz answers 200.\n");
-        sb.Append("# TYPE edgeha_collector_healthy gauge\n");
-        sb.Append(ci, $"edgeha_collector_healthy {(state.Healthy ? 1 : 0)}\n");
-        sb.Append("# HELP edgeha_collector_degraded 1 while delivery to the sinks is degraded (queue overflow, sink failing); the reason is in /healthz.\n");
-        sb.Append("# TYPE edgeha_collector_degraded gauge\n");
-        sb.Append(ci, $"edgeha_collector_degraded {(state.Degraded ? 1 : 0)}\n");
-        if (state.LastSuccess is { } last)
-        {
-            sb.Append("# HELP edgeha_collector_last_success_timestamp_seconds When the device last answered a whole poll.\n");
-            sb.Append("# TYPE edgeha_collector_last_success_timestamp_seconds gauge\n");
-            sb.Append(ci, $"edgeha_collector_last_success_timestamp_seconds {(last.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", ci)}\n");
-        }
-
-        if (state.LastSequence is { } sequence)
-        {
-            sb.Append("# HELP edgeha_collector_device_sequence The device sequence register at the last poll.\n");
-            sb.Append("# TYPE edgeha_collector_device_sequence gauge\n");
-            sb.Append(ci, $"edgeha_collector_device_sequence {sequence}\n");
-        }
-
-        return sb.ToString();
     }
 }
 

@@ -118,10 +118,14 @@ public sealed class CollectorHostTests : IAsyncDisposable
         var health = await HealthAsync(collector);
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("ok: active, the device answered 0 ms ago\n", health.Body);
-        var metrics = await _http.GetStringAsync(Url(collector, "/metrics"));
-        Assert.Contains("edgeha_collector_samples_published_total 3\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_poll_duration_seconds_count 3\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_role{role=\"active\"} 1\n", metrics, StringComparison.Ordinal);
+        var metrics = await PrometheusScrape.GetAsync(_http, new Uri(Url(collector, "/metrics")));
+        Assert.Equal(3, metrics.Value("edgeha_collector_samples_published_total"));
+        Assert.Equal(3, metrics.Value("edgeha_collector_poll_duration_seconds_count"));
+        Assert.Equal(1, metrics.Value("edgeha_collector_role{role=\"active\"}"));
+        Assert.Equal(0, metrics.Value("edgeha_collector_role{role=\"standby\"}"));
+        Assert.Equal(4, metrics.Value("edgeha_collector_device_sequence"));
+        Assert.DoesNotContain(metrics.Samples, s => s.Labels.ContainsKey("otel_scope_name"));
+        Assert.DoesNotContain(metrics.Samples, s => s.Name == "target_info");
     }
 
     [Fact]
@@ -233,10 +237,10 @@ public sealed class CollectorHostTests : IAsyncDisposable
         await WaitUntilAsync(() => Task.FromResult(collector.Engine.Metrics.Polls >= 1), "the first poll");
         await collector.Engine.PollOnceAsync(CancellationToken.None);
 
-        var metrics = await _http.GetStringAsync(Url(collector, "/metrics"));
+        var metrics = await PrometheusScrape.GetAsync(_http, new Uri(Url(collector, "/metrics")));
 
-        Assert.Contains("edgeha_collector_poll_errors_total{kind=\"exception\",code=\"4\"} 2\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_samples_published_total 0\n", metrics, StringComparison.Ordinal);
+        Assert.Equal(2, metrics.Value("edgeha_collector_poll_errors_total{kind=\"exception\",code=\"4\"}"));
+        Assert.Equal(0, metrics.Value("edgeha_collector_samples_published_total"));
         var health = await HealthAsync(collector);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
         Assert.StartsWith("active: the device has not answered yet; last error: exception: Modbus exception 04", health.Body, StringComparison.Ordinal);

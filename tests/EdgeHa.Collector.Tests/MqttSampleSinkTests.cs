@@ -1,6 +1,7 @@
 using System.Net;
 using EdgeHa.Modbus;
 using EdgeHa.ModbusSimulator;
+using EdgeHa.TestSupport;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -73,7 +74,10 @@ public sealed class MqttSampleSinkTests(ITestOutputHelper output) : IAsyncLifeti
         var state = collector.Engine.GetState();
         Assert.True(state.Degraded);
         Assert.Contains("mqtt: ", state.Reason, StringComparison.Ordinal);
-        Assert.Contains("edgeha_collector_degraded 1\n", collector.Engine.Metrics.Render(state), StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            Assert.Equal(1, (await PrometheusScrape.GetAsync(http, new Uri($"http://{collector.HttpEndPoint}/metrics"))).Value("edgeha_collector_degraded"));
+        }
 
         await broker.RestartAsync();
         await WaitUntil(() => collector.Engine.PublishQueueDepth <= 1 && !collector.Engine.GetState().Degraded, "the buffer drains after the reconnect");

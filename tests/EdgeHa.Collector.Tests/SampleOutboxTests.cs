@@ -8,7 +8,7 @@ public sealed class SampleOutboxTests
     {
         var sink = new RecordingSink();
         var acknowledged = new List<long>();
-        await using var outbox = new SampleOutbox([sink], 10, () => true, (s, _) => acknowledged.Add(s.Number), _ => { }, new CollectorMetrics(), TimeProvider.System, drivenByOwner: true, jitter: new Random(1));
+        await using var outbox = new SampleOutbox([sink], 10, () => true, (s, _) => acknowledged.Add(s.Number), _ => { }, new CollectorMetrics(() => new CollectorState(CollectorRole.Active, true, "ok", null, null, 0)), TimeProvider.System, drivenByOwner: true, jitter: new Random(1));
         foreach (var n in new long[] { 1, 2, 3 })
         {
             outbox.Enqueue(Sample(n), replay: false);
@@ -26,7 +26,7 @@ public sealed class SampleOutboxTests
     {
         var sink = new RecordingSink();
         var discarded = new List<long>();
-        await using var outbox = new SampleOutbox([sink], 10, () => false, (_, _) => { }, s => discarded.AddRange(s.Select(x => x.Number)), new CollectorMetrics(), TimeProvider.System, drivenByOwner: true, jitter: null);
+        await using var outbox = new SampleOutbox([sink], 10, () => false, (_, _) => { }, s => discarded.AddRange(s.Select(x => x.Number)), new CollectorMetrics(() => new CollectorState(CollectorRole.Active, true, "ok", null, null, 0)), TimeProvider.System, drivenByOwner: true, jitter: null);
         foreach (var n in new long[] { 1, 2, 3 })
         {
             outbox.Enqueue(Sample(n), replay: false);
