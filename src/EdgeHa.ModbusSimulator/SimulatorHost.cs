@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using EdgeHa.Hosting;
 using EdgeHa.Modbus;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry.Metrics;
 
 namespace EdgeHa.ModbusSimulator;
 
@@ -14,11 +16,13 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly ModbusTcpServer _modbus;
     private readonly WebApplication? _web;
+    private readonly MeterProvider _meterProvider;
     private readonly ILogger _logger;
     private int _disposed;
 
-    private SimulatorHost(SimulatorDevice device, SimulatorMetrics metrics, ModbusTcpServer modbus, WebApplication? web, IPEndPoint? httpEndPoint, ILogger logger)
+    private SimulatorHost(SimulatorDevice device, SimulatorMetrics metrics, MeterProvider meterProvider, ModbusTcpServer modbus, WebApplication? web, IPEndPoint? httpEndPoint, ILogger logger)
     {
+        _meterProvider = meterProvider;
         Device = device;
         Metrics = metrics;
         _modbus = modbus;
@@ -45,7 +49,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var device = new SimulatorDevice(options.Map, options.TimeProvider);
-        var metrics = new SimulatorMetrics();
+        var metrics = new SimulatorMetrics(() => device.Uptime);
+        var meterProvider = PrometheusMetrics.CreateProvider([metrics.Meter]);
         var modbus = new ModbusTcpServer(
             new SimulatorRequestHandler(device, metrics),
             new ModbusServerOptions
@@ -79,7 +84,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             }
 
             web = builder.Build();
-            MapEndpoints(web, device, metrics, modbus);
+            MapEndpoints(web, device, meterProvider, modbus);
             if (options.HttpPort is not null)
             {
                 await web.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -100,11 +105,13 @@ public sealed class SimulatorHost : IAsyncDisposable
             }
 
             await modbus.DisposeAsync().ConfigureAwait(false);
+            meterProvider.Dispose();
+            metrics.Dispose();
             throw;
         }
 
         var logger = web?.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeHa.ModbusSimulator") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        var host = new SimulatorHost(device, metrics, modbus, web, httpEndPoint, logger);
+        var host = new SimulatorHost(device, metrics, meterProvider, modbus, web, httpEndPoint, logger);
         Log.Started(logger, options.Map.Units.Count, host.ModbusEndPoint.ToString(), httpEndPoint?.ToString() ?? "disabled");
         return host;
     }
@@ -124,12 +131,15 @@ public sealed class SimulatorHost : IAsyncDisposable
             await _web.StopAsync().ConfigureAwait(false);
             await _web.DisposeAsync().ConfigureAwait(false);
         }
+
+        _meterProvider.Dispose();
+        Metrics.Dispose();
     }
 
-    private static void MapEndpoints(WebApplication web, SimulatorDevice device, SimulatorMetrics metrics, ModbusTcpServer modbus)
+    private static void MapEndpoints(WebApplication web, SimulatorDevice device, MeterProvider meterProvider, ModbusTcpServer modbus)
     {
         web.MapGet("/healthz", () => Results.Text($"ok: serving Modbus TCP on {modbus.LocalEndPoint}\n"));
-        web.MapGet("/metrics", () => Results.Text(metrics.Render(device.Uptime), "text/plain; version=0.0.4; charset=utf-8"));
+        web.MapPrometheusMetrics(meterProvider);
         web.MapGet("/values", () => Json(json => RegisterReadout.WriteValues(json, device)));
         web.MapGet("/registers", (HttpRequest request) =>
         {

@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using EdgeHa.Modbus;
 
 namespace EdgeHa.ModbusSimulator;
 
 /// <summary>
-/// Counts what the simulator serves and renders it as Prometheus text: connections, requests by unit, function code
-/// and exception code, and injected faults. Fed by the Modbus server as its <see cref="IModbusServerObserver"/>.
+/// Counts what the simulator serves, as instruments on its own <see cref="Meter"/> (named <see cref="MeterName"/>, one
+/// per simulator, so a process hosting several serves each one's series on its own /metrics): connections, requests by
+/// function code and exception code, and injected faults. The counts are kept here and read by observable counters, so
+/// the properties and the scrape agree. Fed by the Modbus server as its <see cref="IModbusServerObserver"/>.
 /// </summary>
-public sealed class SimulatorMetrics : IModbusServerObserver
+public sealed class SimulatorMetrics : IModbusServerObserver, IDisposable
 {
+    public const string MeterName = "EdgeHa.ModbusSimulator";
+
     private readonly ConcurrentDictionary<(ModbusFunctionCode Function, ModbusExceptionCode? Exception), long> _requests = new();
     private readonly ConcurrentDictionary<ModbusConnectionCloseReason, long> _closed = new();
     private long _opened;
@@ -19,9 +23,43 @@ public sealed class SimulatorMetrics : IModbusServerObserver
     private long _injectedDrops;
     private long _injectedExceptions;
 
+    /// <summary>Creates the instruments; the uptime gauge reads <paramref name="uptime"/> at each scrape.</summary>
+    public SimulatorMetrics(Func<TimeSpan> uptime)
+    {
+        ArgumentNullException.ThrowIfNull(uptime);
+        Meter = new Meter(MeterName, "1.0");
+        Meter.CreateObservableCounter(
+            "edgeha_simulator_requests_total",
+            () => _requests.Select(kv => new Measurement<long>(
+                kv.Value,
+                new("function", ((byte)kv.Key.Function).ToString(CultureInfo.InvariantCulture)),
+                new("function_name", kv.Key.Function.ToString()),
+                new("exception", kv.Key.Exception is { } e ? ((byte)e).ToString(CultureInfo.InvariantCulture) : "none"))),
+            description: "Modbus requests answered, by function code and exception code (none for a normal response).");
+        Meter.CreateObservableCounter("edgeha_simulator_connections_opened_total", () => ConnectionsOpened, description: "Modbus TCP connections accepted.");
+        Meter.CreateObservableCounter(
+            "edgeha_simulator_connections_closed_total",
+            () => _closed.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("reason", kv.Key.ToString()))),
+            description: "Modbus TCP connections closed, by reason.");
+        Meter.CreateObservableGauge("edgeha_simulator_connections", () => OpenConnections, description: "Modbus TCP connections open now.");
+        Meter.CreateObservableCounter("edgeha_simulator_injected_drops_total", () => InjectedDrops, description: "Connections dropped by the map's drop injection.");
+        Meter.CreateObservableCounter(
+            "edgeha_simulator_injected_exceptions_total",
+            () => InjectedExceptions,
+            description: "Exception responses from the map's exception injection.");
+        Meter.CreateObservableGauge("edgeha_simulator_uptime_seconds", () => uptime().TotalSeconds, unit: "s", description: "Seconds since the simulator started.");
+    }
+
+    /// <summary>The meter to export (EdgeHa.Hosting.PrometheusMetrics).</summary>
+    public Meter Meter { get; }
+
     public long ConnectionsOpened => Interlocked.Read(ref _opened);
 
     public long OpenConnections => Interlocked.Read(ref _open);
+
+    public long InjectedDrops => Interlocked.Read(ref _injectedDrops);
+
+    public long InjectedExceptions => Interlocked.Read(ref _injectedExceptions);
 
     /// <summary>Requests answered with <paramref name="function"/> and (when given) exception code.</summary>
     public long Requests(ModbusFunctionCode function, ModbusExceptionCode? exception = null) =>
@@ -42,45 +80,9 @@ public sealed class SimulatorMetrics : IModbusServerObserver
     public void OnRequest(byte unitId, ModbusFunctionCode functionCode, ModbusExceptionCode? exceptionCode, TimeSpan elapsed) =>
         _requests.AddOrUpdate((functionCode, exceptionCode), 1, (_, n) => n + 1);
 
+    public void Dispose() => Meter.Dispose();
+
     internal void OnInjectedDrop() => Interlocked.Increment(ref _injectedDrops);
 
     internal void OnInjectedException() => Interlocked.Increment(ref _injectedExceptions);
-
-    /// <summary>The Prometheus text exposition (format 0.0.4).</summary>
-    public string Render(TimeSpan uptime)
-    {
-        var sb = new StringBuilder();
-        var ci = CultureInfo.InvariantCulture;
-        sb.Append("# HELP edgeha_simulator_requests_total Modbus requests answered, by function code and exception code (none for a normal response).\n");
-        sb.Append("# TYPE edgeha_simulator_requests_total counter\n");
-        foreach (var ((function, exception), count) in _requests.OrderBy(kv => kv.Key.Function).ThenBy(kv => kv.Key.Exception))
-        {
-            var code = exception is { } e ? ((byte)e).ToString(ci) : "none";
-            sb.Append(ci, $"edgeha_simulator_requests_total{{function=\"{(byte)function}\",function_name=\"{function}\",exception=\"{code}\"}} {count}\n");
-        }
-
-        sb.Append("# HELP edgeha_simulator_connections_opened_total Modbus TCP connections accepted.\n");
-        sb.Append("# TYPE edgeha_simulator_connections_opened_total counter\n");
-        sb.Append(ci, $"edgeha_simulator_connections_opened_total {ConnectionsOpened}\n");
-        sb.Append("# HELP edgeha_simulator_connections_closed_total Modbus TCP connections closed, by reason.\n");
-        sb.Append("# TYPE edgeha_simulator_connections_closed_total counter\n");
-        foreach (var (reason, count) in _closed.OrderBy(kv => kv.Key))
-        {
-            sb.Append(ci, $"edgeha_simulator_connections_closed_total{{reason=\"{reason}\"}} {count}\n");
-        }
-
-        sb.Append("# HELP edgeha_simulator_connections Modbus TCP connections open now.\n");
-        sb.Append("# TYPE edgeha_simulator_connections gauge\n");
-        sb.Append(ci, $"edgeha_simulator_connections {OpenConnections}\n");
-        sb.Append("# HELP edgeha_simulator_injected_drops_total Connections dropped by the map's drop injection.\n");
-        sb.Append("# TYPE edgeha_simulator_injected_drops_total counter\n");
-        sb.Append(ci, $"edgeha_simulator_injected_drops_total {Interlocked.Read(ref _injectedDrops)}\n");
-        sb.Append("# HELP edgeha_simulator_injected_exceptions_total Exception responses from the map's exception injection.\n");
-        sb.Append("# TYPE edgeha_simulator_injected_exceptions_total counter\n");
-        sb.Append(ci, $"edgeha_simulator_injected_exceptions_total {Interlocked.Read(ref _injectedExceptions)}\n");
-        sb.Append("# HELP edgeha_simulator_uptime_seconds Seconds since the simulator started.\n");
-        sb.Append("# TYPE edgeha_simulator_uptime_seconds gauge\n");
-        sb.Append(ci, $"edgeha_simulator_uptime_seconds {uptime.TotalSeconds:0.###}\n");
-        return sb.ToString();
-    }
 }

@@ -97,7 +97,7 @@ public sealed class SimulatorHostTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<IOException>(() => _client.ReadInputRegistersAsync(1, 199, 1).WaitAsync(Timeout));
 
         Assert.Equal(2, (await _client.ReadInputRegistersAsync(1, 1, 2).WaitAsync(Timeout)).Length);
-        Assert.Contains("edgeha_simulator_injected_drops_total 1\n", await _http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Equal(1, (await PrometheusScrape.GetAsync(_http, new Uri("/metrics", UriKind.Relative))).Value("edgeha_simulator_injected_drops_total"));
     }
 
     [Fact]
@@ -107,14 +107,16 @@ public sealed class SimulatorHostTests : IAsyncLifetime
         await _client.ReadHoldingRegistersAsync(1, 0, 1).WaitAsync(Timeout);
         await Assert.ThrowsAsync<ModbusException>(() => _client.ReadHoldingRegistersAsync(1, 100, 1).WaitAsync(Timeout));
 
-        var response = await _http.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.GetAsync("/metrics");
+        var scrape = PrometheusScrape.Parse(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("edgeha_simulator_requests_total{function=\"3\",function_name=\"ReadHoldingRegisters\",exception=\"none\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("edgeha_simulator_requests_total{function=\"3\",function_name=\"ReadHoldingRegisters\",exception=\"2\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("edgeha_simulator_connections_opened_total 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("edgeha_simulator_connections 1\n", text, StringComparison.Ordinal);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal(2, scrape.Value("edgeha_simulator_requests_total{function=\"3\",function_name=\"ReadHoldingRegisters\",exception=\"none\"}"));
+        Assert.Equal(1, scrape.Value("edgeha_simulator_requests_total{function=\"3\",function_name=\"ReadHoldingRegisters\",exception=\"2\"}"));
+        Assert.Equal(1, scrape.Value("edgeha_simulator_connections_opened_total"));
+        Assert.Equal(1, scrape.Value("edgeha_simulator_connections"));
+        Assert.Equal("counter", scrape.Types["edgeha_simulator_requests_total"]);
+        Assert.NotNull(scrape.Value("edgeha_simulator_uptime_seconds"));
     }
 
     [Fact]
