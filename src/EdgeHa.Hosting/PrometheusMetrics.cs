@@ -21,6 +21,8 @@ namespace EdgeHa.Hosting;
 /// <item>Only the given <see cref="Meter"/> instances, not every meter of the same name in the process: tests, the demo
 /// and the sandbox host several collectors or simulators in one process, and each must serve only its own series.</item>
 /// </list>
+/// Build the provider before the first measurement: a synchronous instrument's measurements made while nothing listens
+/// are not seen (observable ones are read at each scrape).
 /// </summary>
 public static class PrometheusMetrics
 {

@@ -55,7 +55,7 @@ while (!sink.IsConnected)
 }
 
 var acknowledged = 0;
-var metrics = new CollectorMetrics();
+using var metrics = new CollectorMetrics(() => new CollectorState(CollectorRole.Active, true, "bench", null, null, 0));
 await using var outbox = new SampleOutbox([sink], count, () => true, (_, _) => Interlocked.Increment(ref acknowledged), _ => { }, metrics);
 var startNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 var clock = Stopwatch.StartNew();
