@@ -16,7 +16,8 @@ public sealed class OperatorMetrics : IDisposable
 
     /// <summary>
     /// The series limit of each of these instruments (the exporter's default, 2,000, is less than 1,000 pairs need:
-    /// 11 failover reasons, 2 nodes x 3 probe results, 6 phases per pair); room for 1,400 pairs.
+    /// 11 failover reasons, 2 nodes x 3 probe results, 6 phases per pair); room for 1,400 pairs. The exporter allocates
+    /// the points up front: measured, 9 counters cost 13.3 MiB at this limit against 1.7 MiB at 2,000.
     /// </summary>
     public const int PairSeriesLimit = 16_384;
 
