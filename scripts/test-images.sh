@@ -58,6 +58,7 @@ trap cleanup EXIT
 # ---- base images and builds -------------------------------------------------------------------------------------
 t0=$SECONDS
 if scripts/base-images.sh >"$log_dir/base.log" 2>&1; then
+  grep '^base-images: made ' "$log_dir/base.log"
   pass "images: local base images $(sed -n 's/^base-images: ready: //p' "$log_dir/base.log")"
 else
   cat "$log_dir/base.log"; fail "images: local base images (scripts/base-images.sh)"; finish
@@ -117,6 +118,12 @@ runs_confined() {
     fail "images: $name has a read-only root file system (/ mounted '$root_opts')"
   fi
 }
+# logs_clean NAME CONTAINER: no warning or error in the start-up log (the console logger's warn:/fail:/crit: lines).
+logs_clean() {
+  local bad
+  bad=$(podman logs "$2" 2>&1 | grep -E '^(warn|fail|crit): ' | head -n 3)
+  if [ -z "$bad" ]; then pass "images: $1 starts with no warning in its log"; else fail "images: $1 starts with no warning in its log: $bad"; fi
+}
 show_logs() { echo "--- podman logs $1"; podman logs "$1" 2>&1 | tail -n 30; }
 
 # The simulator (no map: a counting sequence at input register 0 on Modbus 5020) moves its HTTP to 8081, since the
@@ -126,6 +133,7 @@ if podman run -d --name "$sim" --network none "${run_flags[@]}" "$sim_image" --h
     && body=$(healthz "$sim" 8081); then
   pass "images: modbus-simulator answers /healthz ($body)"
   runs_confined modbus-simulator "$sim" "$sim_image"
+  logs_clean modbus-simulator "$sim"
 else
   show_logs "$sim"; fail "images: modbus-simulator answers /healthz on 8081"
 fi
@@ -136,6 +144,7 @@ if podman run -d --name "$collector" --network "container:$sim" "${run_flags[@]}
     && body=$(healthz "$collector" 8080); then
   pass "images: collector answers /healthz polling the simulator ($body)"
   runs_confined collector "$collector" "$collector_image"
+  logs_clean collector "$collector"
 else
   show_logs "$collector"; fail "images: collector answers /healthz on 8080"
 fi
