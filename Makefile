@@ -90,6 +90,9 @@ IMAGES := operator collector modbus-simulator
 BASE ?= mcr
 NUGET_CACHE ?= $(or $(NUGET_PACKAGES),$(HOME)/.nuget/packages)
 ifeq ($(BASE),local)
+ifneq ($(notdir $(CONTAINER_TOOL)),podman)
+$(error BASE=local needs CONTAINER_TOOL=podman: the local base images live in podman's storage)
+endif
 SDK_IMAGE ?= localhost/edgeha-base/dotnet-sdk:10.0
 RUNTIME_IMAGE ?= localhost/edgeha-base/aspnet:10.0
 BASE_BUILD_ARGS = --pull=never $(if $(wildcard $(NUGET_CACHE)),-v $(NUGET_CACHE):/nuget-fallback:ro)

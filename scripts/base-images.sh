@@ -10,6 +10,7 @@
 # with Docker, the kind workflow) none of this is used: the Dockerfiles' defaults are the official images.
 # Usage: scripts/base-images.sh [--force]          (root, podman, debootstrap)
 # Environment: BASE_REGISTRY [localhost/edgeha-base]  DEBIAN_MIRROR [apt's]  DEBIAN_SUITE [this system's]
+#   DEBIAN_INCLUDE [ca-certificates,libssl3,libicu72,tzdata: bookworm's names; another suite may need others]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,12 +26,22 @@ for tool in podman debootstrap dotnet; do
 done
 
 # crun cannot create containers on this kernel's cgroup v1 hierarchy, and the default nofile ulimit is refused;
-# a drop-in rather than CONTAINERS_CONF so that a plain `podman build` (make docker-build) gets them too.
+# netavark named so that podman does not look at (and warn about) the CNI config its package also ships. A drop-in
+# rather than CONTAINERS_CONF so that a plain `podman build` (make docker-build) gets them too.
 conf=/etc/containers/containers.conf.d/50-edgeha.conf
-if [ ! -e "$conf" ] && [ "${EDGEHA_PODMAN_CONF:-1}" != 0 ]; then
-  log "writing $conf (runtime runc, default_ulimits [])"
+settings='# Written by scripts/base-images.sh (docs/images.md): crun fails on this cgroup v1 setup.
+[containers]
+default_ulimits = []
+
+[engine]
+runtime = "runc"
+
+[network]
+network_backend = "netavark"'
+if [ "${EDGEHA_PODMAN_CONF:-1}" != 0 ] && [ "$(cat "$conf" 2>/dev/null)" != "$settings" ]; then
+  log "writing $conf (runtime runc, default_ulimits [], network_backend netavark)"
   mkdir -p "${conf%/*}"
-  printf '# Written by scripts/base-images.sh: crun fails on this cgroup v1 setup.\n[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' >"$conf"
+  printf '%s\n' "$settings" >"$conf"
 fi
 
 exists() { podman image exists "$1"; }
@@ -51,16 +62,18 @@ if "$force" || ! exists "$debian"; then
   mirror=${mirror:-http://deb.debian.org/debian}
   log "debootstrap $suite from $mirror"
   start=$SECONDS
-  debootstrap --variant=minbase --include=ca-certificates,libssl3,libicu72,tzdata \
+  # What the official images add to a distribution base for .NET: TLS, ICU, time zones.
+  debootstrap --variant=minbase --include="${DEBIAN_INCLUDE:-ca-certificates,libssl3,libicu72,tzdata}" \
     "$suite" "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
     || { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
+  bootstrapped=$((SECONDS - start))
   # What a container never needs: package lists and caches (the official images drop them too).
   rm -rf "$work/rootfs/var/lib/apt/lists/"* "$work/rootfs/var/cache/apt/"*.bin "$work/rootfs/var/cache/apt/archives/"*.deb
   tar -C "$work/rootfs" --numeric-owner -c . \
-    | podman import --change 'CMD ["/bin/bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    | podman import -q --change 'CMD ["/bin/bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         - "$debian" >/dev/null
   rm -rf "$work/rootfs"
-  log "made $debian in $((SECONDS - start)) s"
+  log "made $debian in $((SECONDS - start)) s (debootstrap $bootstrapped s)"
 fi
 
 # ---- the host's .NET ----------------------------------------------------------------------------------------------
