@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+
+namespace EdgeHa.Hosting;
+
+/// <summary>
+/// How every program reads its command line: a System.CommandLine command tree whose flags come from <see cref="Flag"/>,
+/// parsed into the program's options by a bind function, with one behaviour for all: --help prints the usage and
+/// exits 0; a usage error prints "error: ..." (naming the flag) to stderr and exits 2.
+/// </summary>
+public static class ProgramCommandLine
+{
+    /// <summary>The exit code of a usage error (bad flags, a bad value, a missing argument), in every program.</summary>
+    public const int UsageExitCode = 2;
+
+    // No response files: "@name" is an ordinary value (a topic, a path), as it was before System.CommandLine.
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>A program's root command with --help (-h); unlike RootCommand, no --version or [directives] the programs never had.</summary>
+    public static Command Root(string name, string description, params Option[] options)
+    {
+        var root = new Command(name, description) { new HelpOption() };
+        foreach (var option in options)
+        {
+            root.Add(option);
+        }
+
+        // The program runs after Parse, not through System.CommandLine's actions; an action of its own only tells the
+        // parser that the root is complete without a subcommand.
+        root.SetAction(static _ => { });
+        return root;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="args"/>; when they parse, <paramref name="bind"/> builds the options from the result and
+    /// adds to its list what only the whole can tell (a missing setting, two that disagree).
+    /// </summary>
+    public static ParsedCommandLine<T> Parse<T>(Command root, IReadOnlyList<string> args, Func<ParseResult, List<string>, T?> bind)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(bind);
+        var result = root.Parse(args, Configuration);
+        var command = result.CommandResult.Command;
+        var path = PathOf(result.CommandResult);
+        if (result.Action is HelpAction)
+        {
+            return new ParsedCommandLine<T> { Result = result, Help = true, Command = command, CommandPath = path };
+        }
+
+        var errors = result.Errors.Select(e => e.Message).ToList();
+        var options = errors.Count == 0 ? bind(result, errors) : null;
+        return errors.Count == 0 && options is not null
+            ? new ParsedCommandLine<T> { Result = result, Options = options, Command = command, CommandPath = path }
+            : new ParsedCommandLine<T> { Result = result, Errors = errors, Command = command, CommandPath = path };
+    }
+
+    private static string PathOf(CommandResult result) =>
+        result.Parent is CommandResult parent ? $"{PathOf(parent)} {result.Command.Name}" : result.Command.Name;
+}
