@@ -82,5 +82,12 @@ public static class Flag
         }
     }
 
+    /// <summary>The flag's value when it was given, else <paramref name="fallback"/> (an environment variable, a default).</summary>
+    public static T? GetValueOr<T>(this ParseResult result, Option<T> option, T? fallback)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.GetResult(option) is { Implicit: false } ? result.GetValue(option) : fallback;
+    }
+
     private static string NameOf(ArgumentResult result) => result.Parent is OptionResult o ? o.Option.Name : result.Argument.Name;
 }
