@@ -14,6 +14,8 @@ public static class ProgramCommandLine
     /// <summary>The exit code of a usage error (bad flags, a bad value, a missing argument), in every program.</summary>
     public const int UsageExitCode = 2;
 
+    private const string HelpCommandName = "help";
+
     // No response files: "@name" is an ordinary value (a topic, a path), as it was before System.CommandLine.
     private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
 
@@ -32,6 +34,10 @@ public static class ProgramCommandLine
         return root;
     }
 
+    /// <summary>A <c>help [COMMAND]</c> subcommand, as cobra programs have one: the same as <c>[COMMAND] --help</c>.</summary>
+    public static Command HelpCommand() =>
+        new(HelpCommandName, "Show help for a command") { new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore } };
+
     /// <summary>
     /// Parses <paramref name="args"/>; when they parse, <paramref name="bind"/> builds the options from the result and
     /// adds to its list what only the whole can tell (a missing setting, two that disagree).
@@ -47,6 +53,11 @@ public static class ProgramCommandLine
         if (result.Action is HelpAction)
         {
             return new ParsedCommandLine<T> { Result = result, Help = true, Command = command, CommandPath = path };
+        }
+
+        if (command.Name == HelpCommandName && result.CommandResult.Parent is CommandResult { Parent: null } && result.Errors.Count == 0)
+        {
+            return Parse(root, [.. result.CommandResult.Tokens.Select(t => t.Value), "--help"], bind);
         }
 
         var errors = result.Errors.Select(e => e.Message).ToList();
