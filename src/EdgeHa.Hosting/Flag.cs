@@ -54,9 +54,11 @@ public static class Flag
 
     /// <summary>An integer in <paramref name="min"/>..<paramref name="max"/> (a leading sign allowed, no spaces).</summary>
     public static Option<int> Int(string name, string description, int min, int max, params string[] aliases) =>
-        Of(name, description, (string text, out int value) =>
-            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
-            $"an integer in {min}..{max}", aliases).Shown("int");
+        Of(name, description, (string text, out int value) => TryParseInt(text, min, max, out value), $"an integer in {min}..{max}", aliases).Shown("int");
+
+    /// <summary>The integer rule of <see cref="Int"/>, for settings that also come from elsewhere (a config file).</summary>
+    public static bool TryParseInt(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
     /// <summary>A positive Go duration (<see cref="GoDuration"/>): "4s", "500ms", "1m30s".</summary>
     public static Option<TimeSpan> Duration(string name, string description, params string[] aliases) =>
