@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using EdgeHa.Fencing;
 using EdgeHa.Hosting;
 
@@ -32,7 +31,7 @@ internal static class AgentCommandLine
             {
                 errors.Add("no command: put the collector's command after --");
             }
-            else if (argv.Length > result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Count())
+            else if (argv.Length > result.CountAfterDoubleDash())
             {
                 // Only what follows "--" is the command: before it, an unknown flag would otherwise become the command,
                 // and a collector flag the agent also has (--kubeconfig) would silently become the agent's.

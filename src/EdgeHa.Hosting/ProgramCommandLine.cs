@@ -42,14 +42,18 @@ public static class ProgramCommandLine
     /// Parses <paramref name="args"/>; when they parse, <paramref name="bind"/> builds the options from the result and
     /// adds to its list what only the whole can tell (a missing setting, two that disagree).
     /// </summary>
-    public static ParsedCommandLine<T> Parse<T>(Command root, IReadOnlyList<string> args, Func<ParseResult, List<string>, T?> bind)
+    /// <param name="root">The program's command tree, from <see cref="Root"/>.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="bind">Builds the options; returns null only with an error added.</param>
+    /// <param name="displayName">How users type the program when that is not the root's name ("kubectl edgeha" for a plugin).</param>
+    public static ParsedCommandLine<T> Parse<T>(Command root, IReadOnlyList<string> args, Func<ParseResult, List<string>, T?> bind, string? displayName = null)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(bind);
         var result = root.Parse(args, Configuration);
         var command = result.CommandResult.Command;
-        var path = PathOf(result.CommandResult);
+        var path = (displayName ?? root.Name) + PathOf(result.CommandResult);
         if (result.Action is HelpAction)
         {
             return new ParsedCommandLine<T> { Result = result, Help = true, Command = command, CommandPath = path };
@@ -57,7 +61,10 @@ public static class ProgramCommandLine
 
         if (command.Name == HelpCommandName && result.CommandResult.Parent is CommandResult { Parent: null } && result.Errors.Count == 0)
         {
-            return Parse(root, [.. result.CommandResult.Tokens.Select(t => t.Value), "--help"], bind);
+            var topic = result.CommandResult.Tokens.Select(t => t.Value).ToArray();
+            return topic.Length == 0 || root.Subcommands.Any(c => c.Name == topic[0])
+                ? Parse(root, [.. topic, "--help"], bind, displayName)
+                : new ParsedCommandLine<T> { Result = result, Errors = [$"Unrecognized command '{topic[0]}'."], Command = root, CommandPath = displayName ?? root.Name };
         }
 
         var errors = result.Errors.Select(e => e.Message).ToList();
@@ -67,6 +74,17 @@ public static class ProgramCommandLine
             : new ParsedCommandLine<T> { Result = result, Errors = errors, Command = command, CommandPath = path };
     }
 
+    /// <summary>
+    /// How many tokens follow "--": only those are arguments whatever they look like; before it, a command's free
+    /// arguments also catch unknown flags, which the program then reports as such.
+    /// </summary>
+    public static int CountAfterDoubleDash(this ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Count();
+    }
+
+    /// <summary>The subcommands' names after the root's, each with a leading space.</summary>
     private static string PathOf(CommandResult result) =>
-        result.Parent is CommandResult parent ? $"{PathOf(parent)} {result.Command.Name}" : result.Command.Name;
+        result.Parent is CommandResult parent ? $"{PathOf(parent)} {result.Command.Name}" : "";
 }
