@@ -68,20 +68,31 @@ public static class ProgramCommandLine
         }
 
         var errors = result.Errors.Select(e => e.Message).ToList();
+        errors.AddRange(UnknownFlags(result).Select(flag => $"Unrecognized command or argument '{flag}'."));
         var options = errors.Count == 0 ? bind(result, errors) : null;
         return errors.Count == 0 && options is not null
             ? new ParsedCommandLine<T> { Result = result, Options = options, Command = command, CommandPath = path }
             : new ParsedCommandLine<T> { Result = result, Errors = errors, Command = command, CommandPath = path };
     }
 
-    /// <summary>
-    /// How many tokens follow "--": only those are arguments whatever they look like; before it, a command's free
-    /// arguments also catch unknown flags, which the program then reports as such.
-    /// </summary>
+    /// <summary>How many tokens follow "--" (for a program whose free arguments must all come after it).</summary>
     public static int CountAfterDoubleDash(this ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Count();
+    }
+
+    /// <summary>
+    /// System.CommandLine hands a token it does not know to the command's free arguments (a PAIR, an OUTPUT_DIR), unknown
+    /// flags included; before "--", a token that looks like a flag is an unknown one, not a name.
+    /// </summary>
+    private static IEnumerable<string> UnknownFlags(ParseResult result)
+    {
+        var afterDoubleDash = result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).ToHashSet(ReferenceEqualityComparer.Instance);
+        return result.CommandResult.Children.OfType<ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Where(t => t.Value is ['-', _, ..] && !afterDoubleDash.Contains(t))
+            .Select(t => t.Value);
     }
 
     /// <summary>The subcommands' names after the root's, each with a leading space.</summary>

@@ -39,7 +39,7 @@ public sealed class AgentCommandLineTests
     [InlineData(new[] { "sleep" }, "unexpected 'sleep': put the collector's command after --")]
     [InlineData(new[] { "--stop-grace-ms", "-1", "--", "x" }, "--stop-grace-ms: '-1' is not an integer in 0..2147483647")]
     [InlineData(new[] { "--identity" }, "Required argument missing for option: '--identity'.")]
-    [InlineData(new[] { "--verbose", "--", "x" }, "unexpected '--verbose': put the collector's command after --")]
+    [InlineData(new[] { "--verbose", "--", "x" }, "Unrecognized command or argument '--verbose'.")]
     public void Parse_BadCommandLine_SaysWhatIsWrong(string[] args, string message)
     {
         var parsed = AgentCommandLine.Parse(args, k => Env.GetValueOrDefault(k));

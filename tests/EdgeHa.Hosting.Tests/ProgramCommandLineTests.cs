@@ -93,6 +93,18 @@ public sealed class ProgramCommandLineTests
         Assert.EndsWith("Run 'prog sub --help' for usage.\n", Finish(parsed).Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "sub", "a", "--slow" }, new[] { "Unrecognized command or argument '--slow'." })]
+    [InlineData(new[] { "sub", "-x", "--", "-y" }, new[] { "Unrecognized command or argument '-x'." })]
+    [InlineData(new[] { "sub", "--", "-y", "--fast" }, new string[0])]
+    public void Parse_FlagLikeArgumentBeforeDoubleDash_IsAnUnknownFlag(string[] args, string[] errors)
+    {
+        var root = ProgramCommandLine.Root("prog", "test");
+        root.Add(new Command("sub") { Flag.Switch("--fast", "f"), new Argument<string[]>("NAME") { Arity = ArgumentArity.ZeroOrMore } });
+
+        Assert.Equal(errors, ProgramCommandLine.Parse(root, args, (_, _) => "ok").Errors);
+    }
+
     [Fact]
     public void Parse_ResponseFileSyntax_IsAnOrdinaryValue() =>
         Assert.Equal("@devices.txt", Parse("--device", "@devices.txt").Options!.Device);

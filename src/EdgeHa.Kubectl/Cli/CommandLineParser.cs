@@ -138,12 +138,6 @@ internal static class CommandLineParser
             Watch = Value<bool>("watch"),
         };
         var rest = result.GetValue(pairs[cmd]) ?? [];
-        if (rest[..^result.CountAfterDoubleDash()].FirstOrDefault(r => r.Length > 1 && r[0] == '-') is { } unknown)
-        {
-            errors.Add($"Unrecognized command or argument '{unknown}'.");
-            return null;
-        }
-
         var error = cmd switch
         {
             CommandKind.Status or CommandKind.Events when rest.Length > 1 => $"{name} takes at most one PAIR name, got {rest.Length}: {Quoted(rest)}",
