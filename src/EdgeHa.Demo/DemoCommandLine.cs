@@ -33,7 +33,7 @@ public static class DemoCommandLine
         var node = new Argument<string>("NODE") { Description = "the simulated node" };
         var run = new Command("run", "The whole story (the default): sandbox, two nodes, device, MQTT broker, operator; per mode a pair, a crash, failover, "
             + "restore, fail-back, an upgrade; continuity measured through the VIP and at an MQTT subscriber; a timeline and results. Exit 0 only "
-            + "when the pair met its own predicted failover time and the continuity goal (1: goal missed, 3: a step failed, 2: bad arguments)");;
+            + "when the pair met its own predicted failover time and the continuity goal (1: goal missed, 3: a step failed, 2: bad arguments)");
         var up = new Command("up", "Start the sandbox with the hot pair and keep it running (until SIGTERM / Ctrl-C)");
         var nodeCommand = new Command("node", "Crash or restore a simulated node of a running `up` sandbox") { action, node };
         var root = ProgramCommandLine.Root("EdgeHa.Demo", "The Edge HA demo: a redundant pair failing over in a local sandbox", mode, workDir, timeout, configuration, kubeconfig, broker);

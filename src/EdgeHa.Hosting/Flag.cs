@@ -38,7 +38,11 @@ public static class Flag
 
     /// <summary>A free-text flag.</summary>
     public static Option<string> Text(string name, string description, params string[] aliases) =>
-        Of(name, description, static (string text, out string value) => (value = text).Length >= 0, "text", aliases).Shown("string");
+        Of(name, description, static (string text, out string value) =>
+        {
+            value = text;
+            return true;
+        }, "text", aliases).Shown("string");
 
     /// <summary>A flag given any number of times, every value kept in order (for example <c>--read</c>).</summary>
     public static Option<string[]> Repeated(string name, string description, params string[] aliases) =>

@@ -79,7 +79,7 @@ public static class ProgramCommandLine
     public static int CountAfterDoubleDash(this ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Count();
+        return TokensAfterDoubleDash(result).Count();
     }
 
     /// <summary>
@@ -88,12 +88,15 @@ public static class ProgramCommandLine
     /// </summary>
     private static IEnumerable<string> UnknownFlags(ParseResult result)
     {
-        var afterDoubleDash = result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).ToHashSet(ReferenceEqualityComparer.Instance);
+        var afterDoubleDash = TokensAfterDoubleDash(result).ToHashSet(ReferenceEqualityComparer.Instance);
         return result.CommandResult.Children.OfType<ArgumentResult>()
             .SelectMany(a => a.Tokens)
             .Where(t => t.Value is ['-', _, ..] && !afterDoubleDash.Contains(t))
             .Select(t => t.Value);
     }
+
+    private static IEnumerable<Token> TokensAfterDoubleDash(ParseResult result) =>
+        result.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1);
 
     /// <summary>The subcommands' names after the root's, each with a leading space.</summary>
     private static string PathOf(CommandResult result) =>
