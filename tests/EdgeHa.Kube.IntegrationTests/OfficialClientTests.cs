@@ -139,6 +139,68 @@ public sealed class OfficialClientTests(SandboxFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Deployment_WrittenByOurClient_ReadsTheSameThroughTheOfficialModel()
+    {
+        using var guard = Eventually.Guard();
+        var ns = await _sandbox.NewNamespaceAsync(guard.Token);
+        await _sandbox.Client.CreateAsync(Objects.Deployment("line1-edge-a", ns), guard.Token);
+
+        var official = await _official.AppsV1.ReadNamespacedDeploymentAsync("line1-edge-a", ns, cancellationToken: guard.Token);
+
+        Assert.Equal(1, official.Spec.Replicas);
+        Assert.Equal("line1-edge-a", official.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal(["collector", "sidecar"], official.Spec.Template.Spec.Containers.Select(c => c.Name));
+        Assert.Equal("edgeha/collector:0.1.0", official.Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task PodStatus_WrittenByTheOfficialClient_ReadsTheSameThroughOurModel()
+    {
+        // The operator decides on readiness and the pod IP it reads through our Pod model.
+        using var guard = Eventually.Guard();
+        var ns = await _sandbox.NewNamespaceAsync(guard.Token);
+        var pod = await _official.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "collector" },
+            Spec = new V1PodSpec { NodeName = "edge-a", Containers = [new V1Container { Name = "collector", Image = "edgeha/collector:0.1.0" }] },
+        }, ns, cancellationToken: guard.Token);
+        var started = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
+        pod.Status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = "10.244.1.7",
+            StartTime = started,
+            Conditions = [new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = started }],
+            ContainerStatuses = [new V1ContainerStatus { Name = "collector", Ready = true, RestartCount = 2, Image = "edgeha/collector:0.1.0", ImageID = "", Started = true }],
+        };
+        await _official.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "collector", ns, cancellationToken: guard.Token);
+
+        var ours = await _sandbox.Client.GetAsync<Models.Pod>("collector", ns, guard.Token);
+
+        Assert.True(ours.IsReady);
+        Assert.Equal(("Running", "10.244.1.7", "edge-a"), (ours.Status!.Phase, ours.Status.PodIP, ours.Spec!.NodeName));
+        Assert.Equal(new DateTimeOffset(started), ours.Status.StartTime);
+        Assert.Equal(2, Assert.Single(ours.Status.ContainerStatuses!).RestartCount);
+    }
+
+    [Fact]
+    public async Task RedundantPair_ThroughTheOfficialCustomObjectsApi_StatusPatchReachesOurModel()
+    {
+        using var guard = Eventually.Guard();
+        var ns = await _sandbox.NewNamespaceAsync(guard.Token);
+        await Objects.EnsureRedundantPairCrdAsync(_sandbox.Client, guard.Token);
+        await _sandbox.Client.CreateAsync(Objects.RedundantPairs, Objects.Pair("line1", ns), ns, guard.Token);
+
+        var patch = new V1Patch("""{"status":{"activeNode":"ipc-b","epoch":2}}""", V1Patch.PatchType.MergePatch);
+        await _official.CustomObjects.PatchNamespacedCustomObjectStatusAsync(patch, "edgeha.io", "v1alpha1", ns, "redundantpairs", "line1", cancellationToken: guard.Token);
+        var listed = await _official.CustomObjects.ListNamespacedCustomObjectAsync("edgeha.io", "v1alpha1", ns, "redundantpairs", cancellationToken: guard.Token);
+
+        var ours = await _sandbox.Client.GetAsync<Api.RedundantPair>(Objects.RedundantPairs, ns, "line1", guard.Token);
+        Assert.Equal(("ipc-b", 2L), (ours.Status!.ActiveNode, ours.Status.Epoch));
+        Assert.Contains("\"activeNode\":\"ipc-b\"", System.Text.Json.JsonSerializer.Serialize(listed), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_OfAMissingObject_IsA404WithTheKubernetesStatusBody()
     {
         using var guard = Eventually.Guard();
