@@ -85,11 +85,33 @@ VERSION ?= 0.1.0
 CONTAINER_TOOL ?= docker
 IMAGES := operator collector modbus-simulator
 
+# BASE=local builds on the stand-ins scripts/base-images.sh makes (podman, no registry) and lets the SDK stage read
+# the host's NuGet cache; the default builds on mcr.microsoft.com/dotnet/sdk:10.0 and aspnet:10.0.
+BASE ?= mcr
+NUGET_CACHE ?= $(or $(NUGET_PACKAGES),$(HOME)/.nuget/packages)
+ifeq ($(BASE),local)
+ifneq ($(notdir $(CONTAINER_TOOL)),podman)
+$(error BASE=local needs CONTAINER_TOOL=podman: the local base images live in podman's storage)
+endif
+SDK_IMAGE ?= localhost/edgeha-base/dotnet-sdk:10.0
+RUNTIME_IMAGE ?= localhost/edgeha-base/aspnet:10.0
+BASE_BUILD_ARGS = --pull=never $(if $(wildcard $(NUGET_CACHE)),-v $(NUGET_CACHE):/nuget-fallback:ro)
+endif
+# Docker's BuildKit sets TARGETARCH itself; podman 4.3 leaves it empty, so it gets the host's.
+ifeq ($(notdir $(CONTAINER_TOOL)),podman)
+BASE_BUILD_ARGS += --build-arg TARGETARCH=$(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(shell uname -m)))
+endif
+BASE_BUILD_ARGS += $(if $(SDK_IMAGE),--build-arg SDK_IMAGE=$(SDK_IMAGE)) $(if $(RUNTIME_IMAGE),--build-arg RUNTIME_IMAGE=$(RUNTIME_IMAGE))
+
+.PHONY: base-images
+base-images: ## Make the local stand-ins for the .NET SDK and ASP.NET Core images with podman (root, debootstrap; no registry needed).
+	scripts/base-images.sh
+
 .PHONY: docker-build
-docker-build: ## Build the operator, collector and simulator images as $(IMG_REGISTRY)/edgeha/<name>:$(IMG_TAG).
+docker-build: $(if $(filter local,$(BASE)),base-images) ## Build the operator, collector and simulator images as $(IMG_REGISTRY)/edgeha/<name>:$(IMG_TAG) (BASE=local CONTAINER_TOOL=podman: without a registry).
 	@set -e; for name in $(IMAGES); do \
 	  echo "== $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG)"; \
-	  $(CONTAINER_TOOL) build -f deploy/docker/$$name.Dockerfile --build-arg VERSION=$(VERSION) \
+	  $(CONTAINER_TOOL) build -f deploy/docker/$$name.Dockerfile --build-arg VERSION=$(VERSION) $(BASE_BUILD_ARGS) \
 	    -t $(IMG_REGISTRY)/edgeha/$$name:$(IMG_TAG) . ; \
 	done
 

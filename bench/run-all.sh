@@ -9,6 +9,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 rows="$(mktemp)"
 trap 'rm -f "$rows" "$rows.modbus" "$rows.mqtt" "$rows.upgrade" "$rows.failover" "$rows.netns"' EXIT
 
+# The peers the benchmarks compare against, as make test installs its own (root with apt-get; otherwise the
+# missing ones and the command are printed, and those rows say "not measured").
+"$here/../scripts/install-test-peers.sh" libmodbus-dev gcc pkg-config python3-pymodbus mosquitto mosquitto-clients || true
+
 echo "== Modbus (bench/modbus/run.sh)"
 timeout --kill-after=10 180 "$here/modbus/run.sh" 2>&1 | tee "$rows.modbus"
 modbus_rc=${PIPESTATUS[0]}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command: installs missing test peers where it can, builds once, runs every .NET test project,
-# then the manifest checks and the network tests (tests/netns: real cuts between network namespaces; they skip
-# without root, EDGEHA_TEST_NETNS=0 skips them), and prints one closing line "N passed, N failed" summed over all
-# of them. Exits non-zero on any failure.
+# then the manifest checks, the network tests (tests/netns: real cuts between network namespaces; they skip
+# without root, EDGEHA_TEST_NETNS=0 skips them) and the image checks (scripts/test-images.sh: the three images built
+# with podman and started; they skip without root, EDGEHA_TEST_IMAGES=0 skips them), and prints one closing line
+# "N passed, N failed" summed over all of them. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 results=TestResults
@@ -66,11 +67,23 @@ for t in tests/netns/*.sh; do
 done
 rm -rf "$net_build"
 
+echo "== images (the three Dockerfiles built with podman on local base images and started; root)"
+# Counted as the manifest checks are: its closing "N passed, N failed, N skipped" line. EDGEHA_TEST_IMAGES=0 skips.
+images_log=$(mktemp)
+scripts/test-images.sh | tee "$images_log"
+irc=${PIPESTATUS[0]}
+read -r i_passed i_failed i_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$images_log" | tail -n 1 | awk '{print $1, $3, $5}')
+i_failures=$(grep -E '^FAIL: ' "$images_log" || true)
+rm -f "$images_log"
+i_passed=${i_passed:-0}; i_failed=${i_failed:-0}; i_skipped=${i_skipped:-0}
+if [ "$irc" -ne 0 ] && [ "$i_failed" -eq 0 ]; then i_failed=1; fi
+
 echo
 # The failed tests and manifest checks by name, last, so that the tail of a CI log says which ones.
 grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
   | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' | sort -u || true
 [ -n "$m_failures" ] && printf '%s\n' "$m_failures"
 [ -n "$n_failures" ] && printf '%s' "$n_failures"
-echo "$((dn_passed + m_passed + n_passed)) passed, $((dn_failed + m_failed + n_failed)) failed, $((dn_skipped + m_skipped + n_skipped)) skipped"
-[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ] && [ "$n_failed" -eq 0 ]
+[ -n "$i_failures" ] && printf '%s\n' "$i_failures"
+echo "$((dn_passed + m_passed + n_passed + i_passed)) passed, $((dn_failed + m_failed + n_failed + i_failed)) failed, $((dn_skipped + m_skipped + n_skipped + i_skipped)) skipped"
+[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ] && [ "$n_failed" -eq 0 ] && [ "$i_failed" -eq 0 ]

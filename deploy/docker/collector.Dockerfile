@@ -31,10 +31,13 @@ LABEL org.opencontainers.image.title="edgeha/collector" \
 WORKDIR /app
 COPY --from=build --chown=0:0 /app ./
 # Read-only root filesystem: no diagnostics IPC socket in /tmp; workstation GC keeps a small pod small.
+# The program binds its --http-port (8080) itself; the base image's ASPNETCORE_HTTP_PORTS would only make Kestrel
+# log an "Overriding address(es)" warning at every start.
 ENV DOTNET_EnableDiagnostics=0 \
     DOTNET_gcServer=0 \
     DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-    ASPNETCORE_HTTP_PORTS=8080
+    ASPNETCORE_HTTP_PORTS= \
+    ASPNETCORE_URLS=
 # The 'app' user (uid 1654) of the official .NET images; numeric so runAsNonRoot can verify it.
 USER 1654:1654
 EXPOSE 8080

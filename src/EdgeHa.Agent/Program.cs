@@ -5,17 +5,13 @@ using EdgeHa.Kube;
 using EdgeHa.Kube.Config;
 using Microsoft.Extensions.Logging;
 
-AgentOptions options;
-try
+var parsed = AgentCommandLine.Parse(args, Environment.GetEnvironmentVariable);
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    options = AgentOptions.Parse(args, Environment.GetEnvironmentVariable);
+    return exitCode;
 }
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"edgeha-agent: {e.Message}");
-    Console.Error.WriteLine(AgentOptions.Usage);
-    return 2;
-}
+
+var options = parsed.Options!;
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 var config = options.Kubeconfig is { } path ? KubeConfigLoader.FromKubeConfigFiles([path]) : KubeConfigLoader.Load();

@@ -1,39 +1,21 @@
+using System.CommandLine;
 using EdgeHa.Api.Schema;
+using EdgeHa.Hosting;
 
 // Writes the RedundantPair CRD generated from the EdgeHa.Api types, and optionally refreshes the generated
-// field reference inside a Markdown file.
-// Usage: EdgeHa.Api.CrdGen [OUTPUT_DIR] [--docs FILE.md] [--check]   (OUTPUT_DIR defaults to crds/)
-//   --docs FILE.md  also replace the text between the generated-reference markers in FILE.md
-//   --check         write nothing; exit 1 when a file differs from what would be generated
-const string Usage = "Usage: EdgeHa.Api.CrdGen [OUTPUT_DIR] [--docs FILE.md] [--check]";
-if (args.Any(a => a is "-h" or "--help"))
+// field reference inside a Markdown file. Exit codes: 0 done, 1 stale (--check), 2 bad arguments or a failed write.
+var checkFlag = Flag.Switch("--check", "write nothing; exit 1 when a file differs from what would be generated");
+var docsFlag = Flag.Text("--docs", "also replace the text between the generated-reference markers in FILE.md").Shown("FILE.md");
+var outputArgument = new Argument<string>("OUTPUT_DIR") { Description = "where the CRD goes (default crds/)", Arity = ArgumentArity.ZeroOrOne };
+var root = ProgramCommandLine.Root("EdgeHa.Api.CrdGen", "Generates the RedundantPair CRD (and its field reference) from the EdgeHa.Api types", checkFlag, docsFlag);
+root.Add(outputArgument);
+var parsed = ProgramCommandLine.Parse(root, args, (result, _) => new CrdGenArguments(result.GetValue(outputArgument), result.GetValue(docsFlag), result.GetValue(checkFlag)));
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    Console.WriteLine(Usage);
-    return 0;
+    return exitCode;
 }
 
-var check = false;
-string? docs = null;
-string? directory = null;
-for (var i = 0; i < args.Length; i++)
-{
-    switch (args[i])
-    {
-        case "--check":
-            check = true;
-            break;
-        case "--docs" when i + 1 < args.Length:
-            docs = args[++i];
-            break;
-        case var a when !a.StartsWith("--", StringComparison.Ordinal) && directory is null:
-            directory = a;
-            break;
-        default:
-            Console.Error.WriteLine($"unexpected argument '{args[i]}'\n{Usage}");
-            return 2;
-    }
-}
-
+var (directory, docs, check) = parsed.Options!;
 try
 {
     var outputs = new List<(string Path, string Text)>
@@ -73,3 +55,6 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException or Inv
     Console.Error.WriteLine($"generation failed: {e.Message}");
     return 2;
 }
+
+/// <summary>What to generate where.</summary>
+internal sealed record CrdGenArguments(string? Directory, string? Docs, bool Check);

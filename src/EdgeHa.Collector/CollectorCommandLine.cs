@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using EdgeHa.Hosting;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -8,159 +10,110 @@ namespace EdgeHa.Collector;
 /// <summary>
 /// Builds <see cref="CollectorOptions"/> from a YAML file (<c>--config</c>) and flags; flags win over the file, and
 /// <c>--read</c> flags replace the file's <c>reads</c>. Every error names the flag or field (and line:column for the file).
+/// The flags are System.CommandLine options (shared helpers in EdgeHa.Hosting); their values, like the file's, are
+/// read by <see cref="Apply"/>, so a flag and its config key accept the same values and fail with the same message.
 /// </summary>
 public static class CollectorCommandLine
 {
-    public const string Usage = """
-        usage: EdgeHa.Collector --device HOST:PORT --read TABLE:ADDRESS:COUNT [--read ...] [options]
-          --device HOST:PORT        Modbus TCP device
-          --unit N                  unit id (default 1)
-          --read TABLE:ADDRESS:COUNT  block to poll; TABLE is coil, discrete, holding or input (repeatable)
-          --interval-ms N           poll interval (default 1000)
-          --role active|standby|stopped|lease  initial role (default active; lease when EDGEHA_LEASE_NAME is set);
-                                    with lease the pair Lease decides (fencing) and PUT /role is refused
-          --lease-namespace NS      the pair Lease's namespace (default EDGEHA_LEASE_NAMESPACE, then POD_NAMESPACE)
-          --lease-name NAME         the pair Lease (default EDGEHA_LEASE_NAME)
-          --identity POD            this holder's identity (default POD_NAME)
-          --kubeconfig FILE         kubeconfig for the lease (default: KUBECONFIG, ~/.kube/config, in-cluster)
-          --serve-modbus PORT       serve the published values over Modbus TCP (reads only; standby answers busy)
-          --once                    poll once, print the sample as JSON and exit (0 when the device answered)
-          --http-port N             HTTP port for /healthz /metrics /samples /role (default 8080)
-          --sequence TABLE:ADDRESS  the device's 16-bit sequence register (holding or input)
-          --config FILE             YAML config; flags override it
-          --stdout-jsonl            also write each published sample as a JSON line on stdout
-          --buffer-seconds N        seconds of samples kept for replay (default 60)
-          --stale-after-ms N        unhealthy when the device has not answered for this long (default 3 intervals)
-          --request-timeout-ms N    timeout of each Modbus request (default: interval, clamped to 1000..5000)
-          --bind ADDRESS            HTTP bind address (default EDGEHA_BIND_ADDRESS, then 0.0.0.0)
-          --publish-queue N         samples queued for the sinks before the oldest is dropped (default 10000)
-          --mqtt-broker URL         publish samples to mqtt://HOST[:1883] or mqtts://HOST[:8883] (QoS 1)
-          --mqtt-topic TOPIC        topic; {namespace} {pair} {node} are filled (default edgeha/{namespace}/{pair}/samples)
-          --mqtt-client-id ID       MQTT client id (default edgeha-collector-POD_NAME)
-          --mqtt-username NAME      MQTT user name
-          --mqtt-password-file FILE file holding the MQTT password (never logged)
-          --mqtt-ca-file FILE       PEM CA certificate(s) the mqtts broker's certificate must chain to
-          The --mqtt-* flags and --publish-queue may also come from EDGEHA_MQTT_BROKER, EDGEHA_MQTT_TOPIC, ...,
-          EDGEHA_PUBLISH_QUEUE (flags win), and from the config as mqttBroker, mqttTopic, ..., publishQueue.
+    /// <summary>One setting: its flag, its config key and environment variable (if any), and its help.</summary>
+    private sealed record Setting(string Flag, string? Key, string? Env, string HelpName, string Description);
 
-        """;
-
-    /// <summary>The delivery settings: flag, config key, environment variable.</summary>
-    private static readonly (string Flag, string Key, string Env)[] MqttFlags =
+    /// <summary>Every setting; the config keys in the order the "unknown field" error lists them.</summary>
+    private static readonly Setting[] Settings =
     [
-        ("--mqtt-broker", "mqttBroker", "EDGEHA_MQTT_BROKER"),
-        ("--mqtt-topic", "mqttTopic", "EDGEHA_MQTT_TOPIC"),
-        ("--mqtt-client-id", "mqttClientId", "EDGEHA_MQTT_CLIENT_ID"),
-        ("--mqtt-username", "mqttUsername", "EDGEHA_MQTT_USERNAME"),
-        ("--mqtt-password-file", "mqttPasswordFile", "EDGEHA_MQTT_PASSWORD_FILE"),
-        ("--mqtt-ca-file", "mqttCaFile", "EDGEHA_MQTT_CA_FILE"),
-        ("--publish-queue", "publishQueue", "EDGEHA_PUBLISH_QUEUE"),
+        new("--device", "device", null, "HOST:PORT", "Modbus TCP device"),
+        new("--unit", "unit", null, "N", "unit id (default 1)"),
+        new("--read", "reads", null, "TABLE:ADDRESS:COUNT", "block to poll; TABLE is coil, discrete, holding or input (repeatable)"),
+        new("--interval-ms", "intervalMilliseconds", null, "N", "poll interval (default 1000)"),
+        new("--role", "role", null, "active|standby|stopped|lease",
+            "initial role (default active; lease when EDGEHA_LEASE_NAME is set); with lease the pair Lease decides (fencing) and PUT /role is refused"),
+        new("--http-port", "httpPort", null, "N", "HTTP port for /healthz /metrics /samples /role (default 8080)"),
+        new("--sequence", "sequence", null, "TABLE:ADDRESS", "the device's 16-bit sequence register (holding or input)"),
+        new("--stdout-jsonl", "stdoutJsonl", null, "", "also write each published sample as a JSON line on stdout"),
+        new("--buffer-seconds", "bufferSeconds", null, "N", "seconds of samples kept for replay (default 60)"),
+        new("--stale-after-ms", "staleAfterMilliseconds", null, "N", "unhealthy when the device has not answered for this long (default 3 intervals)"),
+        new("--request-timeout-ms", "requestTimeoutMilliseconds", null, "N", "timeout of each Modbus request (default: interval, clamped to 1000..5000)"),
+        new("--bind", "bind", null, "ADDRESS", "HTTP bind address (default EDGEHA_BIND_ADDRESS, then 0.0.0.0)"),
+        new("--serve-modbus", "serveModbusPort", null, "PORT", "serve the published values over Modbus TCP (reads only; standby answers busy)"),
+        new("--mqtt-broker", "mqttBroker", "EDGEHA_MQTT_BROKER", "URL", "publish samples to mqtt://HOST[:1883] or mqtts://HOST[:8883] (QoS 1)"),
+        new("--mqtt-topic", "mqttTopic", "EDGEHA_MQTT_TOPIC", "TOPIC", "topic; {namespace} {pair} {node} are filled (default edgeha/{namespace}/{pair}/samples)"),
+        new("--mqtt-client-id", "mqttClientId", "EDGEHA_MQTT_CLIENT_ID", "ID", "MQTT client id (default edgeha-collector-POD_NAME)"),
+        new("--mqtt-username", "mqttUsername", "EDGEHA_MQTT_USERNAME", "NAME", "MQTT user name"),
+        new("--mqtt-password-file", "mqttPasswordFile", "EDGEHA_MQTT_PASSWORD_FILE", "FILE", "file holding the MQTT password (never logged)"),
+        new("--mqtt-ca-file", "mqttCaFile", "EDGEHA_MQTT_CA_FILE", "FILE", "PEM CA certificate(s) the mqtts broker's certificate must chain to"),
+        new("--publish-queue", "publishQueue", "EDGEHA_PUBLISH_QUEUE", "N", "samples queued for the sinks before the oldest is dropped (default 10000)"),
+        new("--lease-namespace", null, null, "NS", "the pair Lease's namespace (default EDGEHA_LEASE_NAMESPACE, then POD_NAMESPACE)"),
+        new("--lease-name", null, null, "NAME", "the pair Lease (default EDGEHA_LEASE_NAME)"),
+        new("--identity", null, null, "POD", "this holder's identity (default POD_NAME)"),
+        new("--kubeconfig", null, null, "FILE", "kubeconfig for the lease (default: KUBECONFIG, ~/.kube/config, in-cluster)"),
     ];
 
-    private static readonly string[] ValueFlags =
-        ["--device", "--unit", "--read", "--interval-ms", "--role", "--http-port", "--sequence", "--config", "--buffer-seconds", "--stale-after-ms", "--request-timeout-ms", "--bind", "--lease-namespace", "--lease-name", "--identity", "--kubeconfig", "--serve-modbus", .. MqttFlags.Select(f => f.Flag)];
+    private static readonly string[] ConfigKeys = [.. Settings.Where(s => s.Key is not null).Select(s => s.Key!)];
 
-    private static readonly string[] ConfigKeys =
-        ["device", "unit", "reads", "intervalMilliseconds", "role", "httpPort", "sequence", "stdoutJsonl", "bufferSeconds", "staleAfterMilliseconds", "requestTimeoutMilliseconds", "bind", "serveModbusPort", .. MqttFlags.Select(f => f.Key)];
-
-    /// <summary>False with an empty error for --help; false with every problem found otherwise (exit code 2).</summary>
+    /// <summary>The options, or every problem found (exit code 2), or a request for help.</summary>
     /// <param name="args">The command line.</param>
-    /// <param name="options">The options built.</param>
-    /// <param name="error">Every problem, one per line.</param>
     /// <param name="environment">Where the operator's injected variables are read (see <see cref="CollectorOptions.ApplyEnvironment"/>); null reads none.</param>
-    public static bool TryParse(IReadOnlyList<string> args, out CollectorOptions options, out string error, Func<string, string?>? environment = null)
+    public static ParsedCommandLine<CollectorOptions> Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
-        options = new CollectorOptions();
-        var flags = new List<(string Flag, string? Value)>();
-        for (var i = 0; i < args.Count; i++)
+        var config = Flag.Repeated("--config", "YAML config; flags override it").Shown("FILE");
+        var once = Flag.Switch("--once", "poll once, print the sample as JSON and exit (0 when the device answered)");
+        var jsonl = Flag.Switch("--stdout-jsonl", Settings.Single(s => s.Flag == "--stdout-jsonl").Description);
+        var reads = Flag.Repeated("--read", Settings.Single(s => s.Flag == "--read").Description).Shown("TABLE:ADDRESS:COUNT");
+        var values = Settings.Where(s => s.Flag is not ("--read" or "--stdout-jsonl")).ToDictionary(s => s.Flag, s => Flag.Text(s.Flag, s.Description).Shown(s.HelpName));
+        var root = ProgramCommandLine.Root("EdgeHa.Collector",
+            "The reference data collector: polls Modbus registers, honours its role (active / standby), self-fences. The --mqtt-* flags and "
+            + "--publish-queue may also come from EDGEHA_MQTT_BROKER, EDGEHA_MQTT_TOPIC, ..., EDGEHA_PUBLISH_QUEUE (flags win), and from the "
+            + "config as mqttBroker, mqttTopic, ..., publishQueue",
+            [.. Settings.Select(s => s.Flag switch { "--read" => reads, "--stdout-jsonl" => jsonl, var flag => (Option)values[flag] }), config, once]);
+        return ProgramCommandLine.Parse(root, args, (result, errors) =>
         {
-            var arg = args[i];
-            if (arg is "-h" or "--help")
+            var options = new CollectorOptions { Once = result.GetValue(once) };
+            foreach (var path in result.GetValue(config) ?? [])
             {
-                error = "";
-                return false;
+                LoadConfig(path, options, errors);
             }
 
-            string? value = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            var readFlags = result.GetValue(reads) ?? [];
+            if (readFlags.Length > 0)
             {
-                value = arg[(eq + 1)..];
-                arg = arg[..eq];
+                options.Reads.Clear();
             }
 
-            if (arg == "--once")
+            // The environment overrides the config file; flags override both.
+            if (environment is not null)
             {
-                options.Once = true;
-                continue;
-            }
-
-            if (arg == "--stdout-jsonl")
-            {
-                flags.Add((arg, value ?? "true"));
-                continue;
-            }
-
-            if (!ValueFlags.Contains(arg))
-            {
-                error = $"unknown argument '{args[i]}'";
-                return false;
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Count)
+                foreach (var setting in Settings.Where(s => s.Env is not null && result.GetResult(values[s.Flag]) is null))
                 {
-                    error = $"{arg} needs a value";
-                    return false;
-                }
-
-                value = args[++i];
-            }
-
-            flags.Add((arg, value));
-        }
-
-        var errors = new List<string>();
-        foreach (var (_, path) in flags.Where(f => f.Flag == "--config"))
-        {
-            LoadConfig(path!, options, errors);
-        }
-
-        if (flags.Any(f => f.Flag == "--read"))
-        {
-            options.Reads.Clear();
-        }
-
-        // The environment overrides the config file; flags override both.
-        if (environment is not null)
-        {
-            foreach (var (flag, _, env) in MqttFlags)
-            {
-                if (environment(env) is { Length: > 0 } value && !flags.Any(f => f.Flag == flag))
-                {
-                    Apply(options, flag, env, value, errors);
+                    if (environment(setting.Env!) is { Length: > 0 } value)
+                    {
+                        Apply(options, setting.Flag, setting.Env!, value, errors);
+                    }
                 }
             }
-        }
 
-        foreach (var (flag, value) in flags.Where(f => f.Flag != "--config"))
-        {
-            Apply(options, flag, flag, value!, errors);
-        }
+            foreach (var read in readFlags)
+            {
+                Apply(options, "--read", "--read", read, errors);
+            }
 
-        if (environment is not null)
-        {
-            options.ApplyEnvironment(environment, bindGiven: !options.HttpBindAddress.Equals(IPAddress.Any));
-        }
+            result.Apply(jsonl, on => options.StdoutJsonLines = on);
+            foreach (var (flag, option) in values)
+            {
+                result.Apply(option, value => Apply(options, flag, flag, value, errors));
+            }
 
-        if (errors.Count == 0)
-        {
-            errors.AddRange(options.Validate());
-        }
+            if (environment is not null)
+            {
+                options.ApplyEnvironment(environment, bindGiven: !options.HttpBindAddress.Equals(IPAddress.Any));
+            }
 
-        error = string.Join(Environment.NewLine, errors);
-        return errors.Count == 0;
+            if (errors.Count == 0)
+            {
+                errors.AddRange(options.Validate());
+            }
+
+            return options;
+        });
     }
 
     /// <summary>Applies one setting; <paramref name="name"/> is what error messages call it (flag or file location + key).</summary>
@@ -362,7 +315,7 @@ public static class CollectorCommandLine
 
     private static int? Int(string value, int min, int max, string name, List<string> errors)
     {
-        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        if (Flag.TryParseInt(value, min, max, out var n))
         {
             return n;
         }
@@ -417,23 +370,7 @@ public static class CollectorCommandLine
                 continue;
             }
 
-            var flag = key switch
-            {
-                "device" => "--device",
-                "unit" => "--unit",
-                "reads" => "--read",
-                "intervalMilliseconds" => "--interval-ms",
-                "role" => "--role",
-                "httpPort" => "--http-port",
-                "sequence" => "--sequence",
-                "stdoutJsonl" => "--stdout-jsonl",
-                "bufferSeconds" => "--buffer-seconds",
-                "staleAfterMilliseconds" => "--stale-after-ms",
-                "requestTimeoutMilliseconds" => "--request-timeout-ms",
-                "serveModbusPort" => "--serve-modbus",
-                "bind" => "--bind",
-                _ => MqttFlags.First(f => f.Key == key).Flag,
-            };
+            var flag = Settings.Single(s => s.Key == key).Flag;
 
             if (key == "reads")
             {

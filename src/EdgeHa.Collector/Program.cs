@@ -3,18 +3,13 @@ using EdgeHa.Hosting;
 
 // Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad config file, 1 for any other start-up failure
 // (with --once: 1 when the device did not answer).
-if (!CollectorCommandLine.TryParse(args, out var options, out var error, Environment.GetEnvironmentVariable))
+var parsed = CollectorCommandLine.Parse(args, Environment.GetEnvironmentVariable);
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    if (error.Length == 0)
-    {
-        Console.Out.Write(CollectorCommandLine.Usage);
-        return 0;
-    }
-
-    Console.Error.WriteLine($"error: {error}");
-    Console.Error.Write(CollectorCommandLine.Usage);
-    return 2;
+    return exitCode;
 }
+
+var options = parsed.Options!;
 
 if (options.Once)
 {

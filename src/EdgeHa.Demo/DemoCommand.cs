@@ -5,7 +5,6 @@ namespace EdgeHa.Demo;
 /// <summary>What the user asked for.</summary>
 public enum DemoCommandKind
 {
-    Help,
     Run,
     Up,
     Node,

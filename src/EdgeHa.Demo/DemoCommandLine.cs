@@ -1,134 +1,62 @@
-using System.Globalization;
+using System.CommandLine;
 using EdgeHa.Demo.Infrastructure;
+using EdgeHa.Hosting;
 
 namespace EdgeHa.Demo;
 
-/// <summary>Parses the demo's command line.</summary>
+/// <summary>
+/// The demo's command line: <c>[run]</c> (the default), <c>up</c>, <c>node crash|restore NODE</c> and <c>help</c>; every
+/// flag is accepted after every command, so the scripts' shared flags (--work-dir, --configuration) fit them all.
+/// </summary>
 public static class DemoCommandLine
 {
-    public const string Usage = """
-        usage:
-          EdgeHa.Demo [run] [--mode hot|cold|both] [--work-dir DIR] [--timeout-seconds N] [--configuration Release|Debug]
-                        [--broker embedded|mosquitto|none]
-              the whole story: sandbox, two nodes, device, MQTT broker, operator; per mode a pair, a crash, failover,
-              restore, fail-back, an upgrade; continuity measured through the VIP and at an MQTT subscriber; a timeline
-              and results; exit 0 only when the pair met its own predicted failover time and the continuity goal
-              (1: goal missed, 3: a step failed, 2: bad arguments)
-              --broker: the collectors' MQTT broker (default EDGEHA_DEMO_BROKER, else embedded: MQTTnet in the demo;
-              mosquitto: the installed one; none: no MQTT, the VIP reader only)
-          EdgeHa.Demo up [--work-dir DIR] [--broker embedded|mosquitto|none]
-              start the sandbox with the hot pair and keep it running (until SIGTERM / Ctrl-C)
-          EdgeHa.Demo node crash|restore NODE [--work-dir DIR | --kubeconfig FILE]
-              crash or restore a simulated node of a running `up` sandbox
-
-        """;
-
     /// <summary>The default work directory of <c>up</c> and <c>node</c>, shared so they find each other.</summary>
     public static string DefaultUpDirectory => Path.Combine(Path.GetTempPath(), "edgeha-demo-up");
 
-    public static (DemoCommand? Command, string? Error) Parse(IReadOnlyList<string> args)
+    public static ParsedCommandLine<DemoCommand> Parse(IReadOnlyList<string> args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var command = new DemoCommand();
-        var i = 0;
-        if (args.Count > 0 && !args[0].StartsWith('-'))
+        var mode = Flag.Of("--mode", "hot, cold or both (default both; up: hot)", static (string text, out string value) => (value = text) is "hot" or "cold" or "both",
+            "hot, cold or both").Shown("hot|cold|both");
+        var workDir = Flag.Text("--work-dir", $"where the sandbox, logs and results go (up and node: default {DefaultUpDirectory})").Shown("DIR");
+        var timeout = Flag.Int("--timeout-seconds", "the whole run's limit (default 240)", 10, 3600).Shown("N");
+        var configuration = Flag.Text("--configuration", "the build configuration of the programs the demo starts (default Release)").Shown("Release|Debug");
+        var kubeconfig = Flag.Text("--kubeconfig", "node: the kubeconfig of the running up sandbox (default: DIR/kubeconfig)").Shown("FILE");
+        var broker = Flag.Of<DemoBrokerKind?>("--broker",
+            $"the collectors' MQTT broker (default {DemoApp.BrokerVariable}, else embedded: MQTTnet in the demo; mosquitto: the installed one; none: no MQTT, the VIP reader only)",
+            static (string text, out DemoBrokerKind? value) => (value = ParseBroker(text)) is not null, "embedded, mosquitto or none").Shown("embedded|mosquitto|none");
+        foreach (var option in new Option[] { mode, workDir, timeout, configuration, kubeconfig, broker })
         {
-            switch (args[0])
-            {
-                case "run":
-                    command = command with { Kind = DemoCommandKind.Run };
-                    i = 1;
-                    break;
-                case "up":
-                    command = command with { Kind = DemoCommandKind.Up, Mode = "hot" };
-                    i = 1;
-                    break;
-                case "node":
-                    if (args.Count < 3 || args[1] is not ("crash" or "restore"))
-                    {
-                        return (null, "usage: node crash|restore NODE");
-                    }
-
-                    command = command with { Kind = DemoCommandKind.Node, NodeAction = args[1], NodeName = args[2] };
-                    i = 3;
-                    break;
-                case "help":
-                    return (command with { Kind = DemoCommandKind.Help }, null);
-                default:
-                    return (null, $"unknown command '{args[0]}'");
-            }
+            option.Recursive = true;
         }
 
-        for (; i < args.Count; i++)
+        var action = new Argument<string>("ACTION").AcceptOnlyFromAmong("crash", "restore");
+        var node = new Argument<string>("NODE") { Description = "the simulated node" };
+        var run = new Command("run", "The whole story (the default): sandbox, two nodes, device, MQTT broker, operator; per mode a pair, a crash, failover, "
+            + "restore, fail-back, an upgrade; continuity measured through the VIP and at an MQTT subscriber; a timeline and results. Exit 0 only "
+            + "when the pair met its own predicted failover time and the continuity goal (1: goal missed, 3: a step failed, 2: bad arguments)");
+        var up = new Command("up", "Start the sandbox with the hot pair and keep it running (until SIGTERM / Ctrl-C)");
+        var nodeCommand = new Command("node", "Crash or restore a simulated node of a running `up` sandbox") { action, node };
+        var root = ProgramCommandLine.Root("EdgeHa.Demo", "The Edge HA demo: a redundant pair failing over in a local sandbox", mode, workDir, timeout, configuration, kubeconfig, broker);
+        root.Add(run);
+        root.Add(up);
+        root.Add(nodeCommand);
+        root.Add(ProgramCommandLine.HelpCommand());
+        return ProgramCommandLine.Parse(root, args, (result, _) =>
         {
-            var arg = args[i];
-            string? value = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            var chosen = result.CommandResult.Command;
+            var command = chosen == up ? new DemoCommand { Kind = DemoCommandKind.Up, Mode = "hot" }
+                : chosen == nodeCommand ? new DemoCommand { Kind = DemoCommandKind.Node, NodeAction = result.GetValue(action), NodeName = result.GetValue(node) }
+                : new DemoCommand();
+            return command with
             {
-                value = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-
-            if (arg is "-h" or "--help")
-            {
-                return (command with { Kind = DemoCommandKind.Help }, null);
-            }
-
-            if (arg is not ("--mode" or "--work-dir" or "--timeout-seconds" or "--configuration" or "--kubeconfig" or "--broker"))
-            {
-                return (null, $"unknown argument '{args[i]}'");
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Count)
-                {
-                    return (null, $"{arg} needs a value");
-                }
-
-                value = args[++i];
-            }
-
-            switch (arg)
-            {
-                case "--mode":
-                    if (value is not ("hot" or "cold" or "both"))
-                    {
-                        return (null, $"--mode: '{value}' is not hot, cold or both");
-                    }
-
-                    command = command with { Mode = value };
-                    break;
-                case "--work-dir":
-                    command = command with { WorkDirectory = value };
-                    break;
-                case "--timeout-seconds":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 10 or > 3600)
-                    {
-                        return (null, $"--timeout-seconds: '{value}' is not 10..3600");
-                    }
-
-                    command = command with { Timeout = TimeSpan.FromSeconds(seconds) };
-                    break;
-                case "--broker":
-                    if (ParseBroker(value) is not { } broker)
-                    {
-                        return (null, $"--broker: '{value}' is not embedded, mosquitto or none");
-                    }
-
-                    command = command with { Broker = broker };
-                    break;
-                case "--configuration":
-                    command = command with { Configuration = value };
-                    break;
-                default:
-                    command = command with { Kubeconfig = value };
-                    break;
-            }
-        }
-
-        return (command, null);
+                Mode = result.GetValueOr(mode, command.Mode)!,
+                WorkDirectory = result.GetValue(workDir),
+                Timeout = TimeSpan.FromSeconds(result.GetValueOr(timeout, (int)command.Timeout.TotalSeconds)),
+                Configuration = result.GetValueOr(configuration, command.Configuration)!,
+                Kubeconfig = result.GetValue(kubeconfig),
+                Broker = result.GetValue(broker),
+            };
+        });
     }
 
     /// <summary>The broker kind a --broker value or EDGEHA_DEMO_BROKER names, or null.</summary>

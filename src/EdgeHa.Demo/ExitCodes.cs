@@ -8,7 +8,7 @@ public static class ExitCodes
     /// <summary>Everything ran, but a goal was missed (failover slower than predicted, or hot standby lost samples).</summary>
     public const int GoalMissed = 1;
 
-    public const int Usage = 2;
+    public const int Usage = EdgeHa.Hosting.ProgramCommandLine.UsageExitCode;
 
     /// <summary>A step could not be done (setup, or a wait that timed out); the message names it.</summary>
     public const int StepFailed = 3;

@@ -2,20 +2,12 @@ using EdgeHa.Demo;
 using EdgeHa.Demo.Scenario;
 using EdgeHa.Hosting;
 
-var (command, error) = DemoCommandLine.Parse(args);
-if (command is null)
+var parsed = DemoCommandLine.Parse(args);
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    Console.Error.WriteLine($"error: {error}");
-    Console.Error.Write(DemoCommandLine.Usage);
-    return ExitCodes.Usage;
-}
-
-if (command.Kind == DemoCommandKind.Help)
-{
-    Console.Out.Write(DemoCommandLine.Usage);
-    return ExitCodes.Passed;
+    return exitCode;
 }
 
 // Ctrl-C and SIGTERM stop the demo cleanly: every step is cancelled and every process it started is stopped.
 using var shutdown = new ShutdownSignal();
-return await new DemoApp(ConsoleUi.ForConsole(), TimeProvider.System).RunAsync(command, shutdown.Token);
+return await new DemoApp(ConsoleUi.ForConsole(), TimeProvider.System).RunAsync(parsed.Options!, shutdown.Token);

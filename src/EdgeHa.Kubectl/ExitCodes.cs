@@ -10,7 +10,7 @@ internal static class ExitCodes
     public const int Failed = 1;
 
     /// <summary>The command line is wrong.</summary>
-    public const int Usage = 2;
+    public const int Usage = EdgeHa.Hosting.ProgramCommandLine.UsageExitCode;
 
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     public const int Interrupted = 130;

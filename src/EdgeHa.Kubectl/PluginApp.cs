@@ -27,27 +27,24 @@ internal static class PluginApp
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        Invocation invocation;
-        try
+        var parsed = CommandLineParser.Parse(args);
+        if (parsed.Help)
         {
-            invocation = CommandLineParser.Parse(args);
-        }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            var help = ex.Command is { } c ? $"kubectl edgeha {CommandLineParser.NameOf(c)} --help" : "kubectl edgeha --help";
-            await stderr.WriteLineAsync($"Run '{help}' for usage.");
-            return ExitCodes.Usage;
+            // The plugin's own pages (examples, the equivalent YAML) rather than System.CommandLine's generated help.
+            await stdout.WriteAsync(HelpText.For(CommandLineParser.KindOf(parsed.Command)));
+            return ExitCodes.Ok;
         }
 
-        switch (invocation.Command)
+        if (parsed.Finish(stdout, stderr) is { } usageError)
         {
-            case CommandKind.Help:
-                await stdout.WriteAsync(HelpText.For(invocation.HelpTopic));
-                return ExitCodes.Ok;
-            case CommandKind.Version:
-                await stdout.WriteLineAsync($"kubectl-edgeha {KubeClientFactory.Version}");
-                return ExitCodes.Ok;
+            return usageError;
+        }
+
+        var invocation = parsed.Options!;
+        if (invocation.Command == CommandKind.Version)
+        {
+            await stdout.WriteLineAsync($"kubectl-edgeha {KubeClientFactory.Version}");
+            return ExitCodes.Ok;
         }
 
         IKubernetesClient? client = null;

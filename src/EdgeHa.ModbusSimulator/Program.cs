@@ -2,18 +2,13 @@ using EdgeHa.Hosting;
 using EdgeHa.ModbusSimulator;
 
 // Exit codes: 0 after a clean shutdown, 2 for bad arguments or a bad map, 1 for any other start-up failure.
-if (!SimulatorCommandLine.TryParse(args, out var options, out var error, Environment.GetEnvironmentVariable))
+var parsed = SimulatorCommandLine.Parse(args, Environment.GetEnvironmentVariable);
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    if (error.Length == 0)
-    {
-        Console.Out.Write(SimulatorCommandLine.Usage);
-        return 0;
-    }
-
-    Console.Error.WriteLine($"error: {error}");
-    Console.Error.Write(SimulatorCommandLine.Usage);
-    return 2;
+    return exitCode;
 }
+
+var options = parsed.Options!;
 
 try
 {

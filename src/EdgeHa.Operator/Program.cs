@@ -1,19 +1,13 @@
 using EdgeHa.Hosting;
 using EdgeHa.Operator.Hosting;
 
-var (options, error, help) = OperatorCommandLine.Parse(args);
-if (help)
+var parsed = OperatorCommandLine.Parse(args);
+if (parsed.Finish(Console.Out, Console.Error) is { } exitCode)
 {
-    Console.Out.WriteLine(OperatorCommandLine.Usage);
-    return 0;
+    return exitCode;
 }
 
-if (options is null)
-{
-    Console.Error.WriteLine($"error: {error}");
-    Console.Error.WriteLine(OperatorCommandLine.Usage);
-    return 2;
-}
+var options = parsed.Options!;
 
 using var loggerFactory = LoggerFactory.Create(b => b
     .SetMinimumLevel(options.LogLevel)

@@ -19,7 +19,7 @@ public sealed class CollectorCommandLineTests : IDisposable
     [Fact]
     public void TryParse_MinimalFlags_UsesDefaults()
     {
-        Assert.True(CollectorCommandLine.TryParse(["--device", "plc1:502", "--read", "holding:0:10"], out var o, out var error), error);
+        Assert.True(CollectorParse.TryParse(["--device", "plc1:502", "--read", "holding:0:10"], out var o, out var error), error);
 
         Assert.Equal(("plc1", 502, (byte)1), (o.DeviceHost, o.DevicePort, o.UnitId));
         Assert.Equal([new ReadBlock(ModbusTable.HoldingRegisters, 0, 10)], o.Reads);
@@ -38,7 +38,7 @@ public sealed class CollectorCommandLineTests : IDisposable
             "--stale-after-ms", "2000", "--request-timeout-ms", "300", "--bind", "127.0.0.1",
         ];
 
-        Assert.True(CollectorCommandLine.TryParse(args, out var o, out var error), error);
+        Assert.True(CollectorParse.TryParse(args, out var o, out var error), error);
 
         Assert.Equal(("10.0.0.5", 5020, (byte)3), (o.DeviceHost, o.DevicePort, o.UnitId));
         Assert.Equal(2, o.Reads.Count);
@@ -63,7 +63,7 @@ public sealed class CollectorCommandLineTests : IDisposable
             stdoutJsonl: true
             """);
 
-        Assert.True(CollectorCommandLine.TryParse(["--config", path, "--role", "active", "--read", "coil:0:1"], out var o, out var error), error);
+        Assert.True(CollectorParse.TryParse(["--config", path, "--role", "active", "--read", "coil:0:1"], out var o, out var error), error);
 
         Assert.Equal(("plc", (byte)2, TimeSpan.FromMilliseconds(500)), (o.DeviceHost, o.UnitId, o.Interval));
         Assert.Equal(CollectorRole.Active, o.Role);
@@ -79,20 +79,41 @@ public sealed class CollectorCommandLineTests : IDisposable
     [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--interval-ms", "5" }, "--interval-ms: '5' is not an integer in 10..3600000")]
     [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--interval-ms", "1000", "--stale-after-ms", "500" }, "--stale-after-ms (staleAfterMilliseconds): 500 must be at least the interval (1000)")]
     [InlineData(new[] { "--device", "plc:1", "--read", "bits:0:1" }, "--read: unknown table 'bits' in 'bits:0:1' (expected coil, discrete, holding or input)")]
-    [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--unit" }, "--unit needs a value")]
-    [InlineData(new[] { "--device", "plc:1", "--verbose" }, "unknown argument '--verbose'")]
+    [InlineData(new[] { "--device", "plc:1", "--read", "holding:0:1", "--unit" }, "Required argument missing for option: '--unit'.")]
+    [InlineData(new[] { "--device", "plc:1", "--verbose" }, "Unrecognized command or argument '--verbose'.")]
     public void TryParse_BadFlags_ExplainTheProblem(string[] args, string expected)
     {
-        Assert.False(CollectorCommandLine.TryParse(args, out _, out var error));
+        Assert.False(CollectorParse.TryParse(args, out _, out var error));
         Assert.Equal(expected, error);
     }
+
+    [Fact]
+    public void TryParse_RepeatedFlag_LastWins()
+    {
+        Assert.True(CollectorParse.TryParse(["--device", "plc:502", "--read", "holding:0:1", "--mqtt-broker", "mqtt://a", "--mqtt-topic", "t", "--mqtt-broker=mqtt://b", "--unit", "2", "--unit", "3"], out var o, out var error), error);
+
+        Assert.Equal((new Uri("mqtt://b"), (byte)3), (o.MqttBroker, o.UnitId));
+    }
+
+    [Fact]
+    public void TryParse_StdoutJsonlFlag_OverridesTheConfigFile()
+    {
+        var path = Config("device: plc:502\nreads: [holding:0:1]\nstdoutJsonl: true\n");
+
+        Assert.True(CollectorParse.TryParse(["--config", path, "--stdout-jsonl=false", "--once"], out var o, out var error), error);
+
+        Assert.Equal((false, true), (o.StdoutJsonLines, o.Once));
+    }
+
+    [Fact]
+    public void Parse_Help_AsksForUsage() => Assert.True(CollectorCommandLine.Parse(["--device", "x", "--help"]).Help);
 
     [Fact]
     public void TryParse_BadConfigFile_NamesFileLineAndField()
     {
         var path = Config("device: plc:502\nreads:\n  - holding:0:4\n  - holding:0:200\nintervalMs: 5\n");
 
-        Assert.False(CollectorCommandLine.TryParse(["--config", path], out _, out var error));
+        Assert.False(CollectorParse.TryParse(["--config", path], out _, out var error));
 
         Assert.Equal(
             $"{path}:4:5: reads[1]: count '200' in 'holding:0:200' is not 1..125{Environment.NewLine}"
@@ -103,7 +124,7 @@ public sealed class CollectorCommandLineTests : IDisposable
     [Fact]
     public void TryParse_MissingConfigFile_SaysSo()
     {
-        Assert.False(CollectorCommandLine.TryParse(["--config", "/nonexistent/c.yaml"], out _, out var error));
+        Assert.False(CollectorParse.TryParse(["--config", "/nonexistent/c.yaml"], out _, out var error));
         Assert.StartsWith("/nonexistent/c.yaml: cannot read the config: ", error, StringComparison.Ordinal);
     }
 }

@@ -13,7 +13,7 @@ public sealed class CollectorOptionsEnvironmentTests
     [Fact]
     public void TryParse_OperatorEnvironment_SelectsTheLeaseRole()
     {
-        var ok = CollectorCommandLine.TryParse(Base, out var options, out var error,
+        var ok = CollectorParse.TryParse(Base, out var options, out var error,
             Env(("EDGEHA_LEASE_NAMESPACE", "plant"), ("EDGEHA_LEASE_NAME", "line-1-active"), ("POD_NAME", "line-1-edge-a-abcde"), ("EDGEHA_BIND_ADDRESS", "127.77.1.2")));
 
         Assert.True(ok, error);
@@ -25,7 +25,7 @@ public sealed class CollectorOptionsEnvironmentTests
     [Fact]
     public void TryParse_RoleFlag_OverridesTheEnvironment()
     {
-        var ok = CollectorCommandLine.TryParse([.. Base, "--role", "standby", "--bind", "127.0.0.1"], out var options, out var error,
+        var ok = CollectorParse.TryParse([.. Base, "--role", "standby", "--bind", "127.0.0.1"], out var options, out var error,
             Env(("EDGEHA_LEASE_NAME", "line-1-active"), ("EDGEHA_BIND_ADDRESS", "127.77.1.2")));
 
         Assert.True(ok, error);
@@ -37,7 +37,7 @@ public sealed class CollectorOptionsEnvironmentTests
     [Fact]
     public void TryParse_LeaseRoleWithoutIdentity_SaysWhatIsMissing()
     {
-        var ok = CollectorCommandLine.TryParse([.. Base, "--role", "lease", "--lease-name", "x"], out _, out var error, Env(("POD_NAMESPACE", "plant")));
+        var ok = CollectorParse.TryParse([.. Base, "--role", "lease", "--lease-name", "x"], out _, out var error, Env(("POD_NAMESPACE", "plant")));
 
         Assert.False(ok);
         Assert.Equal("--identity: the lease role needs this pod's name (or POD_NAME)", error);
@@ -46,7 +46,7 @@ public sealed class CollectorOptionsEnvironmentTests
     [Fact]
     public void TryParse_NoEnvironment_KeepsTheFlagRole()
     {
-        var ok = CollectorCommandLine.TryParse(Base, out var options, out var error);
+        var ok = CollectorParse.TryParse(Base, out var options, out var error);
 
         Assert.True(ok, error);
         Assert.False(options.UseLease);

@@ -28,7 +28,7 @@ public sealed class MqttOptionsTests : IDisposable
             "--mqtt-password-file", password, "--publish-queue", "500",
         ];
 
-        var ok = CollectorCommandLine.TryParse(args, out var o, out var error,
+        var ok = CollectorParse.TryParse(args, out var o, out var error,
             Env(("EDGEHA_LEASE_NAMESPACE", "plant"), ("EDGEHA_PAIR", "line-1"), ("EDGEHA_NODE", "edge-a"), ("EDGEHA_LEASE_NAME", "line-1-active"), ("POD_NAME", "p")));
 
         Assert.True(ok, error);
@@ -41,7 +41,7 @@ public sealed class MqttOptionsTests : IDisposable
     [Fact]
     public void TryParse_EnvironmentVariables_FillWhatFlagsDoNotGive()
     {
-        var ok = CollectorCommandLine.TryParse([.. Base, "--mqtt-topic", "plant/{node}/samples"], out var o, out var error,
+        var ok = CollectorParse.TryParse([.. Base, "--mqtt-topic", "plant/{node}/samples"], out var o, out var error,
             Env(("EDGEHA_MQTT_BROKER", "mqtt://env-broker"), ("EDGEHA_MQTT_TOPIC", "ignored/{pair}"), ("EDGEHA_MQTT_CLIENT_ID", "from-env"), ("EDGEHA_PUBLISH_QUEUE", "42"), ("NODE_NAME", "node-7")));
 
         Assert.True(ok, error);
@@ -62,7 +62,7 @@ public sealed class MqttOptionsTests : IDisposable
             publishQueue: 7
             """);
 
-        Assert.True(CollectorCommandLine.TryParse(["--config", config], out var o, out var error), error);
+        Assert.True(CollectorParse.TryParse(["--config", config], out var o, out var error), error);
 
         Assert.Equal(("mqtts", "plant/line-1", ca, 7), (o.MqttBroker!.Scheme, o.EffectiveMqttTopic, o.MqttCaFile, o.PublishQueueCapacity));
     }
@@ -82,7 +82,7 @@ public sealed class MqttOptionsTests : IDisposable
     [MemberData(nameof(BadSettings))]
     public void TryParse_BadSetting_NamesTheFlag(string[] flags, string expected)
     {
-        Assert.False(CollectorCommandLine.TryParse([.. Base, .. flags], out _, out var error));
+        Assert.False(CollectorParse.TryParse([.. Base, .. flags], out _, out var error));
 
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", error, StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class MqttOptionsTests : IDisposable
     {
         var password = File("password", "pw");
 
-        Assert.False(CollectorCommandLine.TryParse([.. Base, "--mqtt-broker", "mqtt://b", "--mqtt-topic", "t", "--mqtt-password-file", password], out _, out var error));
+        Assert.False(CollectorParse.TryParse([.. Base, "--mqtt-broker", "mqtt://b", "--mqtt-topic", "t", "--mqtt-password-file", password], out _, out var error));
 
         Assert.Contains("--mqtt-password-file (mqttPasswordFile): a password needs --mqtt-username", error, StringComparison.Ordinal);
     }

@@ -55,7 +55,7 @@ public sealed class SampleManifestTests
                 env[name] = file;
             }
 
-            Assert.True(CollectorCommandLine.TryParse(args, out _, out var error, name => env.GetValueOrDefault(name)), $"{sample}: {error}");
+            Assert.True(CollectorParse.TryParse(args, out _, out var error, name => env.GetValueOrDefault(name)), $"{sample}: {error}");
         }
 
         Directory.Delete(mounted, recursive: true);

@@ -30,13 +30,14 @@ public class MqttBrokerArgumentTests
     }
 
     [Fact]
-    public void Set_FlagAlreadyThere_ReplacesItsValue()
+    public void Set_FlagAlreadyThere_AppendsTheOverride()
     {
         var pair = Pair(new JsonObject { ["image"] = "edgeha/collector", ["args"] = new JsonArray("--mqtt-broker", "mqtt://broker.plant", "--bind", "$(POD_IP)") });
 
         MqttBrokerArgument.Set(pair, SandboxDemoEnvironment.CollectorImage, Broker);
 
-        Assert.Equal(["--mqtt-broker", "mqtt://127.66.0.4:41883", "--bind", "$(POD_IP)"], Args(pair, 0));
+        // The collector takes the last --mqtt-broker (CollectorCommandLineTests.TryParse_RepeatedFlag_LastWins).
+        Assert.Equal(["--mqtt-broker", "mqtt://broker.plant", "--bind", "$(POD_IP)", "--mqtt-broker", "mqtt://127.66.0.4:41883"], Args(pair, 0));
     }
 
     [Theory]

@@ -4,6 +4,13 @@ namespace EdgeHa.Kubectl.Tests;
 
 public sealed class CommandLineParserTests
 {
+    private static Invocation Parse(string[] args)
+    {
+        var parsed = CommandLineParser.Parse(args);
+        Assert.Empty(parsed.Errors);
+        return parsed.Options!;
+    }
+
     [Theory]
     [InlineData(new[] { "status" }, null, null)]
     [InlineData(new[] { "status", "p1", "-n", "prod" }, "p1", "prod")]
@@ -16,7 +23,7 @@ public sealed class CommandLineParserTests
     [InlineData(new[] { "status", "--", "-odd-name" }, "-odd-name", null)]
     public void Parse_StatusForms_PairAndNamespace(string[] args, string? pair, string? ns)
     {
-        var inv = CommandLineParser.Parse(args);
+        var inv = Parse(args);
 
         Assert.Equal(CommandKind.Status, inv.Command);
         Assert.Equal(pair, inv.Pair);
@@ -32,7 +39,7 @@ public sealed class CommandLineParserTests
     [InlineData("-A", "-ojson", "")]
     public void Parse_AllNamespacesJson_Set(string a, string b, string c)
     {
-        var inv = CommandLineParser.Parse(new[] { "status", a, b, c }.Where(s => s.Length > 0).ToArray());
+        var inv = Parse(new[] { "status", a, b, c }.Where(s => s.Length > 0).ToArray());
 
         Assert.True(inv.AllNamespaces);
         Assert.Equal(OutputFormat.Json, inv.Output);
@@ -41,7 +48,7 @@ public sealed class CommandLineParserTests
     [Fact]
     public void Parse_SwitchoverWithEveryFlag_AllSet()
     {
-        var inv = CommandLineParser.Parse(["switchover", "line1", "--to", "ipc-b", "--force", "--wait", "--timeout", "1m30s", "--kubeconfig", "/k", "--context=lab"]);
+        var inv = Parse(["switchover", "line1", "--to", "ipc-b", "--force", "--wait", "--timeout", "1m30s", "--kubeconfig", "/k", "--context=lab"]);
 
         Assert.Equal(CommandKind.Switchover, inv.Command);
         Assert.Equal("line1", inv.Pair);
@@ -56,7 +63,7 @@ public sealed class CommandLineParserTests
     [Fact]
     public void Parse_SwitchoverMinimal_DefaultsNoForceNoWait()
     {
-        var inv = CommandLineParser.Parse(["switchover", "line1", "--to=ipc-a"]);
+        var inv = Parse(["switchover", "line1", "--to=ipc-a"]);
 
         Assert.Equal("ipc-a", inv.To);
         Assert.False(inv.Force);
@@ -67,7 +74,7 @@ public sealed class CommandLineParserTests
     [Fact]
     public void Parse_ForceFalse_NotForced()
     {
-        Assert.False(CommandLineParser.Parse(["switchover", "p", "--to", "b", "--force=false"]).Force);
+        Assert.False(Parse(["switchover", "p", "--to", "b", "--force=false"]).Force);
     }
 
     [Theory]
@@ -76,7 +83,7 @@ public sealed class CommandLineParserTests
     public void Parse_PauseResume_CommandAndPair(string verb, string expectedKind)
     {
         var expected = Enum.Parse<CommandKind>(expectedKind);
-        var inv = CommandLineParser.Parse([verb, "line1", "-n", "plant"]);
+        var inv = Parse([verb, "line1", "-n", "plant"]);
 
         Assert.Equal(expected, inv.Command);
         Assert.Equal("line1", inv.Pair);
@@ -90,7 +97,7 @@ public sealed class CommandLineParserTests
     [InlineData(new[] { "events", "line1" }, "line1", false)]
     public void Parse_Events_PairAndWatch(string[] args, string? pair, bool watch)
     {
-        var inv = CommandLineParser.Parse(args);
+        var inv = Parse(args);
 
         Assert.Equal(CommandKind.Events, inv.Command);
         Assert.Equal(pair, inv.Pair);
@@ -105,36 +112,43 @@ public sealed class CommandLineParserTests
     [InlineData(new[] { "status", "--help" }, "Status")]
     [InlineData(new[] { "switchover", "-h" }, "Switchover")]
     [InlineData(new[] { "status", "a", "b", "-h" }, "Status")]
+    [InlineData(new[] { "-n", "x", "events", "--help" }, "Events")]
     public void Parse_Help_Topic(string[] args, string? topicName)
     {
         CommandKind? topic = topicName is null ? null : Enum.Parse<CommandKind>(topicName);
-        var inv = CommandLineParser.Parse(args);
+        var parsed = CommandLineParser.Parse(args);
 
-        Assert.Equal(CommandKind.Help, inv.Command);
-        Assert.Equal(topic, inv.HelpTopic);
+        Assert.True(parsed.Help);
+        Assert.Equal(topic, CommandLineParser.KindOf(parsed.Command));
     }
+
+    [Theory]
+    [InlineData("-A", "status")]
+    [InlineData("status", "-A")]
+    public void Parse_CommandFlagBeforeOrAfterTheCommand_Counts(string first, string second) => Assert.True(Parse([first, second]).AllNamespaces);
 
     [Fact]
     public void Parse_Version_VersionCommand()
     {
-        Assert.Equal(CommandKind.Version, CommandLineParser.Parse(["--version"]).Command);
+        Assert.Equal(CommandKind.Version, Parse(["--version"]).Command);
+        Assert.Equal(CommandKind.Version, Parse(["status", "--version"]).Command);
     }
 
     [Theory]
     [InlineData(new string[0], "no command given")]
-    [InlineData(new[] { "frobnicate" }, "unknown command \"frobnicate\" for \"kubectl edgeha\"")]
-    [InlineData(new[] { "help", "nope" }, "unknown command \"nope\" for \"kubectl edgeha\"")]
-    [InlineData(new[] { "status", "--bogus" }, "unknown flag: --bogus")]
-    [InlineData(new[] { "status", "-x" }, "unknown shorthand flag: 'x' in -x")]
-    [InlineData(new[] { "status", "-Ax" }, "unknown shorthand flag: 'x' in -Ax")]
-    [InlineData(new[] { "status", "-n" }, "flag needs an argument: 'n' in -n")]
-    [InlineData(new[] { "switchover", "p", "--to" }, "flag needs an argument: --to")]
+    [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'.")]
+    [InlineData(new[] { "help", "nope" }, "Unrecognized command 'nope'.")]
+    [InlineData(new[] { "status", "--bogus" }, "Unrecognized command or argument '--bogus'.")]
+    [InlineData(new[] { "status", "-x" }, "Unrecognized command or argument '-x'.")]
+    [InlineData(new[] { "status", "-Ax" }, "a PAIR name cannot be combined with -A, --all-namespaces")] // System.CommandLine unbundles -Ax to -A x
+    [InlineData(new[] { "status", "-n" }, "Required argument missing for option: '-n'.")]
+    [InlineData(new[] { "switchover", "p", "--to" }, "Required argument missing for option: '--to'.")]
     [InlineData(new[] { "status", "--to", "x" }, "unknown flag --to for \"kubectl edgeha status\"")]
     [InlineData(new[] { "events", "-o", "json" }, "unknown flag -o, --output for \"kubectl edgeha events\"")]
     [InlineData(new[] { "pause", "p", "--force" }, "unknown flag --force for \"kubectl edgeha pause\"")]
-    [InlineData(new[] { "status", "-o", "yaml" }, "invalid argument \"yaml\" for \"-o, --output\" flag: use table or json")]
-    [InlineData(new[] { "status", "-n", "" }, "invalid argument \"\" for \"-n, --namespace\" flag: must not be empty")]
-    [InlineData(new[] { "switchover", "p", "--to", "b", "--force=maybe" }, "invalid argument \"maybe\" for \"--force\" flag: use true or false")]
+    [InlineData(new[] { "status", "-o", "yaml" }, "--output: 'yaml' is not table or json")]
+    [InlineData(new[] { "status", "-n", "" }, "--namespace: '' is not a value (it must not be empty)")]
+    [InlineData(new[] { "switchover", "p", "--to", "b", "--force=maybe" }, "switchover takes one PAIR name, got 2: \"p\", \"maybe\"")]
     [InlineData(new[] { "status", "a", "b" }, "status takes at most one PAIR name, got 2: \"a\", \"b\"")]
     [InlineData(new[] { "events", "a", "b", "c" }, "events takes at most one PAIR name, got 3: \"a\", \"b\", \"c\"")]
     [InlineData(new[] { "status", "a", "-A" }, "a PAIR name cannot be combined with -A, --all-namespaces")]
@@ -142,22 +156,22 @@ public sealed class CommandLineParserTests
     [InlineData(new[] { "switchover", "p" }, "switchover needs --to NODE, the node to make active")]
     [InlineData(new[] { "switchover", "p", "q", "--to", "b" }, "switchover takes one PAIR name, got 2: \"p\", \"q\"")]
     [InlineData(new[] { "switchover", "p", "--to", "b", "--timeout", "30s" }, "--timeout applies only with --wait")]
-    [InlineData(new[] { "switchover", "p", "--to", "b", "--wait", "--timeout", "30" }, "invalid argument \"30\" for \"--timeout\" flag: use a positive duration with a unit, e.g. 30s, 2m or 1m30s")]
-    [InlineData(new[] { "switchover", "p", "--to", "b", "--wait", "--timeout", "0" }, "invalid argument \"0\" for \"--timeout\" flag: use a positive duration with a unit, e.g. 30s, 2m or 1m30s")]
+    [InlineData(new[] { "switchover", "p", "--to", "b", "--wait", "--timeout", "30" }, "--timeout: '30' is not a positive duration such as 4s, 500ms or 1m30s")]
+    [InlineData(new[] { "switchover", "p", "--to", "b", "--wait", "--timeout", "0" }, "--timeout: '0' is not a positive duration such as 4s, 500ms or 1m30s")]
+    [InlineData(new[] { "switchover", "p", "--to", "b", "--wait", "--timeout", "-1s" }, "--timeout: '-1s' is not a positive duration such as 4s, 500ms or 1m30s")]
     [InlineData(new[] { "pause" }, "pause needs a PAIR name: kubectl edgeha pause PAIR")]
     [InlineData(new[] { "resume", "a", "b" }, "resume takes one PAIR name, got 2: \"a\", \"b\"")]
     public void Parse_BadArguments_UsageErrorWithMessage(string[] args, string message)
     {
-        var ex = Assert.Throws<UsageException>(() => CommandLineParser.Parse(args));
+        var parsed = CommandLineParser.Parse(args);
 
-        Assert.Equal(message, ex.Message);
+        Assert.Null(parsed.Options);
+        Assert.Equal([message], parsed.Errors);
     }
 
-    [Fact]
-    public void Parse_ErrorInCommand_NamesCommandForHelp()
-    {
-        var ex = Assert.Throws<UsageException>(() => CommandLineParser.Parse(["switchover", "p"]));
-
-        Assert.Equal(CommandKind.Switchover, ex.Command);
-    }
+    [Theory]
+    [InlineData(new[] { "switchover", "p" }, "kubectl edgeha switchover")]
+    [InlineData(new[] { "--bogus" }, "kubectl edgeha")]
+    public void Parse_Error_NamesTheCommandForHelp(string[] args, string command) =>
+        Assert.Equal(command, CommandLineParser.Parse(args).CommandPath);
 }

@@ -55,7 +55,7 @@ public sealed class PluginAppTests(SandboxFixture sandbox)
         var result = await SandboxFixture.RunWithAsync(["status", "--kubeconfig", "/nonexistent/kubeconfig"], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: no usable kubeconfig: /nonexistent/kubeconfig: cannot read:", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("error: no usable kubeconfig: /nonexistent/kubeconfig: the kubeconfig file does not exist.", result.Stderr, StringComparison.Ordinal);
         Assert.EndsWith("Point to one with --kubeconfig FILE or the KUBECONFIG variable, and choose a context with --context NAME.\n", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -65,7 +65,7 @@ public sealed class PluginAppTests(SandboxFixture sandbox)
         var result = await sandbox.RunAsync(["status", "--context", "prod"]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("context 'prod' not found", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("prod not found in contexts", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class PluginAppTests(SandboxFixture sandbox)
         var result = await SandboxFixture.RunWithAsync(["status", "--kubeconfig", path], null);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith($"error: cannot reach https://127.0.0.1:{port}/", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"error: cannot reach https://127.0.0.1:{port}: ", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -141,6 +141,53 @@ public sealed class RbacTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "/api/v1/nodes")).Status);
     }
 
+    [Fact]
+    public async Task WritingARole_GrantsOnlyWhatTheWriterHolds_UnlessItMayEscalate()
+    {
+        // A manager of per-pair Roles, as the operator is: it may write Roles and holds get/update on Leases.
+        await BindRoleAsync("""[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["create","patch","update"]},{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get","update"]}]""");
+        using var manager = ClientFor(_h.Server.IssueServiceAccountToken("default", "line1-collector"));
+        const string Roles = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles";
+
+        var held = await SendAsync(manager, HttpMethod.Post, Roles, """{"metadata":{"name":"pair-a"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"resourceNames":["line1"],"verbs":["get","update"]}]}""");
+        var more = await SendAsync(manager, HttpMethod.Post, Roles, """{"metadata":{"name":"pair-b"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get","delete"]}]}""");
+        var wildcard = await SendAsync(manager, HttpMethod.Post, Roles, """{"metadata":{"name":"pair-c"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["*"],"verbs":["get"]}]}""");
+        var patched = await SendAsync(manager, HttpMethod.Patch, Roles + "/pair-a", """{"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get","update","delete"]}]}""");
+
+        Assert.Equal(HttpStatusCode.Created, held.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, more.Status);
+        Assert.Equal(
+            $"roles.rbac.authorization.k8s.io \"pair-b\" is forbidden: user \"{Collector}\" (groups=[\"system:serviceaccounts\" \"system:serviceaccounts:default\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n{{APIGroups:[\"coordination.k8s.io\"], Resources:[\"leases\"], Verbs:[\"get\",\"delete\"]}}",
+            more.Body!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, wildcard.Status); // holding leases does not cover every resource
+        Assert.Equal(HttpStatusCode.Forbidden, patched.Status); // a patch is checked on the object it produces
+        Assert.Equal("""["get","update"]""", (await _h.GetAsync(Roles + "/pair-a")).Object["rules"]![0]!["verbs"]!.ToJsonString());
+
+        await _h.CreateAsync(Roles, """{"metadata":{"name":"escalator"},"rules":[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["roles"],"verbs":["escalate"]}]}""");
+        await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", """{"metadata":{"name":"escalator"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"escalator"},"subjects":[{"kind":"ServiceAccount","name":"line1-collector","namespace":"default"}]}""");
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(manager, HttpMethod.Post, Roles, """{"metadata":{"name":"pair-b"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get","delete"]}]}""")).Status);
+    }
+
+    [Fact]
+    public async Task WritingABinding_NeedsTheRolesPermissionsOrTheBindVerbOnIt()
+    {
+        await BindRoleAsync("""[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["rolebindings"],"verbs":["create"]},{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get"]}]""");
+        await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/clusterroles", """{"metadata":{"name":"lease-reader"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get"]}]}""");
+        await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/clusterroles", """{"metadata":{"name":"lease-writer"},"rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["get","update"]}]}""");
+        using var manager = ClientFor(_h.Server.IssueServiceAccountToken("default", "line1-collector"));
+        const string Bindings = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings";
+        static string Binding(string name, string role) => $$"""{"metadata":{"name":"{{name}}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"{{role}}"},"subjects":[{"kind":"ServiceAccount","name":"other","namespace":"default"}]}""";
+
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(manager, HttpMethod.Post, Bindings, Binding("reader", "lease-reader"))).Status);
+        var writer = await SendAsync(manager, HttpMethod.Post, Bindings, Binding("writer", "lease-writer"));
+        Assert.Equal(HttpStatusCode.Forbidden, writer.Status);
+        Assert.Contains("is attempting to grant RBAC permissions not currently held", writer.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", """{"metadata":{"name":"binder"},"rules":[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["clusterroles"],"resourceNames":["lease-writer"],"verbs":["bind"]}]}""");
+        await _h.CreateAsync(Bindings, """{"metadata":{"name":"binder"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"binder"},"subjects":[{"kind":"ServiceAccount","name":"line1-collector","namespace":"default"}]}""");
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(manager, HttpMethod.Post, Bindings, Binding("writer", "lease-writer"))).Status);
+    }
+
     private async Task BindRoleAsync(string rules)
     {
         await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", $$"""{"metadata":{"name":"line1-collector"},"rules":{{rules}}}""");

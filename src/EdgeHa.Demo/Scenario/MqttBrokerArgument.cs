@@ -3,14 +3,15 @@ using System.Text.Json.Nodes;
 namespace EdgeHa.Demo.Scenario;
 
 /// <summary>
-/// Points the pair's collectors at the demo's broker: <c>--mqtt-broker URL</c> on every container of the collector
-/// image, in the demo's copy of the manifest (the sample YAML stays usable as it is, without a broker).
+/// Points the pair's collectors at the demo's broker: <c>--mqtt-broker URL</c> appended to every container of the
+/// collector image, in the demo's copy of the manifest (the sample YAML stays usable as it is, without a broker). The
+/// collector takes a repeated flag's last value, so the appended one overrides a broker the manifest already names.
 /// </summary>
 public static class MqttBrokerArgument
 {
     public const string Flag = "--mqtt-broker";
 
-    /// <summary>Sets the flag (replacing a value already there) on the containers whose image is <paramref name="image"/> (any tag); returns how many.</summary>
+    /// <summary>Appends the flag to the containers whose image is <paramref name="image"/> (any tag); returns how many.</summary>
     public static int Set(JsonObject pair, string image, Uri broker)
     {
         ArgumentNullException.ThrowIfNull(pair);
@@ -31,21 +32,8 @@ public static class MqttBrokerArgument
                 container["args"] = args;
             }
 
-            var at = args.Select(a => a is JsonValue s && s.TryGetValue<string>(out var t) ? t : null).ToList().IndexOf(Flag);
-            if (at >= 0 && at + 1 < args.Count)
-            {
-                args[at + 1] = url;
-            }
-            else if (at >= 0)
-            {
-                args.Add(url);
-            }
-            else
-            {
-                args.Add(Flag);
-                args.Add(url);
-            }
-
+            args.Add(Flag);
+            args.Add(url);
             set++;
         }
 

@@ -1,24 +1,21 @@
+using System.CommandLine;
 using EdgeHa.Hosting;
 
 namespace EdgeHa.Kubectl.Cli;
 
 /// <summary>
-/// The plugin's command line, parsed the way kubectl users expect (cobra/pflag conventions): flags before or after
-/// the command, <c>--flag value</c>, <c>--flag=value</c>, <c>-n value</c>, <c>-nvalue</c>, <c>-n=value</c>, combined
-/// boolean shorthands (<c>-Aw</c>), <c>--</c> ending the flags, and the last of a repeated flag winning.
-/// Errors throw <see cref="UsageException"/> with a message that says what is wrong.
+/// The plugin's command line, parsed the way kubectl users expect (cobra/pflag conventions, which System.CommandLine
+/// shares): flags before or after the command, <c>--flag value</c>, <c>--flag=value</c>, <c>-n value</c>, <c>-nvalue</c>,
+/// <c>-n=value</c>, combined boolean shorthands (<c>-Aw</c>), <c>--</c> ending the flags, the last of a repeated flag
+/// winning. Every flag is known everywhere, so one given before its command still counts; a flag the command does not
+/// take is an error naming both.
 /// </summary>
 internal static class CommandLineParser
 {
-    private static readonly Dictionary<string, CommandKind> Commands = new(StringComparer.Ordinal)
-    {
-        ["status"] = CommandKind.Status,
-        ["switchover"] = CommandKind.Switchover,
-        ["pause"] = CommandKind.Pause,
-        ["resume"] = CommandKind.Resume,
-        ["events"] = CommandKind.Events,
-        ["help"] = CommandKind.Help,
-    };
+    /// <summary>How users type the plugin (kubectl runs <c>kubectl-edgeha</c> for it).</summary>
+    public const string DisplayName = "kubectl edgeha";
+
+    private static readonly CommandKind[] Commands = [CommandKind.Status, CommandKind.Switchover, CommandKind.Pause, CommandKind.Resume, CommandKind.Events];
 
     /// <summary>Every flag the plugin knows; <see cref="Flag.Commands"/> null means it is accepted by every command.</summary>
     internal static readonly Flag[] Flags =
@@ -50,238 +47,118 @@ internal static class CommandLineParser
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
 
+    /// <summary>The command a parsed (sub)command is, null for the plugin itself.</summary>
+    public static CommandKind? KindOf(Command command) => Commands.Cast<CommandKind?>().FirstOrDefault(k => NameOf(k!.Value) == command?.Name);
+
     /// <summary>Parses the arguments exactly as kubectl passes them to the plugin (the plugin name removed).</summary>
-    public static Invocation Parse(IReadOnlyList<string> args)
+    public static ParsedCommandLine<Invocation> Parse(IReadOnlyList<string> args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var values = new Dictionary<Flag, string>();
-        var seen = new List<Flag>();
-        var positionals = new List<string>();
-        var flagsEnded = false;
-        for (var i = 0; i < args.Count; i++)
+        var options = Flags.Where(f => f.Long != "help").ToDictionary(f => f.Long, OptionOf);
+        var pairs = Commands.ToDictionary(c => c, _ => new Argument<string[]>("PAIR") { Arity = ArgumentArity.ZeroOrMore });
+        var root = ProgramCommandLine.Root("kubectl-edgeha", "Inspect and operate Edge HA RedundantPairs (edgeha.io/v1alpha1)", [.. options.Values]);
+        foreach (var (kind, pair) in pairs)
         {
-            var arg = args[i];
-            if (flagsEnded || arg.Length < 2 || arg[0] != '-')
-            {
-                positionals.Add(arg);
-            }
-            else if (arg == "--")
-            {
-                flagsEnded = true;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                var eq = arg.IndexOf('=', StringComparison.Ordinal);
-                var name = eq < 0 ? arg[2..] : arg[2..eq];
-                var flag = Flags.FirstOrDefault(f => f.Long == name) ?? throw new UsageException($"unknown flag: --{name}");
-                string value;
-                if (eq >= 0)
-                {
-                    value = arg[(eq + 1)..];
-                }
-                else if (flag.TakesValue)
-                {
-                    value = i + 1 < args.Count ? args[++i] : throw new UsageException($"flag needs an argument: --{name}");
-                }
-                else
-                {
-                    value = "true";
-                }
-
-                Set(flag, value, values, seen);
-            }
-            else
-            {
-                // One or more shorthands: -A, -Aw, -n NS, -nNS, -n=NS.
-                for (var j = 1; j < arg.Length; j++)
-                {
-                    var c = arg[j];
-                    var flag = Flags.FirstOrDefault(f => f.Short == c) ?? throw new UsageException($"unknown shorthand flag: '{c}' in {arg}");
-                    if (!flag.TakesValue)
-                    {
-                        if (j + 1 < arg.Length && arg[j + 1] == '=')
-                        {
-                            Set(flag, arg[(j + 2)..], values, seen);
-                            break;
-                        }
-
-                        Set(flag, "true", values, seen);
-                        continue;
-                    }
-
-                    string value;
-                    if (j + 1 < arg.Length)
-                    {
-                        value = arg[j + 1] == '=' ? arg[(j + 2)..] : arg[(j + 1)..];
-                    }
-                    else
-                    {
-                        value = i + 1 < args.Count ? args[++i] : throw new UsageException($"flag needs an argument: '{c}' in {arg}");
-                    }
-
-                    Set(flag, value, values, seen);
-                    break;
-                }
-            }
+            root.Add(new Command(NameOf(kind)) { pair });
         }
 
-        return Build(values, seen, positionals);
+        root.Add(ProgramCommandLine.HelpCommand());
+        return ProgramCommandLine.Parse(root, args, (result, errors) => Bind(result, errors, options, pairs), DisplayName);
     }
 
-    private static void Set(Flag flag, string value, Dictionary<Flag, string> values, List<Flag> seen)
+    private static Option OptionOf(Flag flag)
     {
-        if (!flag.TakesValue && value is not ("true" or "false"))
+        string[] aliases = flag.Short is { } s ? [$"-{s}"] : [];
+        var name = $"--{flag.Long}";
+        Option option = flag.Long switch
         {
-            throw new UsageException($"invalid argument \"{value}\" for \"{flag.Display}\" flag: use true or false");
-        }
-
-        if (flag.TakesValue && value.Length == 0)
-        {
-            throw new UsageException($"invalid argument \"\" for \"{flag.Display}\" flag: must not be empty");
-        }
-
-        values[flag] = value;
-        if (!seen.Contains(flag))
-        {
-            seen.Add(flag);
-        }
+            "output" => Hosting.Flag.Of<OutputFormat>(name, flag.Help, TryParseOutput, "table or json", aliases),
+            "timeout" => Hosting.Flag.Duration(name, flag.Help, aliases),
+            _ when flag.TakesValue => Hosting.Flag.Of(name, flag.Help, static (string text, out string value) => (value = text).Length > 0, "a value (it must not be empty)", aliases),
+            _ => Hosting.Flag.Switch(name, flag.Help, aliases),
+        };
+        option.Recursive = true;
+        return option;
     }
 
-    private static Invocation Build(Dictionary<Flag, string> values, List<Flag> seen, List<string> positionals)
+    private static bool TryParseOutput(string text, out OutputFormat format)
     {
-        string? Value(string name) => values.FirstOrDefault(kv => kv.Key.Long == name).Value;
-        bool Bool(string name) => Value(name) == "true";
-
-        CommandKind? command = null;
-        var rest = positionals;
-        if (positionals.Count > 0)
+        (var ok, format) = text switch
         {
-            command = Commands.TryGetValue(positionals[0], out var kind)
-                ? kind
-                : throw new UsageException($"unknown command \"{positionals[0]}\" for \"kubectl edgeha\"");
-            rest = positionals.Skip(1).ToList();
-        }
+            "table" => (true, OutputFormat.Table),
+            "json" => (true, OutputFormat.Json),
+            _ => (false, OutputFormat.Table),
+        };
+        return ok;
+    }
 
-        if (command is null or CommandKind.Help)
+    private static Invocation? Bind(ParseResult result, List<string> errors, Dictionary<string, Option> options, Dictionary<CommandKind, Argument<string[]>> pairs)
+    {
+        T Value<T>(string name) => result.GetValue((Option<T>)options[name])!;
+        bool Given(string name) => result.GetResult(options[name]) is { Implicit: false };
+
+        if (KindOf(result.CommandResult.Command) is not { } cmd)
         {
-            if (Bool("version") && command is null)
+            if (Value<bool>("version"))
             {
                 return new Invocation { Command = CommandKind.Version };
             }
 
-            if (command is null && !Bool("help"))
-            {
-                throw new UsageException("no command given");
-            }
-
-            CommandKind? topic = null;
-            if (command == CommandKind.Help && rest.Count > 0)
-            {
-                topic = Commands.TryGetValue(rest[0], out var t) && t != CommandKind.Help
-                    ? t
-                    : throw new UsageException($"unknown command \"{rest[0]}\" for \"kubectl edgeha\"");
-            }
-
-            return new Invocation { Command = CommandKind.Help, HelpTopic = topic };
+            errors.Add("no command given");
+            return null;
         }
 
-        var cmd = command.Value;
         var name = NameOf(cmd);
-        foreach (var flag in seen.Where(f => f.Commands is not null && !f.Commands.Contains(cmd)))
+        foreach (var flag in Flags.Where(f => f.Commands is not null && !f.Commands.Contains(cmd) && Given(f.Long)))
         {
-            throw new UsageException($"unknown flag {flag.Display} for \"kubectl edgeha {name}\"", cmd);
+            errors.Add($"unknown flag {flag.Display} for \"{DisplayName} {name}\"");
         }
 
-        if (Bool("help"))
+        if (errors.Count > 0)
         {
-            return new Invocation { Command = CommandKind.Help, HelpTopic = cmd };
+            return null;
         }
 
-        if (Bool("version"))
+        if (Value<bool>("version"))
         {
             return new Invocation { Command = CommandKind.Version };
         }
 
-        var output = Value("output") switch
-        {
-            null or "table" => OutputFormat.Table,
-            "json" => OutputFormat.Json,
-            var other => throw new UsageException($"invalid argument \"{other}\" for \"-o, --output\" flag: use table or json", cmd),
-        };
-
         var invocation = new Invocation
         {
             Command = cmd,
-            Kubeconfig = Value("kubeconfig"),
-            Context = Value("context"),
-            Namespace = Value("namespace"),
-            AllNamespaces = Bool("all-namespaces"),
-            Output = output,
-            To = Value("to"),
-            Force = Bool("force"),
-            Wait = Bool("wait"),
-            Watch = Bool("watch"),
+            Kubeconfig = Value<string>("kubeconfig"),
+            Context = Value<string>("context"),
+            Namespace = Value<string>("namespace"),
+            AllNamespaces = Value<bool>("all-namespaces"),
+            Output = Value<OutputFormat>("output"),
+            To = Value<string>("to"),
+            Force = Value<bool>("force"),
+            Wait = Value<bool>("wait"),
+            WaitTimeout = Given("timeout") ? Value<TimeSpan>("timeout") : Invocation.DefaultWaitTimeout,
+            Watch = Value<bool>("watch"),
         };
-
-        switch (cmd)
+        var rest = result.GetValue(pairs[cmd]) ?? [];
+        var error = cmd switch
         {
-            case CommandKind.Status:
-            case CommandKind.Events:
-                if (rest.Count > 1)
-                {
-                    throw new UsageException($"{name} takes at most one PAIR name, got {rest.Count}: {Quoted(rest)}", cmd);
-                }
-
-                if (rest.Count == 1 && invocation.AllNamespaces)
-                {
-                    throw new UsageException("a PAIR name cannot be combined with -A, --all-namespaces", cmd);
-                }
-
-                return invocation with { Pair = rest.FirstOrDefault() };
-
-            case CommandKind.Switchover:
-                if (rest.Count == 0)
-                {
-                    throw new UsageException("switchover needs a PAIR name: kubectl edgeha switchover PAIR --to NODE", cmd);
-                }
-
-                if (rest.Count > 1)
-                {
-                    throw new UsageException($"switchover takes one PAIR name, got {rest.Count}: {Quoted(rest)}", cmd);
-                }
-
-                if (invocation.To is null)
-                {
-                    throw new UsageException("switchover needs --to NODE, the node to make active", cmd);
-                }
-
-                if (Value("timeout") is { } timeoutText)
-                {
-                    if (!invocation.Wait)
-                    {
-                        throw new UsageException("--timeout applies only with --wait", cmd);
-                    }
-
-                    if (!GoDuration.TryParse(timeoutText, out var timeout) || timeout <= TimeSpan.Zero)
-                    {
-                        throw new UsageException($"invalid argument \"{timeoutText}\" for \"--timeout\" flag: use a positive duration with a unit, e.g. 30s, 2m or 1m30s", cmd);
-                    }
-
-                    invocation = invocation with { WaitTimeout = timeout };
-                }
-
-                return invocation with { Pair = rest[0] };
-
-            default: // pause, resume
-                if (rest.Count != 1)
-                {
-                    throw new UsageException(rest.Count == 0
-                        ? $"{name} needs a PAIR name: kubectl edgeha {name} PAIR"
-                        : $"{name} takes one PAIR name, got {rest.Count}: {Quoted(rest)}", cmd);
-                }
-
-                return invocation with { Pair = rest[0] };
+            CommandKind.Status or CommandKind.Events when rest.Length > 1 => $"{name} takes at most one PAIR name, got {rest.Length}: {Quoted(rest)}",
+            CommandKind.Status or CommandKind.Events when rest.Length == 1 && invocation.AllNamespaces => "a PAIR name cannot be combined with -A, --all-namespaces",
+            CommandKind.Status or CommandKind.Events => null,
+            CommandKind.Switchover when rest.Length == 0 => $"switchover needs a PAIR name: {DisplayName} switchover PAIR --to NODE",
+            CommandKind.Switchover when rest.Length > 1 => $"switchover takes one PAIR name, got {rest.Length}: {Quoted(rest)}",
+            CommandKind.Switchover when invocation.To is null => "switchover needs --to NODE, the node to make active",
+            CommandKind.Switchover when Given("timeout") && !invocation.Wait => "--timeout applies only with --wait",
+            CommandKind.Switchover => null,
+            _ when rest.Length == 0 => $"{name} needs a PAIR name: {DisplayName} {name} PAIR", // pause, resume
+            _ when rest.Length > 1 => $"{name} takes one PAIR name, got {rest.Length}: {Quoted(rest)}",
+            _ => null,
+        };
+        if (error is not null)
+        {
+            errors.Add(error);
+            return null;
         }
+
+        return invocation with { Pair = rest.FirstOrDefault() };
     }
 
     private static string Quoted(IEnumerable<string> items) => string.Join(", ", items.Select(s => $"\"{s}\""));

@@ -8,9 +8,6 @@ internal sealed record Invocation
 
     public required CommandKind Command { get; init; }
 
-    /// <summary>For <see cref="CommandKind.Help"/>: the command to explain, null for the overview.</summary>
-    public CommandKind? HelpTopic { get; init; }
-
     public string? Pair { get; init; }
 
     public string? Kubeconfig { get; init; }

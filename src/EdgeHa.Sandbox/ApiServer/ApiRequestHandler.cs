@@ -20,6 +20,7 @@ internal sealed class ApiRequestHandler
     private readonly string _token;
     private readonly ServiceAccountTokens _serviceAccountTokens;
     private readonly RbacAuthorizer? _rbac;
+    private readonly RbacEscalationCheck? _escalation;
     private readonly ILogger _logger;
 
     public ApiRequestHandler(ResourceRegistry registry, ObjectStore store, SandboxFaults faults, SandboxApiServerOptions options, string token, ServiceAccountTokens serviceAccountTokens, ILogger logger)
@@ -31,6 +32,7 @@ internal sealed class ApiRequestHandler
         _token = token;
         _serviceAccountTokens = serviceAccountTokens;
         _rbac = options.AuthorizeWithRbac ? new RbacAuthorizer(store, registry) : null;
+        _escalation = _rbac is null ? null : new RbacEscalationCheck(_rbac, store, registry);
         _logger = logger;
         _tables = new TableConverter(options.TimeProvider);
     }
@@ -238,6 +240,25 @@ internal sealed class ApiRequestHandler
         }
     }
 
+    /// <summary>With RBAC enforced: refuses a Role or binding that would grant the caller's writer more than it holds.</summary>
+    private void CheckEscalation(HttpContext ctx, ResourceType t, string ns, JsonObject obj)
+    {
+        if (_escalation is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _escalation.Check((RequestUser)ctx.Items[typeof(RequestUser)]!, t, t.Namespaced ? ns : null, obj);
+        }
+        catch (ApiException denied) when (denied.Code == 403)
+        {
+            Denials.Enqueue(denied.Message);
+            throw;
+        }
+    }
+
     private static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
     private async Task ResourceAsync(HttpContext ctx, ResourcePath p)
@@ -339,11 +360,14 @@ internal sealed class ApiRequestHandler
                     throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
                 }
 
-                var created = _store.Create(t, ns, await ReadObjectAsync(ctx, t), dryRun);
+                var posted = await ReadObjectAsync(ctx, t);
+                CheckEscalation(ctx, t, ns, posted);
+                var created = _store.Create(t, ns, posted, dryRun);
                 await WriteJsonAsync(ctx, 201, Present(t, created));
                 return;
             case "PUT" when p.Name is not null:
                 var body = await ReadObjectAsync(ctx, t);
+                CheckEscalation(ctx, t, ns, body);
                 await WriteJsonAsync(ctx, 200, Present(t, _store.Update(t, ns, p.Name, body, statusOnly, requireResourceVersion: t.IsCustom && !statusOnly, dryRun)));
                 return;
             case "PATCH" when p.Name is not null:
@@ -419,6 +443,17 @@ internal sealed class ApiRequestHandler
             // Patch the events.k8s.io form the client sees, store the core form.
             var patchShown = apply;
             apply = o => EventConversion.ToCore(patchShown(EventConversion.ToEventsV1(o)));
+        }
+
+        if (_escalation is not null)
+        {
+            var patchOnly = apply;
+            apply = o =>
+            {
+                var patched = patchOnly(o);
+                CheckEscalation(ctx, t, ns, patched);
+                return patched;
+            };
         }
 
         var (result, created) = _store.Patch(t, ns, name, apply, statusOnly, dryRun, createIfMissing);

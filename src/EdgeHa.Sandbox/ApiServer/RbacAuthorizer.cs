@@ -26,8 +26,8 @@ internal sealed record RequestAttributes(string Verb, string Group, string Resou
 /// one of its groups or its ServiceAccount grants the verb on the API group, resource (or resource/subresource) and,
 /// when the rule lists resourceNames, the object's name; a RoleBinding's rules count only in its namespace.
 /// system:masters may do anything. Every authenticated caller may read discovery, version and health, as the default
-/// system:discovery, system:public-info-viewer and system:basic-user bindings allow. Not modelled: aggregated ClusterRoles and the
-/// escalation check on creating Roles and bindings.
+/// system:discovery, system:public-info-viewer and system:basic-user bindings allow. Writes of Roles and bindings
+/// also pass <see cref="RbacEscalationCheck"/>. Not modelled: aggregated ClusterRoles.
 /// </summary>
 internal sealed class RbacAuthorizer
 {

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
+using EdgeHa.Hosting;
 using EdgeHa.Sandbox.ApiServer;
 
 namespace EdgeHa.Sandbox.Commands;
@@ -9,42 +11,34 @@ internal static class ApiServerCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "Port on the bind address (0 = any free port)", DefaultValueFactory = _ => 0 };
-        var bind = new Option<string>("--bind") { Description = "Address to listen on (for example a bridge address that nodes in network namespaces reach)", DefaultValueFactory = _ => "127.0.0.1" };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Write a kubeconfig for this server to FILE" };
-        var insecure = new Option<bool>("--http") { Description = "Serve plain HTTP instead of HTTPS with a generated CA" };
-        var clientCert = new Option<bool>("--client-certificate") { Description = "Put a client certificate issued by the CA in the kubeconfig instead of the token" };
-        var token = new Option<string?>("--token") { Description = "Bearer token to require (default: random)" };
-        var history = new Option<int>("--watch-history") { Description = "Watch history length; older resume points get 410 Gone", DefaultValueFactory = _ => 1000 };
-        var latency = new Option<int>("--fault-latency-ms") { Description = "Latency added to every resource request" };
-        var errorRate = new Option<double>("--fault-error-rate") { Description = "Fraction of resource requests answered with --fault-error-code" };
-        var errorCode = new Option<int>("--fault-error-code") { Description = "500, 503 or 429", DefaultValueFactory = _ => 500 };
-        var conflictRate = new Option<double>("--fault-conflict-rate") { Description = "Fraction of updates and patches answered with 409 Conflict" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the fault dice", DefaultValueFactory = _ => 1 };
-        var verbose = new Option<bool>("--verbose") { Description = "Log every request" };
-        var rbac = new Option<bool>("--rbac") { Description = "Authorize requests with RBAC (Roles, ClusterRoles, bindings); the kubeconfig's token stays the admin" };
+        var port = Flag.Int("--port", "Port on the bind address (0 = any free port)", 0, 65535);
+        var bind = Flag.Address("--bind", "Address to listen on (for example a bridge address that nodes in network namespaces reach)");
+        bind.DefaultValueFactory = _ => IPAddress.Loopback;
+        var kubeconfig = Flag.Text("--kubeconfig", "Write a kubeconfig for this server to FILE").Shown("FILE");
+        var insecure = Flag.Switch("--http", "Serve plain HTTP instead of HTTPS with a generated CA");
+        var clientCert = Flag.Switch("--client-certificate", "Put a client certificate issued by the CA in the kubeconfig instead of the token");
+        var token = Flag.Text("--token", "Bearer token to require (default: random)");
+        var history = Flag.Int("--watch-history", "Watch history length; older resume points get 410 Gone", 1, int.MaxValue);
+        history.DefaultValueFactory = _ => 1000;
+        var latency = Flag.Int("--fault-latency-ms", "Latency added to every resource request", 0, int.MaxValue);
+        var errorRate = Flag.Of<double>("--fault-error-rate", "Fraction of resource requests answered with --fault-error-code", TryParseFraction, "a fraction in 0..1");
+        var errorCode = Flag.Of("--fault-error-code", "500, 503 or 429", static (string text, out int code) => int.TryParse(text, out code) && code is 500 or 503 or 429, "500, 503 or 429");
+        errorCode.DefaultValueFactory = _ => 500;
+        var conflictRate = Flag.Of<double>("--fault-conflict-rate", "Fraction of updates and patches answered with 409 Conflict", TryParseFraction, "a fraction in 0..1");
+        var seed = Flag.Int("--seed", "Seed of the fault dice", int.MinValue, int.MaxValue);
+        seed.DefaultValueFactory = _ => 1;
+        var verbose = Flag.Switch("--verbose", "Log every request");
+        var rbac = Flag.Switch("--rbac", "Authorize requests with RBAC (Roles, ClusterRoles, bindings); the kubeconfig's token stays the admin");
         var command = new Command("apiserver", "Serve an in-memory Kubernetes API (a local stand-in for testing, not a cluster)")
         {
             port, bind, kubeconfig, insecure, clientCert, token, history, latency, errorRate, errorCode, conflictRate, seed, verbose, rbac,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(errorCode) is not (500 or 503 or 429))
-            {
-                await Console.Error.WriteLineAsync("--fault-error-code must be 500, 503 or 429");
-                return 2;
-            }
-
-            if (!IPAddress.TryParse(result.GetValue(bind), out var bindAddress))
-            {
-                await Console.Error.WriteLineAsync("--bind must be an IP address");
-                return 2;
-            }
-
             var options = new SandboxApiServerOptions
             {
                 Port = result.GetValue(port),
-                BindAddress = bindAddress,
+                BindAddress = result.GetValue(bind)!,
                 UseHttps = !result.GetValue(insecure),
                 Token = result.GetValue(token),
                 WatchHistoryCapacity = result.GetValue(history),
@@ -87,4 +81,7 @@ internal static class ApiServerCommand
         });
         return command;
     }
+
+    private static bool TryParseFraction(string text, out double fraction) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out fraction) && fraction <= 1;
 }

@@ -180,6 +180,22 @@ internal sealed class FakeKubelet : IAsyncDisposable
     public async Task<string> CrashLoopAsync(string node, int restarts, int exitCode, CancellationToken cancellationToken)
     {
         var name = _pods.Keys.Single(p => p.Contains("-" + node + "-", StringComparison.Ordinal));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ReportCrashLoopAsync(name, restarts, exitCode, cancellationToken);
+                return name;
+            }
+            catch (ConflictException) when (attempt < 10)
+            {
+                // The operator patched the pod's labels meanwhile: read it again, as the kubelet does.
+            }
+        }
+    }
+
+    private async Task ReportCrashLoopAsync(string name, int restarts, int exitCode, CancellationToken cancellationToken)
+    {
         var pod = await _admin.GetAsync<Pod>(name, _namespace, cancellationToken);
         var now = DateTimeOffset.UtcNow;
         var stamp = now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
@@ -200,7 +216,6 @@ internal sealed class FakeKubelet : IAsyncDisposable
             },
         ];
         await _admin.ReplaceStatusAsync(pod, cancellationToken);
-        return name;
     }
 
     private async Task StopPodAsync(string pod, CancellationToken cancellationToken)
