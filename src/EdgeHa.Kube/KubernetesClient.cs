@@ -332,7 +332,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
     private void Record(Call call, string code, long started)
     {
         var elapsed = _time.GetElapsedTime(started);
-        KubeClientMetrics.RecordRequest(call.Verb, code, elapsed);
+        KubeClientMetrics.RecordRequest(call.Verb, code, elapsed, call.Method.Method, _api.BaseUri.Authority);
         Log.Request(_logger, call.Verb, call.Path, code, elapsed.TotalMilliseconds);
     }
 
