@@ -2,13 +2,14 @@ using System.Net.Sockets;
 using EdgeHa.Fencing;
 using EdgeHa.Modbus;
 using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace EdgeHa.Collector.Tests;
 
 public class CollectorEngineTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly Mock<IDeviceReader> _device = new();
     private readonly RecordingSink _sink = new();
     private int _sequence = 100;

@@ -5,6 +5,7 @@ using EdgeHa.Modbus;
 using EdgeHa.ModbusSimulator;
 using EdgeHa.TestSupport;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Collector.Tests;
 
@@ -92,9 +93,9 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task Active_PublishesSamplesWithDeviceSequenceAndIsHealthy()
     {
-        var simTime = new ManualTimeProvider();
+        var simTime = new FakeTimeProvider();
         var sim = await StartSimulatorAsync(simTime);
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, time: time);
         await WaitUntilAsync(async () => (await SampleSequencesAsync(collector)).Count == 1, "the first poll is published");
 
@@ -131,10 +132,10 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task Samples_AfterAcrossSequenceWrap_ReturnsWhatFollows()
     {
-        var simTime = new ManualTimeProvider();
+        var simTime = new FakeTimeProvider();
         var sim = await StartSimulatorAsync(simTime);
         simTime.Advance(TimeSpan.FromMilliseconds(100 * 65533));
-        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, time: new ManualTimeProvider());
+        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, time: new FakeTimeProvider());
         await WaitUntilAsync(async () => (await SampleSequencesAsync(collector)).Count == 1, "the first poll is published");
 
         for (var i = 0; i < 4; i++)
@@ -153,9 +154,9 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task Standby_BuffersWithoutPublishingUntilPromotedThenReplaysAfterTheGivenSequence()
     {
-        var simTime = new ManualTimeProvider();
+        var simTime = new FakeTimeProvider();
         var sim = await StartSimulatorAsync(simTime);
-        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.Role = CollectorRole.Standby, new ManualTimeProvider());
+        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.Role = CollectorRole.Standby, new FakeTimeProvider());
         await WaitUntilAsync(() => Task.FromResult(collector.Engine.Buffer.Count == 1), "the first poll is buffered");
         for (var i = 0; i < 3; i++)
         {
@@ -183,8 +184,8 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task PutRole_ChangesRoleAndRejectsUnknownRoles()
     {
-        var sim = await StartSimulatorAsync(new ManualTimeProvider());
-        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.Role = CollectorRole.Stopped, new ManualTimeProvider());
+        var sim = await StartSimulatorAsync(new FakeTimeProvider());
+        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.Role = CollectorRole.Stopped, new FakeTimeProvider());
 
         var health = await HealthAsync(collector);
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "role is stopped: not polling the device\n"), health);
@@ -233,7 +234,7 @@ public sealed class CollectorHostTests : IAsyncDisposable
                 exceptions: [{ table: input, address: 2, code: 4 }]
             """;
         var sim = await StartSimulatorAsync(map: map);
-        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, time: new ManualTimeProvider());
+        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, time: new FakeTimeProvider());
         await WaitUntilAsync(() => Task.FromResult(collector.Engine.Metrics.Polls >= 1), "the first poll");
         await collector.Engine.PollOnceAsync(CancellationToken.None);
 
@@ -249,8 +250,8 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task Buffer_IsBoundedByConfiguredSeconds()
     {
-        var sim = await StartSimulatorAsync(new ManualTimeProvider());
-        var time = new ManualTimeProvider();
+        var sim = await StartSimulatorAsync(new FakeTimeProvider());
+        var time = new FakeTimeProvider();
         var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => { o.BufferSeconds = 1; o.Interval = TimeSpan.FromMilliseconds(100); }, time);
         await WaitUntilAsync(() => Task.FromResult(collector.Engine.Metrics.Polls >= 1), "the first poll");
 
@@ -267,9 +268,9 @@ public sealed class CollectorHostTests : IAsyncDisposable
     [Fact]
     public async Task StdoutJsonLines_WritesOneParsableLinePerPublishedSample()
     {
-        var sim = await StartSimulatorAsync(new ManualTimeProvider());
+        var sim = await StartSimulatorAsync(new FakeTimeProvider());
         var lines = new StringWriter(new StringBuilder());
-        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.StdoutJsonLines = true, new ManualTimeProvider(), TextWriter.Synchronized(lines));
+        var collector = await StartCollectorAsync(sim.ModbusEndPoint.Port, o => o.StdoutJsonLines = true, new FakeTimeProvider(), TextWriter.Synchronized(lines));
         await WaitUntilAsync(() => Task.FromResult(collector.Engine.Metrics.SamplesPublished >= 1), "the first sample");
         await collector.Engine.PollOnceAsync(CancellationToken.None);
         await collector.DisposeAsync();

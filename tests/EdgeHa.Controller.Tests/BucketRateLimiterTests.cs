@@ -1,5 +1,5 @@
 using EdgeHa.Controller.Queues;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Controller.Tests;
 
@@ -8,7 +8,7 @@ public class BucketRateLimiterTests
     [Fact]
     public void When_WithinBurst_ReturnsZero()
     {
-        var limiter = new BucketRateLimiter<int>(10, 100, new ManualTimeProvider());
+        var limiter = new BucketRateLimiter<int>(10, 100, new FakeTimeProvider());
 
         for (var i = 0; i < 100; i++)
         {
@@ -19,7 +19,7 @@ public class BucketRateLimiterTests
     [Fact]
     public void When_BurstExhausted_ReservesFutureTokensAtQps()
     {
-        var limiter = new BucketRateLimiter<int>(10, 100, new ManualTimeProvider());
+        var limiter = new BucketRateLimiter<int>(10, 100, new FakeTimeProvider());
         for (var i = 0; i < 100; i++)
         {
             limiter.When(i);
@@ -33,7 +33,7 @@ public class BucketRateLimiterTests
     [Fact]
     public void When_TimePasses_BucketRefillsUpToBurst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new BucketRateLimiter<int>(10, 2, time);
         limiter.When(1);
         limiter.When(2);
@@ -49,7 +49,7 @@ public class BucketRateLimiterTests
     [Fact]
     public void NumRequeues_Always_IsZero()
     {
-        var limiter = new BucketRateLimiter<int>(10, 1, new ManualTimeProvider());
+        var limiter = new BucketRateLimiter<int>(10, 1, new FakeTimeProvider());
         limiter.When(1);
         limiter.When(1);
 

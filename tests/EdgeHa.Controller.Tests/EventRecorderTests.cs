@@ -1,12 +1,12 @@
 using EdgeHa.Controller.Events;
 using EdgeHa.Kube.Models;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Controller.Tests;
 
 public class EventRecorderTests
 {
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly FakeSink _sink = new();
 
     private static KubernetesObject Pair(string name = "line1") => new()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using EdgeHa.Controller.LeaderElection;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Controller.Tests;
 
@@ -171,7 +171,7 @@ public sealed class LeaderElectorTests : IDisposable
     [Fact]
     public async Task TryAcquireOrRenewAsync_HeldByOther_WaitsLeaseDurationFromOwnObservation()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         // The holder's renewTime is an hour old by our clock: skew must not matter, only what we observe.
         await _lock.CreateAsync(
             new LeaderElectionRecord { HolderIdentity = "other", LeaseDuration = TimeSpan.FromSeconds(4), RenewTime = time.GetUtcNow().AddHours(-1), LeaderTransitions = 3 },
@@ -192,7 +192,7 @@ public sealed class LeaderElectorTests : IDisposable
     [Fact]
     public async Task TryAcquireOrRenewAsync_HolderRenewsMeanwhile_ClockRestarts()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var snapshot = await _lock.CreateAsync(new LeaderElectionRecord { HolderIdentity = "other", LeaseDuration = TimeSpan.FromSeconds(4) }, CancellationToken.None);
         var elector = new LeaderElector(_lock, Named("me", new LeaderElectionOptions { TimeProvider = time }), NoOp);
         Assert.False(await elector.TryAcquireOrRenewAsync(CancellationToken.None));
@@ -209,7 +209,7 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task TryAcquireOrRenewAsync_Released_AcquiresAtOnce()
     {
         await _lock.CreateAsync(new LeaderElectionRecord { HolderIdentity = "", LeaseDuration = TimeSpan.FromSeconds(1) }, CancellationToken.None);
-        var elector = new LeaderElector(_lock, Named("me", new LeaderElectionOptions { TimeProvider = new ManualTimeProvider() }), NoOp);
+        var elector = new LeaderElector(_lock, Named("me", new LeaderElectionOptions { TimeProvider = new FakeTimeProvider() }), NoOp);
 
         Assert.True(await elector.TryAcquireOrRenewAsync(CancellationToken.None));
         Assert.Equal("me", _lock.Record!.HolderIdentity);
@@ -218,7 +218,7 @@ public sealed class LeaderElectorTests : IDisposable
     [Fact]
     public async Task TryAcquireOrRenewAsync_Renewal_KeepsAcquireTimeAndTransitions()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var elector = new LeaderElector(_lock, Named("me", new LeaderElectionOptions { TimeProvider = time }), NoOp);
         Assert.True(await elector.TryAcquireOrRenewAsync(CancellationToken.None));
         var acquired = _lock.Record!.AcquireTime;
@@ -235,7 +235,7 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task TryAcquireOrRenewAsync_ConcurrentWriterWins_ReturnsFalse()
     {
         var racing = new FaultyLeaseLock(_lock) { ConflictOnWrite = true };
-        var elector = new LeaderElector(racing, Named("me", new LeaderElectionOptions { TimeProvider = new ManualTimeProvider() }), NoOp);
+        var elector = new LeaderElector(racing, Named("me", new LeaderElectionOptions { TimeProvider = new FakeTimeProvider() }), NoOp);
 
         Assert.False(await elector.TryAcquireOrRenewAsync(CancellationToken.None));
     }

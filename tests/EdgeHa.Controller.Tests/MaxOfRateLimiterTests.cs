@@ -1,5 +1,5 @@
 using EdgeHa.Controller.Queues;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Controller.Tests;
 
@@ -8,7 +8,7 @@ public class MaxOfRateLimiterTests
     [Fact]
     public void When_DefaultControllerLimiter_PerItemBackoffWhileBucketHasTokens()
     {
-        var limiter = RateLimiters.DefaultController<string>(new ManualTimeProvider());
+        var limiter = RateLimiters.DefaultController<string>(new FakeTimeProvider());
 
         Assert.Equal(TimeSpan.FromMilliseconds(5), limiter.When("a"));
         Assert.Equal(TimeSpan.FromMilliseconds(10), limiter.When("a"));
@@ -19,7 +19,7 @@ public class MaxOfRateLimiterTests
     [Fact]
     public void When_DefaultControllerLimiter_BucketDominatesAfterBurst()
     {
-        var limiter = RateLimiters.DefaultController<string>(new ManualTimeProvider());
+        var limiter = RateLimiters.DefaultController<string>(new FakeTimeProvider());
         for (var i = 0; i < 100; i++)
         {
             limiter.When($"item-{i}");

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using EdgeHa.Controller.Metrics;
 using EdgeHa.Controller.Queues;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Controller.Tests;
 
@@ -32,7 +32,7 @@ public class WorkQueueTests
     {
         _ = name;
         using var metrics = new TestMetrics();
-        using var queue = new WorkQueue<string>("q", metrics: metrics.Metrics, timeProvider: new ManualTimeProvider());
+        using var queue = new WorkQueue<string>("q", metrics: metrics.Metrics, timeProvider: new FakeTimeProvider());
         foreach (var step in script.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = step.Split(' ');
@@ -199,7 +199,7 @@ public class WorkQueueTests
     [Fact]
     public void AddRateLimited_RepeatedFailures_WaitsTheExponentialBackoff()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var metrics = new TestMetrics();
         using var queue = new WorkQueue<string>(
             "q",
@@ -272,7 +272,7 @@ public class WorkQueueTests
     [Fact]
     public async Task Metrics_AddGetDone_RecordedWithNameTag()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var metrics = new TestMetrics();
         using var queue = new WorkQueue<string>("pairs", timeProvider: time, metrics: metrics.Metrics);
 
@@ -302,7 +302,7 @@ public class WorkQueueTests
     public void ShutDown_Queue_UnregistersItsGauges()
     {
         using var metrics = new TestMetrics();
-        var queue = new WorkQueue<string>("gone", timeProvider: new ManualTimeProvider(), metrics: metrics.Metrics);
+        var queue = new WorkQueue<string>("gone", timeProvider: new FakeTimeProvider(), metrics: metrics.Metrics);
         Assert.Equal(0, metrics.Value("workqueue_longest_running_processor_seconds{name=\"gone\"}"));
 
         queue.ShutDown();
@@ -310,9 +310,9 @@ public class WorkQueueTests
         Assert.Null(metrics.Value("workqueue_longest_running_processor_seconds{name=\"gone\"}"));
     }
 
-    private static WorkQueue<string> NewQueue(out ManualTimeProvider time, TimeProvider? real = null)
+    private static WorkQueue<string> NewQueue(out FakeTimeProvider time, TimeProvider? real = null)
     {
-        time = new ManualTimeProvider();
+        time = new FakeTimeProvider();
         return new WorkQueue<string>("test", timeProvider: real ?? time, metrics: SharedMetrics);
     }
 }

@@ -1,12 +1,12 @@
 using EdgeHa.Demo.Data;
 using EdgeHa.Demo.Measurement;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Demo.Tests;
 
 public class VipSampleReaderTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly FakeVip _vip = new() { Backend = "edge-a 127.77.1.2:8080" };
 
     private VipSampleReader Reader() => new(_vip, _vip, _time, new VipReaderOptions { OverlapWindow = TimeSpan.FromSeconds(10) });

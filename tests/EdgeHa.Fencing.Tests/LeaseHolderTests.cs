@@ -1,6 +1,6 @@
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Fencing.Tests;
 
@@ -8,7 +8,7 @@ public sealed class LeaseHolderTests : IAsyncDisposable
 {
     private const string LeaseName = "line-1";
     private readonly InMemoryLeaseApi _api = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private long? _published;
     private readonly LeaseHolder _holder;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Modbus.Tests;
 
@@ -267,7 +268,7 @@ public sealed class ModbusTcpClientTests
     [Fact]
     public async Task SendAsync_ConnectFails_BacksOffExponentially()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var port = FreePort.Next();
         await using var client = new ModbusTcpClient(new ModbusClientOptions
         {

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Modbus.Tests;
 
@@ -218,7 +218,7 @@ public sealed class ModbusTcpServerTests
     [Fact]
     public async Task Serve_NoRequestWithinIdleTimeout_ClosesConnection()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var observer = new RecordingObserver();
         await using var loop = await Loopback.StartAsync(configure: o => { o.IdleTimeout = TimeSpan.FromSeconds(30); o.TimeProvider = time; }, observer: observer);
         using var socket = await loop.RawAsync();

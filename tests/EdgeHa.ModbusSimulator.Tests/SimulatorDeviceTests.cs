@@ -1,5 +1,5 @@
 using EdgeHa.Modbus;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.ModbusSimulator.Tests;
 
@@ -15,7 +15,7 @@ public class SimulatorDeviceTests
     [Fact]
     public void Refresh_DefaultMapSequence_CountsEvery100MsInVirtualTime()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var device = new SimulatorDevice(SimulatorMap.Default, time);
 
         Assert.Equal(0, Input(device, 0));
@@ -30,7 +30,7 @@ public class SimulatorDeviceTests
     [Fact]
     public void Refresh_DefaultMapSequence_WrapsAt65535()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var device = new SimulatorDevice(SimulatorMap.Default, time);
 
         time.Advance(TimeSpan.FromMilliseconds(100 * 65535));
@@ -44,7 +44,7 @@ public class SimulatorDeviceTests
     [Fact]
     public void Refresh_DefaultMapUptime_IsUInt32SecondsHighWordFirst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var device = new SimulatorDevice(SimulatorMap.Default, time);
 
         time.Advance(TimeSpan.FromSeconds(70000.5));
@@ -56,7 +56,7 @@ public class SimulatorDeviceTests
     public void Constructor_ConstantValues_AreWrittenOnce()
     {
         var map = MapLoader.LoadFile(Path.Combine(AppContext.BaseDirectory, "samples", "simulator-map.yaml"));
-        var device = new SimulatorDevice(map, new ManualTimeProvider());
+        var device = new SimulatorDevice(map, new FakeTimeProvider());
         Assert.True(device.Store.TryGetUnit(1, out var unit));
 
         Assert.Equal(unchecked((ushort)-40), unit.GetRegister(ModbusTable.HoldingRegisters, 0));
@@ -72,7 +72,7 @@ public class SimulatorDeviceTests
     [Fact]
     public void IsGenerated_GeneratedAndConstantAddresses_AreTellApart()
     {
-        var device = new SimulatorDevice(SimulatorMap.Default, new ManualTimeProvider());
+        var device = new SimulatorDevice(SimulatorMap.Default, new FakeTimeProvider());
 
         Assert.True(device.IsGenerated(1, ModbusTable.InputRegisters, 2, 1));
         Assert.False(device.IsGenerated(1, ModbusTable.InputRegisters, 8, 10));

@@ -3,13 +3,14 @@ using System.Text.Json;
 using EdgeHa.Modbus;
 using EdgeHa.TestSupport;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.ModbusSimulator.Tests;
 
 public sealed class SimulatorHostTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private SimulatorHost _host = null!;
     private ModbusTcpClient _client = null!;
     private HttpClient _http = null!;

@@ -1,5 +1,5 @@
 using EdgeHa.Modbus;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.ModbusSimulator.Tests;
 
@@ -26,7 +26,7 @@ public class SimulatorRequestHandlerTests
               - { table: input, address: 5, everyNth: 2 }
         """;
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly SimulatorMetrics _metrics = new(() => TimeSpan.Zero);
     private readonly SimulatorRequestHandler _handler;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using EdgeHa.Operator.Reconciliation;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Operator.Tests;
 
@@ -40,7 +40,7 @@ public sealed class EndToEndCheckerTests
     [Fact]
     public async Task Sync_SequenceAdvancesThenStops_ReportsFlowingThenNoNewSamples()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var handler = new ScriptedHandler(
             """{"samples":[{"sample":1,"sequence":10}]}""",
             """{"samples":[{"sample":2,"sequence":11},{"sample":3,"sequence":12}]}""",
@@ -67,7 +67,7 @@ public sealed class EndToEndCheckerTests
     [Fact]
     public void Sync_NoActive_StopsChecking()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var handler = new ScriptedHandler("""{"samples":[]}""");
         using var metrics = new OperatorMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid()));
         using var checker = new EndToEndChecker(time, metrics, _ => { }, handler);

@@ -5,7 +5,7 @@ namespace EdgeHa.Operator.Tests;
 
 public sealed class ObservedClockTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly WallClockSteppingTimeProvider _time = new();
     private readonly ObservedClock _clock;
 
     public ObservedClockTests() => _clock = new ObservedClock(_time);

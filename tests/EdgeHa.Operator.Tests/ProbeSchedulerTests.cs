@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeHa.Operator.Probes;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using F = EdgeHa.Failover;
 
 namespace EdgeHa.Operator.Tests;
@@ -46,7 +46,7 @@ public sealed class ProbeSchedulerTests
     [Fact]
     public async Task Sync_ProbesHang_SendsOneEveryPeriodRegardlessAndTurnsUnhealthyAtTheTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var probe = new ScriptedProbe();
         using var metrics = new OperatorMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid()));
         var changes = new ConcurrentQueue<string>();
@@ -73,7 +73,7 @@ public sealed class ProbeSchedulerTests
     [Fact]
     public async Task Sync_AnswersArrive_HealthyAndQueuesThePairOnce()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var probe = new ScriptedProbe { AnswerAtOnce = true };
         using var metrics = new OperatorMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid()));
         var changes = new ConcurrentQueue<string>();
@@ -94,7 +94,7 @@ public sealed class ProbeSchedulerTests
     [Fact]
     public async Task Sync_PodGone_StopsProbingIt()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var probe = new ScriptedProbe { AnswerAtOnce = true };
         using var metrics = new OperatorMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid()));
         await using var scheduler = new ProbeScheduler(probe, time, metrics, _ => { });

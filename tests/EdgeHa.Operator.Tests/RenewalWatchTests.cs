@@ -1,11 +1,11 @@
 using EdgeHa.Operator.Reconciliation;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Operator.Tests;
 
 public sealed class RenewalWatchTests : IDisposable
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly ObservedClock _clock;
     private readonly List<string> _queued = [];
     private readonly RenewalWatch _watch;

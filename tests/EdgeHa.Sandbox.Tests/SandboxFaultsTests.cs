@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EdgeHa.Sandbox.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Sandbox.Tests;
 
@@ -62,7 +63,7 @@ public sealed class SandboxFaultsTests
     [Fact]
     public async Task Latency_DelaysRequestsOnTheInjectedClock()
     {
-        var time = new EdgeHa.TestSupport.ManualTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var h = await SandboxHarness.StartAsync(o => o.TimeProvider = time);
         h.Server.Faults.Latency = TimeSpan.FromSeconds(30);
 

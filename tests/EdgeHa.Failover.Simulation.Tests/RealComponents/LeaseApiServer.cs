@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
 
@@ -12,7 +12,7 @@ namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
 /// hang until the caller's own timeout), slowed (a request is applied half-way through its latency and answered at
 /// the end, so a timed-out write may still have happened) or refused (401/403/429/500).
 /// </summary>
-internal sealed class LeaseApiServer(ManualTimeProvider time)
+internal sealed class LeaseApiServer(FakeTimeProvider time)
 {
     public const string Namespace = "line";
     public const string Name = "pair-active";

@@ -4,7 +4,7 @@ using EdgeHa.Kube;
 using EdgeHa.Kube.Models;
 using EdgeHa.Modbus;
 using EdgeHa.Operator.Reconciliation;
-using EdgeHa.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeHa.Failover.Simulation.Tests.RealComponents;
 
@@ -26,7 +26,7 @@ internal sealed class RealPairWorld
 
     private static readonly string[] Nodes = ["edge-a", "edge-b"];
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly LeaseApiServer _api;
     private readonly Random _random;
     private readonly GrantorVariant _variant;
@@ -97,7 +97,7 @@ internal sealed class RealPairWorld
         ClockSkewMargin = TimeSpan.FromMilliseconds(200),
     };
 
-    private DateTimeOffset Start { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset Start => _time.Start;
 
     private TimeSpan Elapsed => _time.GetUtcNow() - Start;
 
