@@ -152,11 +152,12 @@ fi
 operator_image=localhost/edgeha/operator:$tag
 help=$(podman run --rm --network none "${run_flags[@]}" "$operator_image" --help 2>&1); rc=$?
 missing=""
-for flag in --leader-elect --health-probe-bind-address --metrics-bind-address --kubeconfig; do
-  grep -q -- "$flag" <<<"$help" || missing+=" $flag"
+for flag in leader-elect health-probe-bind-address metrics-bind-address kubeconfig; do
+  # Listed Go-style (-flag, as controller-runtime's operators print them); --flag is accepted too.
+  grep -qE -- "(^|[ ,])--?$flag( |$)" <<<"$help" || missing+=" $flag"
 done
 if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
-  pass "images: operator --help prints its flags ($(grep -c -- '--' <<<"$help") flag lines, exit 0)"
+  pass "images: operator --help prints its flags ($(grep -cE '^ +-' <<<"$help") flag lines, exit 0)"
 else
   printf '%s\n' "$help" | head -n 30; fail "images: operator --help prints its flags (exit $rc; missing:${missing:- none})"
 fi

@@ -227,6 +227,9 @@ public sealed class ModbusTcpServerTests
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.NotNull(await Loopback.ExchangeAsync(socket, GoldenFrames.Hex("0002 0000 0006 01 03 0000 0001")));
         await RecordingObserver.EventuallyAsync(() => observer.Requests.Count == 2, "second request seen");
+        // The server re-arms its idle timer only after the reply is flushed, so give it real time to get back to its
+        // read before the virtual clock moves (under load the reply could otherwise arrive first).
+        await Task.Delay(200);
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(1, loop.Server.ActiveConnections); // activity restarted the idle clock
         time.Advance(TimeSpan.FromSeconds(2));
