@@ -31,15 +31,25 @@ echo "dotnet: ${dn_passed} passed, ${dn_failed} failed, ${dn_skipped} skipped"
 # Figures the suites report about themselves (the simulation's schedule count and violations), from the TRX output.
 grep -ho 'simulation[^&<]*violat[^&<]*' "$results"/*.trx 2>/dev/null | sort -u || true
 
+# The shell checks that end with their own "N passed, N failed, N skipped" line: each one's counts are added to
+# these, its FAIL: lines kept for the list at the end; a non-zero exit without a counted failure counts as one.
+c_passed=0; c_failed=0; c_skipped=0; c_failures=""
+run_counted() {
+  local log crc p f s failures
+  log=$(mktemp)
+  "$@" | tee "$log"
+  crc=${PIPESTATUS[0]}
+  read -r p f s < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | awk '{print $1, $3, $5}')
+  p=${p:-0}; f=${f:-0}; s=${s:-0}
+  if [ "$crc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  c_passed=$((c_passed + p)); c_failed=$((c_failed + f)); c_skipped=$((c_skipped + s))
+  failures=$(grep -E '^FAIL: ' "$log" || true)
+  if [ -n "$failures" ]; then c_failures+="$failures"$'\n'; fi
+  rm -f "$log"
+}
+
 echo "== manifest checks (chart, kustomize, samples, CRD copies, RBAC, scripts)"
-manifests_log=$(mktemp)
-tests/manifests/check.sh | tee "$manifests_log"
-mrc=${PIPESTATUS[0]}
-read -r m_passed m_failed m_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$manifests_log" | tail -n 1 | awk '{print $1, $3, $5}')
-m_failures=$(grep -E '^FAIL: ' "$manifests_log" || true)
-rm -f "$manifests_log"
-m_passed=${m_passed:-0}; m_failed=${m_failed:-0}; m_skipped=${m_skipped:-0}
-if [ "$mrc" -ne 0 ] && [ "$m_failed" -eq 0 ]; then m_failed=1; fi
+run_counted tests/manifests/check.sh
 
 echo "== network tests (simulated nodes in network namespaces, real cuts with iptables; root)"
 # The Release outputs just built, in the layout the bench scripts take with --build.
@@ -68,22 +78,14 @@ done
 rm -rf "$net_build"
 
 echo "== images (the three Dockerfiles built with podman on local base images and started; root)"
-# Counted as the manifest checks are: its closing "N passed, N failed, N skipped" line. EDGEHA_TEST_IMAGES=0 skips.
-images_log=$(mktemp)
-scripts/test-images.sh | tee "$images_log"
-irc=${PIPESTATUS[0]}
-read -r i_passed i_failed i_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$images_log" | tail -n 1 | awk '{print $1, $3, $5}')
-i_failures=$(grep -E '^FAIL: ' "$images_log" || true)
-rm -f "$images_log"
-i_passed=${i_passed:-0}; i_failed=${i_failed:-0}; i_skipped=${i_skipped:-0}
-if [ "$irc" -ne 0 ] && [ "$i_failed" -eq 0 ]; then i_failed=1; fi
+# Counted as the manifest checks are. EDGEHA_TEST_IMAGES=0 skips.
+run_counted scripts/test-images.sh
 
 echo
 # The failed tests and manifest checks by name, last, so that the tail of a CI log says which ones.
 grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx 2>/dev/null \
   | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' | sort -u || true
-[ -n "$m_failures" ] && printf '%s\n' "$m_failures"
+[ -n "$c_failures" ] && printf '%s' "$c_failures"
 [ -n "$n_failures" ] && printf '%s' "$n_failures"
-[ -n "$i_failures" ] && printf '%s\n' "$i_failures"
-echo "$((dn_passed + m_passed + n_passed + i_passed)) passed, $((dn_failed + m_failed + n_failed + i_failed)) failed, $((dn_skipped + m_skipped + n_skipped + i_skipped)) skipped"
-[ "$rc" -eq 0 ] && [ "$mrc" -eq 0 ] && [ "$n_failed" -eq 0 ] && [ "$i_failed" -eq 0 ]
+echo "$((dn_passed + c_passed + n_passed)) passed, $((dn_failed + c_failed + n_failed)) failed, $((dn_skipped + c_skipped + n_skipped)) skipped"
+[ "$rc" -eq 0 ] && [ "$c_failed" -eq 0 ] && [ "$n_failed" -eq 0 ]
