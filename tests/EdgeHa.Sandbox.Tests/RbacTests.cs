@@ -182,6 +182,7 @@ public sealed class RbacTests : IAsyncLifetime
         var writer = await SendAsync(manager, HttpMethod.Post, Bindings, Binding("writer", "lease-writer"));
         Assert.Equal(HttpStatusCode.Forbidden, writer.Status);
         Assert.Contains("is attempting to grant RBAC permissions not currently held", writer.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(manager, HttpMethod.Post, Bindings, Binding("ghost", "no-such-role"))).Status); // as kube-apiserver: the role must exist to be judged
 
         await _h.CreateAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", """{"metadata":{"name":"binder"},"rules":[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["clusterroles"],"resourceNames":["lease-writer"],"verbs":["bind"]}]}""");
         await _h.CreateAsync(Bindings, """{"metadata":{"name":"binder"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"binder"},"subjects":[{"kind":"ServiceAccount","name":"line1-collector","namespace":"default"}]}""");
