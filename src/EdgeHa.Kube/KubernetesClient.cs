@@ -13,8 +13,9 @@ namespace EdgeHa.Kube;
 /// <summary>
 /// The Kubernetes API client over HTTP/1.1 + JSON. Thread-safe; create one per API server and share it. The official
 /// client (<see cref="k8s.Kubernetes"/>) is the transport: its HTTP pipeline carries the configuration's TLS trust
-/// (with <see cref="ServerCertificateCheck"/> for a cluster CA) and client certificate, and its credentials (token, token file, exec plugin, OIDC) sign every request. On top of it this
-/// class keeps what the operator needs and the library does not do: retries of retryable failures per
+/// (with <see cref="ServerCertificateCheck"/> for a cluster CA) and client certificate, and its credentials (token,
+/// token file, exec plugin, OIDC) sign every request. On top of it this class keeps what the operator needs and the
+/// library does not do: retries of retryable failures per
 /// <see cref="KubeRetryPolicy"/>, a time limit on each attempt (<see cref="KubeClientOptions.RequestTimeout"/>, a
 /// <see cref="TimeoutException"/> when exceeded), watches that resume from the last resourceVersion,
 /// <see cref="KubeClientMetrics"/>, and typed errors.

@@ -13,7 +13,8 @@ internal static class ServerCertificateCheck
 {
     /// <summary>
     /// Creates the official client for <paramref name="config"/> with this check in place of its own whenever the
-    /// configuration names certificate authorities. The configuration is handed back as it came in.
+    /// configuration names certificate authorities. The configuration is changed while the client is built and handed
+    /// back as it came in, so two clients must not be built from one configuration at the same time.
     /// </summary>
     public static k8s.Kubernetes CreateTransport(k8s.KubernetesClientConfiguration config, DelegatingHandler? handler)
     {
